@@ -1,0 +1,3 @@
+"""Routes of the api feature."""
+
+from engagement.api import bp  # noqa: F401

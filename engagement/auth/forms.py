@@ -1,0 +1,129 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from engagement.auth.services import password_problem
+from engagement.core.timefmt import valid_timezone
+
+
+class StrongPassword:
+    """Validator wrapping the one password rule in auth.services."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        email = form.email.data if hasattr(form, "email") else ""
+        if field.data and (problem := password_problem(field.data, email or "")):
+            raise ValidationError(problem)
+
+
+class SignupForm(FlaskForm):
+    role = RadioField(
+        "I am signing up as",
+        choices=[("company", "A company representative"), ("startup", "A startup founder")],
+        default="company",
+        validators=[DataRequired()],
+    )
+    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
+    org_name = StringField("Company or startup name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Work email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), StrongPassword()],
+        description="At least 10 characters; mix letters with digits or symbols.",
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+    )
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Sign in")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Email me a reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+    )
+    submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=128)])
+    password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+    )
+    submit = SubmitField("Change password")
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    timezone = StringField(
+        "Time zone",
+        validators=[Optional(), Length(max=64)],
+        description="IANA name such as Asia/Karachi or Europe/London. Leave empty to use your browser's.",
+    )
+    submit = SubmitField("Save")
+
+    def validate_timezone(self, field: StringField) -> None:
+        if field.data and not valid_timezone(field.data):
+            raise ValidationError("Unknown time zone; use an IANA name such as Asia/Karachi.")
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Colleague's email", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Send invitation")
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), StrongPassword()])
+    submit = SubmitField("Join")
+
+
+class StaffAccountForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=[("staff", "Staff"), ("admin", "Admin")], default="staff")
+    password = PasswordField("Initial password", validators=[DataRequired(), StrongPassword()])
+    submit = SubmitField("Create account")
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[DataRequired(), Length(max=100)],
+        description="What will use it, e.g. 'HR system'.",
+    )
+    submit = SubmitField("Create token")
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that POST."""
+
+    submit = SubmitField("Confirm")

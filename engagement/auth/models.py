@@ -1,0 +1,146 @@
+"""Users, organisations and memberships."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engagement.db import TimestampMixin, enum_type
+from engagement.extensions import db
+
+
+class Role(enum.StrEnum):
+    """What a user is to the platform; access rules are written against these."""
+
+    COMPANY = "company"
+    STARTUP = "startup"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class MembershipRole(enum.StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+class OrganisationKind(enum.StrEnum):
+    COMPANY = "company"
+    STARTUP = "startup"
+    PSEB = "pseb"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who signs in. Email is stored normalised (lower case)."""
+
+    __tablename__ = "user"
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), index=True)
+    #: False once an admin deactivates the account; such a user cannot sign in.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    email_verified_at: Mapped[datetime | None]
+    #: IANA zone for showing times; None means the browser's or Asia/Karachi.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Changes on password change/reset: invalidates reset links and remember-me cookies.
+    security_stamp: Mapped[str] = mapped_column(sa.String(32))
+    #: Secret part of the user's private iCalendar feed URL.
+    calendar_token: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login: a stamp change signs every session out
+        return f"{self.id}:{self.security_stamp}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def organisation(self) -> Organisation | None:
+        """The user's organisation (a user belongs to at most one)."""
+        return self.memberships[0].organisation if self.memberships else None
+
+    @property
+    def membership(self) -> Membership | None:
+        return self.memberships[0] if self.memberships else None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A company, startup or PSEB itself: the unit that holds seats and profiles."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind, "organisation_kind"))
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+
+class Membership(TimestampMixin, db.Model):
+    """A user's place in an organisation. One organisation per user."""
+
+    __tablename__ = "membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    role: Mapped[MembershipRole] = mapped_column(enum_type(MembershipRole, "membership_role"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class Invitation(TimestampMixin, db.Model):
+    """An owner's invitation of a colleague (by email) into the organisation."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lower"),
+        sa.UniqueConstraint("organisation_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    accepted_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User] = relationship()
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A bearer token for the JSON API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

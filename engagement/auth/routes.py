@@ -1,0 +1,376 @@
+"""Sign up, sign in, email verification, password reset, account page, admin of users."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from engagement.auth import bp, services
+from engagement.auth.access import admin_required, login_required, public
+from engagement.auth.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    InviteForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignupForm,
+    StaffAccountForm,
+)
+from engagement.auth.models import ApiToken, Role, User
+from engagement.core.web import problem, wants_json
+from engagement.extensions import db, limiter, login_manager
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def unauthorized():  # type: ignore[no-untyped-def]
+    if wants_json():
+        return problem(401, "Sign in required", "A valid bearer token or session is required.")
+    flash(login_manager.login_message, "info")
+    return redirect(
+        url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    )
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data,
+                form.password.data,
+                Role(form.role.data),
+                name=form.name.data,
+                org_name=form.org_name.data,
+            )
+        except services.AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            services.send_verification_email(user)
+            login_user(user)
+            flash(
+                "Welcome! We sent you an email: open the link in it to confirm your address.",
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.user_by_email(form.email.data)
+        if user is None or not services.check_password(user, form.password.data):
+            form.password.errors.append("Wrong email or password.")
+        elif not user.active:
+            form.email.errors.append(
+                "This account has been deactivated. Contact PSEB if you think this is a mistake."
+            )
+        else:
+            login_user(user, remember=form.remember.data)
+            services.record_login(user)
+            flash(f"Signed in as {user.email}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    EmptyForm().validate_on_submit() or abort(400)
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    try:
+        user = services.verify_email_token(token)
+    except services.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.login"))
+    flash(f"Thank you: {user.email} is confirmed.", "success")
+    return redirect(
+        url_for("auth.account") if current_user.is_authenticated else url_for("auth.login")
+    )
+
+
+@bp.route("/account/verify", methods=["POST"])
+@login_required
+def resend_verification():
+    EmptyForm().validate_on_submit() or abort(400)
+    if current_user.email_verified_at is None:
+        services.send_verification_email(current_user)
+        flash("We sent you a new confirmation link.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        flash(
+            "If an account exists for that address, we have emailed a reset link. It works once, for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset_token(token)
+    except services.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        logout_user()
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    profile = ProfileForm(obj=current_user, prefix="profile")
+    if profile.submit.data and profile.validate_on_submit():
+        current_user.name = profile.name.data
+        current_user.timezone = profile.timezone.data or None
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("auth.account"))
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    return render_template(
+        "auth/account.html",
+        profile=profile,
+        password_form=ChangePasswordForm(prefix="password"),
+        invite_form=InviteForm(prefix="invite"),
+        token_form=ApiTokenForm(prefix="token"),
+        empty_form=EmptyForm(),
+        tokens=tokens,
+        new_token=None,
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        if not services.check_password(current_user, form.current.data):
+            form.current.errors.append("The current password is wrong.")
+        else:
+            services.set_password(current_user, form.password.data)
+            login_user(current_user)  # keep this session; the new stamp signs out the others
+            flash("Your password is changed.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        profile=ProfileForm(obj=current_user, prefix="profile"),
+        password_form=form,
+        invite_form=InviteForm(prefix="invite"),
+        token_form=ApiTokenForm(prefix="token"),
+        empty_form=EmptyForm(),
+        tokens=[],
+        new_token=None,
+    ), 422
+
+
+@bp.route("/account/invite", methods=["POST"])
+@login_required
+def invite():
+    form = InviteForm(prefix="invite")
+    if form.validate_on_submit():
+        try:
+            services.invite_colleague(current_user, form.email.data)
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Invitation sent to {form.email.data}.", "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"Invitation: {error}", "error")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("core.home"))
+    form = AcceptInvitationForm(email=invitation.email)
+    if (
+        current_user.is_authenticated
+        and request.method == "POST"
+        and EmptyForm().validate_on_submit()
+    ):
+        try:
+            services.accept_invitation(invitation, current_user)
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"You joined {invitation.organisation.name}.", "success")
+            return redirect(url_for("auth.account"))
+    elif not current_user.is_authenticated and form.validate_on_submit():
+        owner_role = invitation.invited_by.role
+        try:
+            user = services.create_user(
+                form.email.data,
+                form.password.data,
+                owner_role,
+                name=form.name.data,
+                verified=form.email.data.lower() == invitation.email,
+            )
+            services.accept_invitation(invitation, user)
+        except services.AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            login_user(user)
+            flash(f"Welcome to {invitation.organisation.name} on PSEB Engage.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/accept_invitation.html", invitation=invitation, form=form, empty_form=EmptyForm()
+    )
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = ApiTokenForm(prefix="token")
+    if not form.validate_on_submit():
+        flash("Give the token a name (at most 100 characters).", "error")
+        return redirect(url_for("auth.account"))
+    _, secret = services.issue_api_token(current_user, form.name.data, lifetime=None)
+    flash("Token created. Copy it now: it is shown only once.", "success")
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    return render_template(
+        "auth/account.html",
+        profile=ProfileForm(obj=current_user, prefix="profile"),
+        password_form=ChangePasswordForm(prefix="password"),
+        invite_form=InviteForm(prefix="invite"),
+        token_form=ApiTokenForm(prefix="token"),
+        empty_form=EmptyForm(),
+        tokens=tokens,
+        new_token=secret,
+    )
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    EmptyForm().validate_on_submit() or abort(400)
+    try:
+        services.revoke_api_token(current_user, token_id)
+    except services.AccountError:
+        abort(404)
+    flash("Token revoked.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@admin_required
+def admin_users():
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.create_user(
+                form.email.data,
+                form.password.data,
+                Role(form.role.data),
+                name=form.name.data,
+                verified=True,
+            )
+        except services.AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            flash(f"Account created for {form.email.data}.", "success")
+            return redirect(url_for("auth.admin_users"))
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    statement = sa.select(User).order_by(User.email)
+    if query:
+        statement = statement.where(
+            sa.or_(User.email.contains(query.lower()), User.name.ilike(f"%{query}%"))
+        )
+    if role in {r.value for r in Role}:
+        statement = statement.where(User.role == Role(role))
+    page = db.paginate(statement, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template(
+        "auth/admin_users.html",
+        form=form,
+        page=page,
+        empty_form=EmptyForm(),
+        roles=list(Role),
+        q=query,
+        role=role,
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def set_user_active(user_id: int):
+    EmptyForm().validate_on_submit() or abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id:
+        flash("You cannot deactivate your own account.", "error")
+    else:
+        active = request.form.get("active") == "1"
+        services.set_active(user, active)
+        flash(f"{user.email} is now {'active' if active else 'deactivated'}.", "success")
+    return redirect(
+        request.referrer
+        if _safe_next(urlsplit(request.referrer or "").path)
+        else url_for("auth.admin_users")
+    )

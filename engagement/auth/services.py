@@ -1,0 +1,343 @@
+"""Account rules: creating users, passwords, email tokens, organisations and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from engagement import clock
+from engagement.auth.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from engagement.extensions import db, login_manager
+from engagement.notifications.services import queue_mail
+
+_hasher = PasswordHasher()
+
+PASSWORD_MIN_LENGTH = 10
+COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "qwertyuiop",
+        "pakistan123",
+        "letmein123",
+        "welcome123",
+        "iloveyou12",
+        "abcdefghij",
+    }
+)
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why ``password`` is too weak, or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+    if len(password) > 128:
+        return "Use at most 128 characters."
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "This password is too easy to guess; choose a less common one."
+    if email and normalise_email(email).split("@")[0] in password.lower():
+        return "The password must not contain your email name."
+    if password.isdigit() or password.isalpha():
+        return "Mix letters with digits or symbols."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    try:
+        ok = _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if ok and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return ok
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: Role,
+    *,
+    name: str = "",
+    org_name: str | None = None,
+    verified: bool = False,
+    check_strength: bool = True,
+) -> User:
+    """Create a user (and, for company/startup roles with ``org_name``, their organisation as owner)."""
+    email = normalise_email(email)
+    if user_by_email(email) is not None:
+        raise AccountError("An account with this email already exists.", "email")
+    if check_strength and (problem := password_problem(password, email)):
+        raise AccountError(problem, "password")
+    user = User(
+        email=email,
+        name=name.strip() or email.split("@")[0],
+        password_hash=hash_password(password),
+        role=role,
+        security_stamp=secrets.token_hex(16),
+        calendar_token=secrets.token_urlsafe(32),
+        email_verified_at=clock.now() if verified else None,
+    )
+    db.session.add(user)
+    if org_name:
+        kind = {Role.COMPANY: OrganisationKind.COMPANY, Role.STARTUP: OrganisationKind.STARTUP}.get(
+            role, OrganisationKind.PSEB
+        )
+        organisation = Organisation(name=org_name.strip(), kind=kind)
+        db.session.add(organisation)
+        db.session.add(Membership(user=user, organisation=organisation, role=MembershipRole.OWNER))
+        _create_profile(organisation, role)
+    db.session.flush()
+    return user
+
+
+def _create_profile(organisation: Organisation, role: Role) -> None:
+    """A company or startup user gets a directory profile for their organisation."""
+    from engagement.directory.models import Company, Startup
+
+    if role == Role.COMPANY:
+        db.session.add(Company(organisation=organisation, legal_name=organisation.name))
+    elif role == Role.STARTUP:
+        db.session.add(Startup(organisation=organisation, name=organisation.name))
+
+
+def set_password(user: User, password: str) -> None:
+    """Change the password; signs out other sessions and voids reset links."""
+    if problem := password_problem(password, user.email):
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    user.security_stamp = secrets.token_hex(16)
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = clock.now()
+
+
+# --- Signed email tokens ----------------------------------------------------------------------
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def make_verification_token(user: User) -> str:
+    return _serializer("verify-email").dumps({"id": user.id, "email": user.email})
+
+
+def verify_email_token(token: str) -> User:
+    """Mark the user's email verified; raises AccountError when the link is bad or expired."""
+    try:
+        data = _serializer("verify-email").loads(
+            token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"]
+        )
+    except SignatureExpired as error:
+        raise AccountError(
+            "This verification link has expired. Sign in to get a new one."
+        ) from error
+    except BadSignature as error:
+        raise AccountError("This verification link is not valid.") from error
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.email != data.get("email"):
+        raise AccountError("This verification link is not valid.")
+    if user.email_verified_at is None:
+        user.email_verified_at = clock.now()
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    link = url_for("auth.verify_email", token=make_verification_token(user), _external=True)
+    queue_mail(
+        user.email, "Confirm your email for PSEB Engage", "verify_email", user=user, link=link
+    )
+
+
+def make_reset_token(user: User) -> str:
+    # The stamp changes when the password does, so a used link cannot be used again.
+    return _serializer("reset-password").dumps({"id": user.id, "stamp": user.security_stamp})
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        data = _serializer("reset-password").loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except SignatureExpired as error:
+        raise AccountError("This reset link has expired. Ask for a new one.") from error
+    except BadSignature as error:
+        raise AccountError("This reset link is not valid.") from error
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.security_stamp != data.get("stamp") or not user.active:
+        raise AccountError("This reset link has already been used or is no longer valid.")
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Email a reset link if the account exists (the caller says the same either way)."""
+    user = user_by_email(email)
+    if user is None or not user.active:
+        return
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    queue_mail(
+        user.email, "Reset your PSEB Engage password", "reset_password", user=user, link=link
+    )
+
+
+# --- Organisations and invitations ------------------------------------------------------------
+
+
+def invite_colleague(owner: User, email: str) -> Invitation:
+    membership = owner.membership
+    if membership is None or membership.role != MembershipRole.OWNER:
+        raise AccountError("Only an organisation owner can invite colleagues.")
+    email = normalise_email(email)
+    existing = user_by_email(email)
+    if existing is not None and existing.membership is not None:
+        raise AccountError("This person already belongs to an organisation.", "email")
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.organisation_id == membership.organisation_id, Invitation.email == email
+        )
+    )
+    if invitation is None:
+        invitation = Invitation(
+            organisation_id=membership.organisation_id, email=email, invited_by=owner
+        )
+        db.session.add(invitation)
+        db.session.flush()
+    link = url_for(
+        "auth.accept_invitation",
+        token=_serializer("invite").dumps({"id": invitation.id}),
+        _external=True,
+    )
+    queue_mail(
+        email,
+        f"{owner.name} invites you to {membership.organisation.name} on PSEB Engage",
+        "invitation",
+        invitation=invitation,
+        owner=owner,
+        link=link,
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    try:
+        data = _serializer("invite").loads(token, max_age=14 * 24 * 3600)
+    except (BadSignature, SignatureExpired) as error:
+        raise AccountError("This invitation link is not valid or has expired.") from error
+    invitation = db.session.get(Invitation, data.get("id"))
+    if invitation is None or invitation.accepted_at is not None:
+        raise AccountError("This invitation has already been used.")
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> None:
+    if user.email != invitation.email:
+        raise AccountError("This invitation was sent to another email address.")
+    if user.membership is not None:
+        raise AccountError("You already belong to an organisation.")
+    db.session.add(
+        Membership(
+            user=user, organisation_id=invitation.organisation_id, role=MembershipRole.MEMBER
+        )
+    )
+    invitation.accepted_at = clock.now()
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        user.security_stamp = secrets.token_hex(16)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(
+    user: User, name: str, lifetime: timedelta | None = timedelta(days=30)
+) -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the secret, which is shown once and never stored."""
+    secret = "pse_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        token_hash=_hash_token(secret),
+        expires_at=clock.now() + lifetime if lifetime else None,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def user_for_api_token(secret: str) -> User | None:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    now = clock.now()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or (token.expires_at and token.expires_at <= now)
+    ):
+        return None
+    if not token.user.active:
+        return None
+    return token.user
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise AccountError("No such token.")
+    token.revoked_at = token.revoked_at or clock.now()
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, stamp = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.security_stamp != stamp or not user.active:
+        return None
+    return user

@@ -1,0 +1,89 @@
+"""Configuration: defaults, then ``ENGAGEMENT_*`` environment variables, then test overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "TIMEZONE": "Asia/Karachi",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Mail: without SMTP_HOST, mails are written as .eml files under instance/outbox.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "MAIL_FROM": "PSEB Engage <no-reply@engage.pseb.org.pk>",
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Rate limiting: memory:// per process; set redis://... or memcached://... for several workers.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "EMAIL_TOKEN_MAX_AGE": 3 * 24 * 3600,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "PER_PAGE": 25,
+    # Events
+    "REMINDER_OFFSETS_HOURS": [24, 1],
+    "JOIN_URL_VISIBLE_MINUTES": 30,
+    # Facilitation
+    "SLA_FIRST_RESPONSE_DAYS": 3,
+    "NEEDS_INFO_REMINDER_DAYS": 5,
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # Scheduler
+    "SCHEDULER_LEASE_SECONDS": 120,
+}
+
+# Environment variables with these names (after the ENGAGEMENT_ prefix) map to other keys.
+ALIASES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``overrides``, in that order."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ENGAGEMENT")
+    for alias, key in ALIASES.items():
+        if alias in app.config:
+            app.config[key] = app.config.pop(alias)
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'engagement.sqlite3'}")
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    app.config.setdefault("OUTBOX_FOLDER", str(instance / "outbox"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate a secret key once and keep it in the instance folder (mode 600)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        # Write aside, then link into place: atomic, and safe when two processes start at once.
+        tmp = instance / f".secret_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

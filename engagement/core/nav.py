@@ -1,0 +1,40 @@
+"""The main navigation: one list, filtered by the viewer's role and by which pages exist."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+
+from engagement.auth.models import Role
+
+ANYONE, SIGNED_IN = "anyone", "signed_in"
+STAFF = frozenset({Role.STAFF, Role.ADMIN})
+
+NAV: list[tuple[str, str, object]] = [
+    ("webinars.index", "Webinars", ANYONE),
+    ("roadmap.public", "Meetups", ANYONE),
+    ("events.my_registrations", "My registrations", SIGNED_IN),
+    ("facilitation.my_requests", "Facilitation", frozenset({Role.STARTUP})),
+    ("webinars.my_introductions", "Introductions", frozenset({Role.COMPANY, Role.STARTUP})),
+    ("directory.my_profile", "My profile", frozenset({Role.COMPANY, Role.STARTUP})),
+    ("events.staff_index", "Events", STAFF),
+    ("roadmap.board", "Roadmap board", STAFF),
+    ("facilitation.queue", "Requests", STAFF),
+    ("directory.companies", "Directory", STAFF),
+    ("auth.admin_users", "Users", frozenset({Role.ADMIN})),
+]
+
+
+def main_nav() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs the current viewer may open."""
+    items = []
+    for endpoint, label, audience in NAV:
+        if endpoint not in current_app.view_functions:
+            continue
+        if audience == ANYONE:
+            items.append((endpoint, label))
+        elif not current_user.is_authenticated:
+            continue
+        elif audience == SIGNED_IN or current_user.role in audience:  # type: ignore[operator]
+            items.append((endpoint, label))
+    return items

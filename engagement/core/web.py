@@ -1,0 +1,157 @@
+"""Request lifecycle: one transaction per request, security headers, errors, template helpers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from engagement import clock
+from engagement.core import timefmt
+from engagement.db import write_intent
+from engagement.extensions import db
+
+log = logging.getLogger(__name__)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def wants_json() -> bool:
+    """True for API calls and clients that prefer JSON to HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def problem(
+    status: int, title: str, detail: str = "", errors: dict[str, Any] | None = None
+) -> Response:
+    """An RFC 9457 problem document."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the request hooks, error handlers and template helpers."""
+
+    @app.before_request
+    def mark_write_intent() -> None:
+        g.write_intent_token = write_intent.set(request.method in UNSAFE_METHODS)
+
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        # The one transaction boundary: services flush, the request commits once on success.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def reset_write_intent(exc: BaseException | None) -> None:
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(
+            400,
+            "The form expired or was sent without its security token. Please go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.error("database error: %s", error.orig)
+        return render_error(503, ServiceUnavailable.description)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code, error.description or "")
+        for key, value in error.get_headers():
+            if key.lower() not in ("content-type", "content-length"):
+                response.headers[key] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.exception("unhandled error")
+        return render_error(500, InternalServerError.description)
+
+    app.jinja_env.filters["localtime"] = timefmt.localtime
+    app.jinja_env.filters["datetime"] = timefmt.format_datetime
+    app.jinja_env.globals["viewer_timezone"] = timefmt.viewer_timezone
+    app.jinja_env.globals["now"] = clock.now
+    app.jinja_env.globals["url_for_page"] = url_for_page
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Sign in required",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Service unavailable",
+}
+
+
+def render_error(status: int, detail: str) -> tuple[Any, int]:
+    """Answer an error as problem+json for JSON clients, else as a page in the site layout."""
+    title = TITLES.get(status, "Error")
+    if status == 413:
+        detail = "The request is larger than the server accepts. Files may be at most 10 MB each."
+    if wants_json():
+        return problem(status, title, detail), status
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def url_for_page(page: int) -> str:
+    """The current URL with ``page`` replaced, keeping every filter in the query string."""
+    from flask import url_for
+
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)

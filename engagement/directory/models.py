@@ -1,0 +1,277 @@
+"""Reference data and directory entries."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engagement.db import TimestampMixin, enum_type
+from engagement.extensions import db
+
+# --- Reference data: rows with stable ids, loaded by `flask seed reference` -----------------
+
+
+class Province(db.Model):
+    """A province or territory of Pakistan."""
+
+    __tablename__ = "province"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+
+class District(db.Model):
+    """A district with its consumption-poverty estimate (World Bank Data4Pakistan, 2018)."""
+
+    __tablename__ = "district"
+    __table_args__ = (
+        sa.UniqueConstraint("province_id", "name"),
+        sa.CheckConstraint(
+            "poverty_rate IS NULL OR (poverty_rate >= 0 AND poverty_rate <= 100)",
+            name="poverty_rate_percent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(sa.ForeignKey("province.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    division: Mapped[str | None] = mapped_column(sa.String(80))
+    population: Mapped[int | None]
+    #: Percent of the population under the poverty line.
+    poverty_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
+
+    province: Mapped[Province] = relationship()
+
+
+class City(db.Model):
+    """A city where PSEB may hold meetups; ``slug`` is the stable id used in roadmap files."""
+
+    __tablename__ = "city"
+    __table_args__ = (
+        sa.CheckConstraint("meetup_priority >= 1 AND meetup_priority <= 10", name="priority_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    province_id: Mapped[int] = mapped_column(sa.ForeignKey("province.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id"), index=True)
+    latitude: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    longitude: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    #: PSEB's flag for relatively underdeveloped areas named for Software Technology Parks.
+    pseb_focus: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Staff-set meetup priority (1 = least need, 10 = most); see roadmap.priority for the suggestion.
+    meetup_priority: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    province: Mapped[Province] = relationship(lazy="joined")
+    district: Mapped[District | None] = relationship()
+
+
+class Sector(db.Model):
+    """An IT/ITeS sector; the one list used everywhere (companies, startups, events)."""
+
+    __tablename__ = "sector"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+
+
+#: The sectors, in display order. `flask seed reference` loads them; ids never change.
+SECTORS = [
+    ("software-development", "Software development"),
+    ("it-enabled-services", "IT-enabled services (ITeS/BPO)"),
+    ("fintech", "Fintech"),
+    ("healthtech", "Healthtech"),
+    ("edtech", "Edtech"),
+    ("agritech", "Agritech"),
+    ("ecommerce", "E-commerce"),
+    ("ai-data", "AI and data science"),
+    ("cybersecurity", "Cybersecurity"),
+    ("cloud-devops", "Cloud and DevOps"),
+    ("gaming-animation", "Gaming and animation"),
+    ("telecom", "Telecom and IoT"),
+    ("freelancing", "Freelancing and digital services"),
+    ("blockchain", "Blockchain"),
+]
+
+
+def _sector_table(name: str, owner: str) -> sa.Table:
+    return sa.Table(
+        name,
+        db.metadata,
+        sa.Column(
+            f"{owner}_id", sa.ForeignKey(f"{owner}.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("sector_id", sa.ForeignKey("sector.id"), primary_key=True, index=True),
+    )
+
+
+company_sector = _sector_table("company_sector", "company")
+startup_sector = _sector_table("startup_sector", "startup")
+overseas_entity_sector = _sector_table("overseas_entity_sector", "overseas_entity")
+
+
+# --- Directory -------------------------------------------------------------------------------
+
+
+class EmployeeBand(enum.StrEnum):
+    B1_10 = "1-10"
+    B11_50 = "11-50"
+    B51_250 = "51-250"
+    B251_1000 = "251-1000"
+    B1000_PLUS = "1000+"
+
+
+class StartupStage(enum.StrEnum):
+    IDEA = "idea"
+    PRE_SEED = "pre_seed"
+    SEED = "seed"
+    SERIES_A_PLUS = "series_a_plus"
+
+    @property
+    def label(self) -> str:
+        return {
+            "idea": "Idea",
+            "pre_seed": "Pre-seed",
+            "seed": "Seed",
+            "series_a_plus": "Series A+",
+        }[self.value]
+
+
+class OverseasEntityType(enum.StrEnum):
+    CHAMBER = "chamber"
+    COMPANY = "company"
+    GOVERNMENT = "government"
+    INVESTOR = "investor"
+    UNIVERSITY = "university"
+    TRADE_BODY = "trade_body"
+
+
+class StakeholderKind(enum.StrEnum):
+    PROVINCIAL_IT_BOARD = "provincial_it_board"
+    MINISTRY = "ministry"
+    ASSOCIATION = "association"
+    PUBLIC_BODY = "public_body"
+    PRIVATE_BODY = "private_body"
+
+
+#: PSEB registration numbers look like ``PSEB/2020/1234`` (year, then 1 to 6 digits).
+REGISTRATION_NUMBER_PATTERN = r"^PSEB/(19|20)\d{2}/\d{1,6}$"
+
+
+class Company(TimestampMixin, db.Model):
+    """A PSEB-registered (or registering) IT/ITeS company."""
+
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id"), unique=True
+    )
+    legal_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    #: PSEB registration number, unique; optional until staff verify it.
+    registration_number: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    registration_verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("city.id"), index=True)
+    employee_band: Mapped[EmployeeBand | None] = mapped_column(
+        enum_type(EmployeeBand, "employee_band")
+    )
+    #: ISO 3166 alpha-2 codes, comma-separated (e.g. ``US,GB,AE``).
+    export_markets: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    city: Mapped[City | None] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=company_sector, order_by=Sector.id)
+    organisation = relationship("Organisation")
+
+    @property
+    def verified(self) -> bool:
+        return self.registration_verified_at is not None
+
+
+class Startup(TimestampMixin, db.Model):
+    """A startup, usually represented by its founders."""
+
+    __tablename__ = "startup"
+    __table_args__ = (
+        sa.CheckConstraint("founding_year BETWEEN 1990 AND 2100", name="founding_year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id"), unique=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    founding_year: Mapped[int | None]
+    stage: Mapped[StartupStage | None] = mapped_column(enum_type(StartupStage, "startup_stage"))
+    city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("city.id"), index=True)
+    #: Founders' names, one per line.
+    founders: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    city: Mapped[City | None] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=startup_sector, order_by=Sector.id)
+    organisation = relationship("Organisation")
+
+
+class OverseasEntity(TimestampMixin, db.Model):
+    """A foreign chamber, company, government body, investor, university or trade body."""
+
+    __tablename__ = "overseas_entity"
+    __table_args__ = (sa.CheckConstraint("length(country_code) = 2", name="country_code_alpha2"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    #: ISO 3166-1 alpha-2, upper case.
+    country_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    #: IANA time zone, e.g. ``Europe/Berlin``.
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    entity_type: Mapped[OverseasEntityType] = mapped_column(
+        enum_type(OverseasEntityType, "overseas_entity_type")
+    )
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    sectors: Mapped[list[Sector]] = relationship(
+        secondary=overseas_entity_sector, order_by=Sector.id
+    )
+
+
+class StakeholderBody(TimestampMixin, db.Model):
+    """A public or private stakeholder body: provincial IT boards, ministries, associations."""
+
+    __tablename__ = "stakeholder_body"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[StakeholderKind] = mapped_column(enum_type(StakeholderKind, "stakeholder_kind"))
+    province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("province.id"), index=True)
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+
+    province: Mapped[Province | None] = relationship()
+    contacts: Mapped[list[Contact]] = relationship(back_populates="body", order_by="Contact.name")
+
+
+class Contact(TimestampMixin, db.Model):
+    """A person to reach at a stakeholder body."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stakeholder_body.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    position: Mapped[str | None] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+
+    body: Mapped[StakeholderBody] = relationship(back_populates="contacts")

@@ -1,0 +1,3 @@
+"""Routes of the events feature."""
+
+from engagement.events import bp  # noqa: F401

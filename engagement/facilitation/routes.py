@@ -1,0 +1,3 @@
+"""Routes of the facilitation feature."""
+
+from engagement.facilitation import bp  # noqa: F401

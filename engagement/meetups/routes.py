@@ -1,0 +1,3 @@
+"""Routes of the meetups feature."""
+
+from engagement.meetups import bp  # noqa: F401

@@ -1,0 +1,173 @@
+"""Queue and deliver email through the outbox."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime as rfc2822
+from email.utils import make_msgid
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from engagement import clock
+from engagement.extensions import db
+from engagement.notifications.models import OutboxMessage, OutboxState
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def queue_mail(
+    to: str,
+    subject: str,
+    template: str,
+    *,
+    dedupe_key: str | None = None,
+    attachment: Attachment | None = None,
+    **context: object,
+) -> bool:
+    """Write an email to the outbox in the current transaction.
+
+    ``template`` names ``templates/mail/<template>.txt`` (and ``.html`` if present). With a
+    ``dedupe_key`` the message is queued at most once ever; returns False when it already was.
+    """
+    body_text = render_template(f"mail/{template}.txt", **context)
+    values = {
+        "dedupe_key": dedupe_key,
+        "to_address": to,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": None,
+        "attachment_name": attachment.filename if attachment else None,
+        "attachment_type": attachment.content_type if attachment else None,
+        "attachment_data": attachment.data if attachment else None,
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "next_attempt_at": clock.now(),
+        "created_at": clock.now(),
+        "updated_at": clock.now(),
+    }
+    if dedupe_key is None:
+        db.session.add(OutboxMessage(**values))
+        db.session.flush()
+        return True
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    return db.session.execute(statement).rowcount == 1
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    """Turn an outbox row into a MIME message."""
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = rfc2822(message.created_at)
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="engage.pseb.org.pk")
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    if message.attachment_data is not None:
+        maintype, _, subtype = (message.attachment_type or "application/octet-stream").partition(
+            "/"
+        )
+        email.add_attachment(
+            message.attachment_data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=message.attachment_name,
+        )
+    return email
+
+
+def send_email(email: EmailMessage) -> None:
+    """Send through SMTP when configured, else write an ``.eml`` file to the instance outbox."""
+    config = current_app.config
+    if config.get("SMTP_HOST"):
+        with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls()
+            if config.get("SMTP_USERNAME"):
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+            smtp.send_message(email)
+        return
+    folder = Path(config["OUTBOX_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{clock.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    (folder / name).write_bytes(bytes(email))
+    log.info("mail to %s written to %s: %s", email["To"], folder / name, email["Subject"])
+
+
+def deliver_outbox(batch: int = 100) -> int:
+    """Deliver due outbox rows, one transaction each; returns how many were sent.
+
+    Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two deliverers never send
+    the same row; on SQLite writers are serialised anyway.
+    """
+    sent = 0
+    while True:
+        query = (
+            sa.select(OutboxMessage)
+            .where(
+                OutboxMessage.state == OutboxState.PENDING,
+                OutboxMessage.next_attempt_at <= clock.now(),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        message = db.session.scalar(query)
+        if message is None:
+            db.session.commit()
+            return sent
+        try:
+            send_email(build_email(message))
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = str(error)[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.state = OutboxState.FAILED
+            else:
+                message.next_attempt_at = clock.now() + timedelta(minutes=2**message.attempts)
+            log.warning(
+                "mail %s to %s failed (%s): %s",
+                message.id,
+                message.to_address,
+                message.attempts,
+                error,
+            )
+        else:
+            message.state = OutboxState.SENT
+            message.sent_at = clock.now()
+            message.attempts += 1
+            sent += 1
+        db.session.commit()
+        if sent >= batch:
+            return sent
+
+
+def pending_count() -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(OutboxMessage.state == OutboxState.PENDING)
+        )
+        or 0
+    )

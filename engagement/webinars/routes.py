@@ -1,0 +1,3 @@
+"""Routes of the webinars feature."""
+
+from engagement.webinars import bp  # noqa: F401
