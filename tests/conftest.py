@@ -205,3 +205,56 @@ def frozen_clock():
 
     yield freeze
     clock.freeze(None)
+
+
+# --- Real servers and a real browser ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """gunicorn (2 sync workers) on the test database; yields its base URL."""
+    from tests.servers import gunicorn
+
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, workers=2) as (
+        base_url,
+        _process,
+    ):
+        yield base_url
+
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no downloaded browser)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}; scripts/test installs it")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context and page; ``page.goto("/path")`` is relative to the live server."""
+    context = browser.new_context(base_url=live_server, timezone_id="Asia/Karachi", locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
