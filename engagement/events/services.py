@@ -1,0 +1,775 @@
+"""The registration engine: every seat rule lives here (webinars, meetups and the API call it).
+
+All functions flush and never commit: the request (or job runner) commits once. Functions that
+count seats first lock the event row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite an
+unsafe request or job already holds the write lock from ``BEGIN IMMEDIATE``), so two workers can
+never confirm the same last seat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import sqlalchemy as sa
+from flask import abort, current_app, url_for
+
+from engagement import clock
+from engagement.auth.models import Role, User
+from engagement.events.models import (
+    ACTIVE_STATES,
+    SEAT_STATES,
+    Event,
+    EventKind,
+    EventState,
+    Registration,
+    RegistrationState,
+)
+from engagement.extensions import db
+from engagement.notifications.services import Attachment, queue_mail
+
+__all__ = [
+    "Attendee",
+    "RegistrationError",
+    "create_event",
+    "update_event",
+    "publish_event",
+    "register_attendees",
+    "cancel_registration",
+    "set_capacity",
+    "cancel_event",
+    "promote_waitlist",
+    "seats_left",
+    "seats_taken",
+    "waitlist_length",
+    "waitlist_position",
+    "event_ics",
+    "calendar_ics",
+    "get_event_for",
+    "get_registration_for",
+    "get_registration_by_ticket",
+    "check_in",
+    "mark_no_show",
+    "message_confirmed",
+    "registration_open",
+    "registration_closed_reason",
+]
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_ATTENDEES_PER_REQUEST = 50
+
+
+@dataclass
+class Attendee:
+    name: str
+    email: str
+
+
+class RegistrationError(Exception):
+    """A rule refused the change. ``code``: closed, full, duplicate, seat_limit, invalid, cancelled.
+
+    ``field`` names the input at fault (``attendees[0].email``, ``capacity``) or is None.
+    """
+
+    def __init__(self, message: str, code: str = "invalid", field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+# --- Events ------------------------------------------------------------------------------------
+
+
+def _check_times(
+    starts_at: datetime,
+    ends_at: datetime,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+) -> None:
+    for value, field in (
+        (starts_at, "starts_at"),
+        (ends_at, "ends_at"),
+        (opens_at, "registration_opens_at"),
+        (closes_at, "registration_closes_at"),
+    ):
+        if value is not None and value.tzinfo is None:
+            raise RegistrationError("Times must carry a time zone.", "invalid", field)
+    if ends_at <= starts_at:
+        raise RegistrationError("The event must end after it starts.", "invalid", "ends_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise RegistrationError(
+            "Registration must close after it opens.", "invalid", "registration_closes_at"
+        )
+    if closes_at and closes_at > ends_at:
+        raise RegistrationError(
+            "Registration cannot close after the event ends.", "invalid", "registration_closes_at"
+        )
+
+
+def _check_numbers(capacity: int, seat_limit: int | None) -> None:
+    if capacity is None or capacity < 0:
+        raise RegistrationError("Capacity must be zero or more.", "invalid", "capacity")
+    if seat_limit is not None and seat_limit < 1:
+        raise RegistrationError(
+            "The seat limit per organisation must be at least 1 (or empty for no limit).",
+            "invalid",
+            "seat_limit_per_org",
+        )
+
+
+def create_event(
+    kind: EventKind | str,
+    title: str,
+    starts_at: datetime,
+    *,
+    capacity: int,
+    duration_minutes: int | None = None,
+    ends_at: datetime | None = None,
+    description: str = "",
+    timezone: str = "Asia/Karachi",
+    seat_limit_per_org: int | None = None,
+    registration_opens_at: datetime | None = None,
+    registration_closes_at: datetime | None = None,
+    waitlist_enabled: bool = True,
+    state: EventState | str = EventState.DRAFT,
+    created_by: User | None = None,
+) -> Event:
+    """Create an event (a draft unless ``state`` says otherwise). Give duration or ends_at."""
+    if not title or not title.strip():
+        raise RegistrationError("Give the event a title.", "invalid", "title")
+    if ends_at is None:
+        if duration_minutes is None or duration_minutes <= 0:
+            raise RegistrationError(
+                "The duration must be at least one minute.", "invalid", "duration_minutes"
+            )
+        ends_at = starts_at + timedelta(minutes=duration_minutes)
+    _check_times(starts_at, ends_at, registration_opens_at, registration_closes_at)
+    _check_numbers(capacity, seat_limit_per_org)
+    try:
+        ZoneInfo(timezone)
+    except Exception as error:
+        raise RegistrationError("Unknown time zone.", "invalid", "timezone") from error
+    event = Event(
+        kind=EventKind(kind),
+        title=title.strip(),
+        description=description or "",
+        state=EventState(state),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=timezone,
+        capacity=capacity,
+        seat_limit_per_org=seat_limit_per_org,
+        registration_opens_at=registration_opens_at,
+        registration_closes_at=registration_closes_at,
+        waitlist_enabled=waitlist_enabled,
+        created_by_id=created_by.id if created_by else None,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, by_user: User | None = None, **changes: object) -> Event:
+    """Change an event's details. Capacity goes through :func:`set_capacity` (it promotes)."""
+    capacity = changes.pop("capacity", None)
+    duration = changes.pop("duration_minutes", None)
+    allowed = {
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "seat_limit_per_org",
+        "registration_opens_at",
+        "registration_closes_at",
+        "waitlist_enabled",
+        "recording_url",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))}")
+    starts_at = changes.get("starts_at", event.starts_at)
+    if duration is not None:
+        changes["ends_at"] = starts_at + timedelta(minutes=int(duration))  # type: ignore[operator]
+    _check_times(
+        starts_at,  # type: ignore[arg-type]
+        changes.get("ends_at", event.ends_at),  # type: ignore[arg-type]
+        changes.get("registration_opens_at", event.registration_opens_at),  # type: ignore[arg-type]
+        changes.get("registration_closes_at", event.registration_closes_at),  # type: ignore[arg-type]
+    )
+    _check_numbers(event.capacity, changes.get("seat_limit_per_org", event.seat_limit_per_org))  # type: ignore[arg-type]
+    for key, value in changes.items():
+        setattr(event, key, value)
+    db.session.flush()
+    if capacity is not None and capacity != event.capacity:
+        set_capacity(event, int(capacity), by_user)  # type: ignore[arg-type]
+    return event
+
+
+def publish_event(event: Event, by_user: User | None = None) -> Event:
+    if event.state != EventState.DRAFT:
+        raise RegistrationError("Only a draft can be published.", "invalid")
+    event.state = EventState.PUBLISHED
+    db.session.flush()
+    return event
+
+
+def _lock_event(event_id: int) -> Event | None:
+    """Load the event under a row lock (PostgreSQL); SQLite writers already hold the lock."""
+    return db.session.scalar(
+        sa.select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+# --- Counting -------------------------------------------------------------------------------------
+
+
+def seats_taken(event: Event) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.state.in_(SEAT_STATES))
+        )
+        or 0
+    )
+
+
+def seats_left(event: Event) -> int:
+    return max(0, event.capacity - seats_taken(event))
+
+
+def waitlist_length(event: Event) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.state == RegistrationState.WAITLISTED,
+            )
+        )
+        or 0
+    )
+
+
+def _waitlist_order() -> tuple:
+    return (Registration.waitlisted_at, Registration.id)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line; None unless the registration is waitlisted."""
+    if registration.state != RegistrationState.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.state == RegistrationState.WAITLISTED,
+            sa.or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                sa.and_(
+                    Registration.waitlisted_at == registration.waitlisted_at,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def registration_closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why nobody can register now, or None when registration is open."""
+    now = now or clock.now()
+    if event.state == EventState.CANCELLED:
+        return "This event was cancelled."
+    if event.state == EventState.DRAFT:
+        return "This event is not open for registration yet."
+    if event.state in (EventState.REGISTRATION_CLOSED, EventState.COMPLETED):
+        return "Registration for this event is closed."
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "Registration has not opened yet."
+    if now >= event.effective_closes_at:
+        return "Registration for this event is closed."
+    return None
+
+
+def registration_open(event: Event, now: datetime | None = None) -> bool:
+    return registration_closed_reason(event, now) is None
+
+
+# --- Registering ----------------------------------------------------------------------------------
+
+
+def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
+    if not attendees:
+        raise RegistrationError("Add at least one attendee.", "invalid", "attendees")
+    if len(attendees) > MAX_ATTENDEES_PER_REQUEST:
+        raise RegistrationError(
+            f"Register at most {MAX_ATTENDEES_PER_REQUEST} people at once.", "invalid", "attendees"
+        )
+    cleaned: list[Attendee] = []
+    seen: dict[str, int] = {}
+    for index, attendee in enumerate(attendees):
+        name = (attendee.name or "").strip()
+        email = (attendee.email or "").strip().lower()
+        if not name:
+            raise RegistrationError(
+                "Enter the attendee's name.", "invalid", f"attendees[{index}].name"
+            )
+        if len(name) > 120:
+            raise RegistrationError(
+                "The name is too long (at most 120 characters).",
+                "invalid",
+                f"attendees[{index}].name",
+            )
+        if not EMAIL_RE.match(email) or len(email) > 254:
+            raise RegistrationError(
+                "Enter a valid email address.", "invalid", f"attendees[{index}].email"
+            )
+        if email in seen:
+            raise RegistrationError(
+                f"{email} appears twice in this registration.",
+                "duplicate",
+                f"attendees[{index}].email",
+            )
+        seen[email] = index
+        cleaned.append(Attendee(name=name, email=email))
+    return cleaned
+
+
+def register_attendees(
+    event_id: int, attendees: Sequence[Attendee], by_user: User | None
+) -> list[Registration]:
+    """Register people for an event: confirmed while seats are left, then waitlisted in order.
+
+    Company representatives register colleagues (up to the per-organisation seat limit);
+    startups and individuals register only themselves; staff may register anyone. Raises
+    :class:`RegistrationError` and changes nothing when any rule refuses.
+    """
+    cleaned = _clean_attendees(attendees)
+    event = _lock_event(event_id)
+    if event is None:
+        raise RegistrationError("This event does not exist.", "invalid")
+    if event.state == EventState.CANCELLED:
+        raise RegistrationError("This event was cancelled.", "cancelled")
+    if event.state == EventState.DRAFT and not (by_user and by_user.is_staff):
+        raise RegistrationError("This event does not exist.", "invalid")
+    reason = registration_closed_reason(event)
+    if reason:
+        raise RegistrationError(reason, "closed")
+
+    organisation_id = None
+    if by_user is not None and not by_user.is_staff:
+        organisation = by_user.organisation
+        if by_user.role == Role.COMPANY and organisation is not None:
+            organisation_id = organisation.id
+        else:
+            if len(cleaned) != 1 or cleaned[0].email != by_user.email:
+                raise RegistrationError(
+                    "You can register only yourself; company representatives register colleagues.",
+                    "invalid",
+                    "attendees",
+                )
+            organisation_id = organisation.id if organisation else None
+
+    emails = [a.email for a in cleaned]
+    existing = {
+        r.email: r
+        for r in db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.email.in_(emails))
+            .execution_options(populate_existing=True)
+        )
+    }
+    for index, attendee in enumerate(cleaned):
+        found = existing.get(attendee.email)
+        if found is not None and found.state != RegistrationState.CANCELLED:
+            raise RegistrationError(
+                f"{attendee.email} is already registered for this event.",
+                "duplicate",
+                f"attendees[{index}].email",
+            )
+
+    if organisation_id is not None and event.seat_limit_per_org:
+        used = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Registration)
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.organisation_id == organisation_id,
+                    Registration.state.in_(ACTIVE_STATES),
+                )
+            )
+            or 0
+        )
+        if used + len(cleaned) > event.seat_limit_per_org:
+            left = max(0, event.seat_limit_per_org - used)
+            raise RegistrationError(
+                f"Each organisation may register at most {event.seat_limit_per_org} people for "
+                f"this event; yours has {used} registered, so {left} more can be added.",
+                "seat_limit",
+                "attendees",
+            )
+
+    # Anyone already waiting goes first: fill freed seats from the waitlist before newcomers.
+    promote_waitlist(event)
+    left = seats_left(event)
+    if not event.waitlist_enabled and len(cleaned) > left:
+        raise RegistrationError(
+            "This event is full." if left == 0 else f"Only {left} seats are left.", "full"
+        )
+
+    now = clock.now()
+    registrations: list[Registration] = []
+    for attendee in cleaned:
+        registration = existing.get(attendee.email)
+        if registration is None:
+            registration = Registration(event_id=event.id, email=attendee.email)
+            db.session.add(registration)
+        registration.name = attendee.name
+        registration.user_id = by_user.id if by_user else None
+        registration.organisation_id = organisation_id
+        registration.cancelled_at = None
+        registration.checked_in_at = None
+        registration.checked_in_by_id = None
+        if left > 0:
+            registration.state = RegistrationState.CONFIRMED
+            registration.confirmed_at = now
+            registration.waitlisted_at = None
+            left -= 1
+        else:
+            registration.state = RegistrationState.WAITLISTED
+            registration.waitlisted_at = now
+            registration.confirmed_at = None
+        registrations.append(registration)
+    db.session.flush()
+    for registration in registrations:
+        registration.event = event
+        if registration.state == RegistrationState.CONFIRMED:
+            _mail_confirmed(registration)
+        else:
+            _mail_waitlisted(registration)
+    return registrations
+
+
+def cancel_registration(registration: Registration, by_user: User | None) -> list[Registration]:
+    """Cancel one registration; a freed seat goes to the first waitlisted (who is emailed).
+
+    Returns the promoted registrations. Cancelling twice changes nothing.
+    """
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.state == RegistrationState.CANCELLED:
+        return []
+    if registration.state in (RegistrationState.ATTENDED, RegistrationState.NO_SHOW):
+        raise RegistrationError(
+            "Attendance was already recorded; this registration cannot be cancelled.", "invalid"
+        )
+    if event is not None and event.state in (EventState.COMPLETED,):
+        raise RegistrationError("The event is over.", "closed")
+    registration.state = RegistrationState.CANCELLED
+    registration.cancelled_at = clock.now()
+    db.session.flush()
+    queue_mail(
+        registration.email,
+        f"Registration cancelled: {registration.event.title}",
+        "event_registration_cancelled",
+        registration=registration,
+        event=registration.event,
+        link=_external(registration.event.url),
+    )
+    if event is None or event.state == EventState.CANCELLED:
+        return []
+    return promote_waitlist(event)
+
+
+def set_capacity(event: Event, capacity: int, by_user: User | None = None) -> list[Registration]:
+    """Change the capacity; raising it promotes the waitlist. Cannot go below confirmed seats."""
+    locked = _lock_event(event.id)
+    assert locked is not None
+    if capacity is None or capacity < 0:
+        raise RegistrationError("Capacity must be zero or more.", "invalid", "capacity")
+    taken = seats_taken(locked)
+    if capacity < taken:
+        raise RegistrationError(
+            f"{taken} seats are already confirmed; capacity cannot go below that. "
+            "Cancel registrations first.",
+            "invalid",
+            "capacity",
+        )
+    locked.capacity = capacity
+    db.session.flush()
+    return promote_waitlist(locked)
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Confirm waitlisted registrations, first come first served, while seats are free.
+
+    The caller holds the event lock. Each promoted person is emailed with the calendar file.
+    """
+    if event.state not in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED):
+        return []
+    if clock.now() >= event.starts_at:
+        return []
+    free = seats_left(event)
+    if free <= 0:
+        return []
+    promoted = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.state == RegistrationState.WAITLISTED,
+            )
+            .order_by(*_waitlist_order())
+            .limit(free)
+        )
+    )
+    now = clock.now()
+    for registration in promoted:
+        registration.state = RegistrationState.CONFIRMED
+        registration.confirmed_at = now
+    db.session.flush()
+    for registration in promoted:
+        _mail_confirmed(registration, promoted=True)
+    return promoted
+
+
+def cancel_event(event: Event, reason: str, by_user: User | None = None) -> int:
+    """Cancel the event and email everyone registered (confirmed or waiting). Returns mails sent."""
+    locked = _lock_event(event.id)
+    assert locked is not None
+    if locked.state == EventState.CANCELLED:
+        raise RegistrationError("This event is already cancelled.", "cancelled")
+    if locked.state == EventState.COMPLETED:
+        raise RegistrationError("A completed event cannot be cancelled.", "invalid")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegistrationError("Say why the event is cancelled.", "invalid", "reason")
+    locked.state = EventState.CANCELLED
+    locked.cancelled_reason = reason
+    locked.cancelled_at = clock.now()
+    db.session.flush()
+    sent = 0
+    for registration in db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == locked.id, Registration.state.in_(ACTIVE_STATES)
+        )
+    ):
+        queue_mail(
+            registration.email,
+            f"Cancelled: {locked.title}",
+            "event_cancelled",
+            dedupe_key=f"event-cancelled:{registration.id}",
+            registration=registration,
+            event=locked,
+            reason=reason,
+        )
+        sent += 1
+    return sent
+
+
+def message_confirmed(event: Event, subject: str, body: str, by_user: User | None = None) -> int:
+    """Email every confirmed registrant a message from staff; returns how many were queued."""
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise RegistrationError("Write a subject.", "invalid", "subject")
+    if not body:
+        raise RegistrationError("Write a message.", "invalid", "body")
+    count = 0
+    for registration in db.session.scalars(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.state == RegistrationState.CONFIRMED,
+        )
+        .order_by(Registration.id)
+    ):
+        queue_mail(
+            registration.email,
+            f"{subject} ({event.title})",
+            "event_message",
+            registration=registration,
+            event=event,
+            body=body,
+            link=_external(event.url),
+        )
+        count += 1
+    return count
+
+
+# --- Check-in -------------------------------------------------------------------------------------
+
+
+def check_in(registration: Registration, by_user: User | None) -> Registration:
+    """Mark a confirmed registrant as attended (idempotent)."""
+    if registration.state == RegistrationState.ATTENDED:
+        return registration
+    if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.NO_SHOW):
+        raise RegistrationError(
+            f"Only confirmed registrations can be checked in; this one is "
+            f"{registration.state.label.lower()}.",
+            "invalid",
+        )
+    if registration.event.state == EventState.CANCELLED:
+        raise RegistrationError("This event was cancelled.", "cancelled")
+    registration.state = RegistrationState.ATTENDED
+    registration.checked_in_at = clock.now()
+    registration.checked_in_by_id = by_user.id if by_user else None
+    db.session.flush()
+    return registration
+
+
+def mark_no_show(registration: Registration, by_user: User | None) -> Registration:
+    if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED):
+        raise RegistrationError("Only confirmed registrations can be marked no-show.", "invalid")
+    registration.state = RegistrationState.NO_SHOW
+    registration.checked_in_at = None
+    db.session.flush()
+    return registration
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def get_event_for(user: User | None, event_id: int, kind: EventKind | None = None) -> Event:
+    """The event if the viewer may see it (drafts only for staff); else 404."""
+    event = db.session.get(Event, event_id)
+    if event is None or (kind is not None and event.kind != kind):
+        abort(404)
+    is_staff = bool(user is not None and getattr(user, "is_authenticated", False) and user.is_staff)
+    if event.state == EventState.DRAFT and not is_staff:
+        abort(404)
+    return event
+
+
+def registration_visible_to(user: User) -> sa.ColumnElement[bool]:
+    """SQL condition: registrations ``user`` may see (own, for them, or their organisation's)."""
+    conditions = [Registration.user_id == user.id, Registration.email == user.email]
+    organisation = user.organisation
+    if organisation is not None and user.role == Role.COMPANY:
+        conditions.append(Registration.organisation_id == organisation.id)
+    return sa.or_(*conditions)
+
+
+def get_registration_for(user: User | None, registration_id: int) -> Registration:
+    """A registration the viewer may see (own, org's, or staff); else 404."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        abort(404)
+    query = sa.select(Registration).where(Registration.id == registration_id)
+    if not user.is_staff:
+        query = query.where(registration_visible_to(user))
+    registration = db.session.scalar(query)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def get_registration_by_ticket(token: str) -> Registration:
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.ticket_token == token)
+    )
+    if registration is None:
+        abort(404)
+    return registration
+
+
+# --- Calendar -------------------------------------------------------------------------------------
+
+
+def _external(path: str) -> str:
+    if path.startswith("http"):
+        return path
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _vevent(event: Event, registration: Registration | None = None) -> icalendar.Event:
+    zone = ZoneInfo(event.timezone or current_app.config["TIMEZONE"])
+    item = icalendar.Event()
+    item.add("uid", f"event-{event.id}@engage.pseb.org.pk")
+    item.add("summary", event.title)
+    item.add("dtstart", event.starts_at.astimezone(zone))
+    item.add("dtend", event.ends_at.astimezone(zone))
+    item.add("dtstamp", clock.now())
+    item.add("url", _external(event.url))
+    description = (event.description or "").strip()
+    if len(description) > 1000:
+        description = description[:1000] + "…"
+    item.add("description", f"{description}\n\n{_external(event.url)}".strip())
+    if event.state == EventState.CANCELLED:
+        item.add("status", "CANCELLED")
+    else:
+        item.add("status", "CONFIRMED")
+    location = getattr(event, "ics_location", None)
+    if location:
+        item.add("location", location)
+    return item
+
+
+def calendar_ics(events: Iterable[Event], name: str = "PSEB Engage") -> bytes:
+    """An iCalendar file of ``events`` with VTIMEZONE blocks for their zones."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//PSEB Engage//Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("method", "PUBLISH")
+    for event in events:
+        calendar.add_component(_vevent(event))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def event_ics(event: Event) -> bytes:
+    return calendar_ics([event], name=event.title)
+
+
+def ics_filename(event: Event) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", event.title.lower()).strip("-")[:60] or "event"
+    return f"{slug}.ics"
+
+
+# --- Mail -----------------------------------------------------------------------------------------
+
+
+def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
+    event = registration.event
+    subject = (
+        f"A seat opened up: you're confirmed for {event.title}"
+        if promoted
+        else f"Registration confirmed: {event.title}"
+    )
+    queue_mail(
+        registration.email,
+        subject,
+        "event_confirmed",
+        attachment=Attachment(ics_filename(event), "text/calendar", event_ics(event)),
+        registration=registration,
+        event=event,
+        promoted=promoted,
+        link=_external(event.url),
+        ticket_link=_external(url_for("events.ticket", token=registration.ticket_token)),
+    )
+
+
+def _mail_waitlisted(registration: Registration) -> None:
+    event = registration.event
+    queue_mail(
+        registration.email,
+        f"On the waitlist: {event.title}",
+        "event_waitlisted",
+        registration=registration,
+        event=event,
+        position=waitlist_position(registration),
+        link=_external(event.url),
+    )
