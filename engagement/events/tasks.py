@@ -1,0 +1,158 @@
+"""Scheduled sweeps of the events engine: reminders, closing, completing, feedback.
+
+Each job reads due work from our tables and is idempotent. Reminder and feedback mails carry an
+outbox ``dedupe_key`` (unique in the database, inserted with ON CONFLICT DO NOTHING), so each
+registrant gets each mail exactly once, however often the job runs and in however many processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from sqlalchemy.orm import contains_eager
+
+from engagement import clock
+from engagement.core.timefmt import format_datetime
+from engagement.events.models import Event, EventState, Registration, RegistrationState
+from engagement.events.services import _external
+from engagement.extensions import db
+from engagement.notifications.services import queue_mail
+from engagement.scheduler.registry import job
+
+T = TypeVar("T")
+
+OPEN_STATES = (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED)
+#: How long after an event the feedback mail may still go out.
+FEEDBACK_WINDOW = timedelta(days=3)
+
+
+def send_reminders() -> int:
+    """Queue the "starts in N hours" reminder for every confirmed registrant once N hours remain."""
+    now = clock.now()
+    queued = 0
+    for hours in sorted(current_app.config["REMINDER_OFFSETS_HOURS"], reverse=True):
+        hours = int(hours)
+        rows = db.session.scalars(
+            sa.select(Registration)
+            .join(Registration.event)
+            .options(contains_eager(Registration.event))
+            .where(
+                Event.state.in_(OPEN_STATES),
+                Event.starts_at > now,
+                Event.starts_at <= now + timedelta(hours=hours),
+                # Registered before the reminder window opened, or it is news to them anyway.
+                Registration.state == RegistrationState.CONFIRMED,
+            )
+            .order_by(Registration.id)
+        )
+        for registration in rows:
+            event = registration.event
+            # A 24 h reminder is pointless once the 1 h one is due.
+            smaller = [
+                int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"] if int(h) < hours
+            ]
+            if any(event.starts_at <= now + timedelta(hours=h) for h in smaller):
+                continue
+            if queue_mail(
+                registration.email,
+                f"Reminder: {event.title}, {format_datetime(event.starts_at, event.timezone)}",
+                "event_reminder",
+                dedupe_key=f"event-reminder:{registration.id}:{hours}h",
+                registration=registration,
+                event=event,
+                hours=hours,
+                link=_external(event.url),
+                ticket_link=_external(url_for("events.ticket", token=registration.ticket_token)),
+            ):
+                queued += 1
+    return queued
+
+
+def close_registrations() -> int:
+    """Published events whose registration deadline (or start) has passed: registration closed."""
+    now = clock.now()
+    result = db.session.execute(
+        sa.update(Event)
+        .where(
+            Event.state == EventState.PUBLISHED,
+            sa.func.coalesce(Event.registration_closes_at, Event.starts_at) <= now,
+        )
+        .values(state=EventState.REGISTRATION_CLOSED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def complete_events() -> int:
+    """Events that have ended are completed."""
+    now = clock.now()
+    result = db.session.execute(
+        sa.update(Event)
+        .where(Event.state.in_(OPEN_STATES), Event.ends_at <= now)
+        .values(state=EventState.COMPLETED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def send_feedback_requests() -> int:
+    """After an event ends, ask each attendee (or confirmed registrant) for feedback, once."""
+    now = clock.now()
+    queued = 0
+    due = db.session.scalars(
+        sa.select(Event)
+        .where(
+            Event.state.in_((*OPEN_STATES, EventState.COMPLETED)),
+            Event.ends_at <= now,
+            Event.ends_at > now - FEEDBACK_WINDOW,
+            Event.feedback_sent_at.is_(None),
+        )
+        .order_by(Event.id)
+    ).all()
+    for event in due:
+        for registration in db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.state.in_((RegistrationState.ATTENDED, RegistrationState.CONFIRMED)),
+            )
+            .order_by(Registration.id)
+        ):
+            if queue_mail(
+                registration.email,
+                f"Thank you for joining {event.title}",
+                "event_feedback",
+                dedupe_key=f"event-feedback:{registration.id}",
+                registration=registration,
+                event=event,
+                link=_external(event.url),
+            ):
+                queued += 1
+        event.feedback_sent_at = now
+    db.session.flush()
+    return queued
+
+
+def _with_urls(func: Callable[[], T]) -> T:
+    """Run ``func`` in a request context on BASE_URL, so url_for builds the mails' links."""
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        return func()
+
+
+@job("events_reminders", minutes=5)
+def reminders_job() -> int:
+    return _with_urls(send_reminders)
+
+
+@job("events_lifecycle", minutes=5)
+def lifecycle_job() -> tuple[int, int]:
+    return _with_urls(lambda: (close_registrations(), complete_events()))
+
+
+@job("events_feedback", minutes=15)
+def feedback_job() -> int:
+    return _with_urls(send_feedback_requests)
