@@ -1,0 +1,218 @@
+"""Which days a meetup may be held, and why a day may not.
+
+Public holidays come from the ``holidays`` library (Islamic ones are estimated there, and we say so),
+Ramadan from ``hijridate`` (Umm al-Qura): 1 Ramadan to 1 Shawwal inclusive, the extra day covering
+Pakistan's moon sighting, often one day later.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+import holidays
+from hijridate import Gregorian, Hijri
+from hijridate.ummalqura import GREGORIAN_RANGE
+
+if TYPE_CHECKING:
+    from engagement.roadmap.instance import Instance
+
+WEEKDAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: First and last Gregorian day hijridate converts.
+HIJRI_GREGORIAN_RANGE = (date(*GREGORIAN_RANGE[0]), date(*GREGORIAN_RANGE[1]))
+
+
+class Holiday(NamedTuple):
+    """A public holiday: English and Urdu names, and whether its date is an estimate."""
+
+    day: date
+    name: str  # English, without the "(estimated)" label
+    name_local: str  # the country's own language (Urdu for PK), as the library labels it
+    estimated: bool
+
+
+# --- public holidays --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _country_holidays(country: str, year: int, language: str | None, show_estimated: bool):
+    kwargs = {"years": year, "islamic_show_estimated": show_estimated}
+    if language:
+        kwargs["language"] = language
+    try:
+        return holidays.country_holidays(country, **kwargs)
+    except NotImplementedError:  # a country without Islamic holidays takes no such argument
+        kwargs.pop("islamic_show_estimated")
+        return holidays.country_holidays(country, **kwargs)
+
+
+def _english(country: str) -> str | None:
+    languages = getattr(holidays.country_holidays(country, years=[]), "supported_languages", ())
+    return "en_US" if "en_US" in languages else None
+
+
+def _local(country: str) -> str | None:
+    languages = getattr(holidays.country_holidays(country, years=[]), "supported_languages", ())
+    for language in languages:
+        if not language.startswith("en"):
+            return language
+    return None
+
+
+def holidays_cover(country: str, start: date, end: date) -> bool:
+    """Whether the ``holidays`` library has the country's calendar for the window's years."""
+    try:
+        cls = holidays.country_holidays(country, years=[])
+    except (NotImplementedError, KeyError):
+        return False
+    first = getattr(cls, "start_year", 1)
+    last = getattr(cls, "end_year", 9999)
+    return first <= start.year and end.year <= last
+
+
+def public_holiday(day: date, country: str | None = "PK") -> Holiday | None:
+    """The public holiday on ``day`` (several on one day are joined by "; "), or None."""
+    if not country:
+        return None
+    plain = _country_holidays(country, day.year, _english(country), False)
+    name = plain.get(day)
+    if name is None:
+        return None
+    labelled = _country_holidays(country, day.year, _english(country), True).get(day)
+    local_language = _local(country)
+    local = (
+        _country_holidays(country, day.year, local_language, True).get(day)
+        if local_language
+        else labelled
+    )
+    return Holiday(day, name, local or labelled, labelled != name)
+
+
+def public_holidays(start: date, end: date, country: str | None = "PK") -> list[Holiday]:
+    """Every public holiday from ``start`` to ``end`` inclusive, by date."""
+    if not country:
+        return []
+    found = []
+    for year in range(start.year, end.year + 1):
+        for day in sorted(_country_holidays(country, year, _english(country), False)):
+            if start <= day <= end:
+                found.append(public_holiday(day, country))
+    return found
+
+
+def is_estimated(day: date, country: str | None = "PK") -> bool:
+    """Whether the holiday on ``day`` is an estimated (Islamic calendar) date."""
+    holiday = public_holiday(day, country)
+    return bool(holiday and holiday.estimated)
+
+
+# --- Ramadan -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _ramadan_of_hijri_year(hijri_year: int) -> tuple[date, date] | None:
+    try:
+        first = Hijri(hijri_year, 9, 1).to_gregorian()
+        shawwal = Hijri(hijri_year, 10, 1).to_gregorian()
+    except (OverflowError, ValueError):
+        return None
+    return date(first.year, first.month, first.day), date(shawwal.year, shawwal.month, shawwal.day)
+
+
+def ramadan_covers(start: date, end: date) -> bool:
+    """Whether hijridate can place Ramadan for every day of the window."""
+    lo, hi = HIJRI_GREGORIAN_RANGE
+    return lo <= start and end <= hi
+
+
+def ramadan_ranges(start: date, end: date) -> list[tuple[date, date]]:
+    """The avoided Ramadan spans (1 Ramadan .. 1 Shawwal inclusive) overlapping the window."""
+    lo, hi = HIJRI_GREGORIAN_RANGE
+    first_year = Gregorian.fromdate(max(start, lo)).to_hijri().year
+    last_year = Gregorian.fromdate(min(end, hi)).to_hijri().year
+    spans = []
+    for year in range(first_year, last_year + 1):
+        span = _ramadan_of_hijri_year(year)
+        if span and span[0] <= end and span[1] >= start:
+            spans.append(span)
+    return spans
+
+
+def ramadan_span(day: date) -> tuple[date, date] | None:
+    """The avoided Ramadan span containing ``day``, or None."""
+    for span in ramadan_ranges(day, day):
+        if span[0] <= day <= span[1]:
+            return span
+    return None
+
+
+# --- allowed days -----------------------------------------------------------------------------
+
+
+def week_label(day: date) -> str:
+    """ISO week as ``2027-W19``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def blocked_reason(
+    instance: Instance, day: date, city: str | None = None, team: str | None = None
+) -> str | None:
+    """Why no meetup may be held on ``day`` (for the city and team if given), or None if it may.
+
+    The reason reads after "<day> is ...": ``a public holiday (Pakistan Day)``.
+    """
+    if day < instance.start:
+        return f"before the window (it starts {instance.start})"
+    if day > instance.end:
+        return f"after the window (it ends {instance.end})"
+    if day.weekday() not in instance.weekdays:
+        return f"a {WEEKDAY_TITLES[day.weekday()]}, not a meetup weekday"
+    holiday = public_holiday(day, instance.public_holidays)
+    if holiday:
+        return f"a public holiday ({holiday.name}{', estimated date' if holiday.estimated else ''})"
+    if instance.ramadan == "avoid":
+        span = ramadan_span(day)
+        if span:
+            return f"in Ramadan ({span[0]}..{span[1]}, 1 Ramadan to 1 Shawwal)"
+    for closed in instance.closed:
+        if day in closed:
+            return f"closed nationwide {closed.label()}"
+    if city is not None:
+        c = instance.city(city)
+        for closed in c.closed:
+            if day in closed:
+                return f"closed for {c.name} {closed.label()}"
+    if team is not None:
+        t = instance.team(team)
+        for away in t.away:
+            if day in away:
+                return f"a day {t.name} is away {away.label()}"
+    return None
+
+
+def open_days(instance: Instance) -> list[date]:
+    """Days in the window open for the whole country (weekday, no holiday, Ramadan, closure)."""
+    days = []
+    day = instance.start
+    while day <= instance.end:
+        if blocked_reason(instance, day) is None:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def allowed_days(
+    instance: Instance, city: str | None = None, team: str | None = None, *, base=None
+) -> list[date]:
+    """Days a meetup may be held (for the city and/or team); ``base`` reuses ``open_days``."""
+    days = open_days(instance) if base is None else base
+    ranges = []
+    if city is not None:
+        ranges.extend(instance.city(city).closed)
+    if team is not None:
+        ranges.extend(instance.team(team).away)
+    if not ranges:
+        return list(days)
+    return [d for d in days if not any(d in r for r in ranges)]
