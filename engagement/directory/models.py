@@ -168,6 +168,16 @@ class Company(TimestampMixin, db.Model):
     """A PSEB-registered (or registering) IT/ITeS company."""
 
     __tablename__ = "company"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "registration_number IS NULL OR registration_number LIKE 'PSEB/%'",
+            name="registration_number_prefix",
+        ),
+        sa.CheckConstraint(
+            "registration_verified_at IS NULL OR registration_number IS NOT NULL",
+            name="verified_has_number",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(
@@ -226,7 +236,11 @@ class OverseasEntity(TimestampMixin, db.Model):
     """A foreign chamber, company, government body, investor, university or trade body."""
 
     __tablename__ = "overseas_entity"
-    __table_args__ = (sa.CheckConstraint("length(country_code) = 2", name="country_code_alpha2"),)
+    __table_args__ = (
+        sa.CheckConstraint("length(country_code) = 2", name="country_code_alpha2"),
+        sa.CheckConstraint("country_code = upper(country_code)", name="country_code_upper"),
+        sa.UniqueConstraint("name", "country_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)

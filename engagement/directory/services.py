@@ -1,0 +1,769 @@
+"""Directory rules: the filters, searches and CSV exports of the staff lists, own-profile edits,
+registration verification, and staff edits of overseas entities, stakeholder bodies and contacts.
+
+Pages and the JSON API share these functions; the filters live in one place
+(:class:`DirectoryFilters`, parsed from request arguments).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
+
+from engagement import clock
+from engagement.auth.models import Role, User
+from engagement.core.timefmt import valid_timezone
+from engagement.directory.models import (
+    REGISTRATION_NUMBER_PATTERN,
+    City,
+    Company,
+    Contact,
+    EmployeeBand,
+    OverseasEntity,
+    OverseasEntityType,
+    Province,
+    Sector,
+    StakeholderBody,
+    StakeholderKind,
+    Startup,
+    StartupStage,
+)
+from engagement.extensions import db
+
+SORTS = ("name", "city", "newest")
+
+
+class DirectoryError(ValueError):
+    """A directory rule was broken; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- Validation rules shared by forms, services and the API -------------------------------------
+
+
+def registration_number_problem(number: str) -> str | None:
+    """Why ``number`` is not a PSEB registration number, or None."""
+    if not re.fullmatch(REGISTRATION_NUMBER_PATTERN, number):
+        return "Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457."
+    return None
+
+
+def country_name(code: str) -> str | None:
+    """The English name of an ISO 3166-1 alpha-2 code, or None when there is no such country."""
+    if not code or len(code) != 2 or not code.isalpha():
+        return None
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return getattr(country, "common_name", None) or (country.name if country else None)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs for every ISO 3166-1 country, sorted by name."""
+    pairs = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def parse_country_codes(text: str) -> list[str]:
+    """``"us, gb ae"`` → ``["US", "GB", "AE"]``; raises DirectoryError naming the unknown codes."""
+    codes: list[str] = []
+    for code in re.split(r"[\s,;]+", text.strip().upper()):
+        if code and code not in codes:
+            codes.append(code)
+    unknown = [code for code in codes if country_name(code) is None]
+    if unknown:
+        raise DirectoryError(
+            "Unknown country code: "
+            + ", ".join(unknown)
+            + ". Use two-letter ISO codes such as US, GB, AE.",
+            "export_markets",
+        )
+    return codes
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def _int_arg(args: Mapping[str, str], name: str, invalid: list[str]) -> int | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) < 10:
+        return int(value)
+    invalid.append(name)
+    return None
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What a staff list is filtered and sorted by; ``from_args`` reads it from a query string.
+
+    Values that make no sense are dropped and named in ``invalid`` (the page says so) rather than
+    causing an error.
+    """
+
+    q: str = ""
+    city_id: int | None = None
+    province_id: int | None = None
+    sector_id: int | None = None
+    #: Companies: verified registration or not.
+    verified: bool | None = None
+    #: Startup stage, overseas entity type or stakeholder body kind (value of the enum).
+    kind: str | None = None
+    #: Overseas entities: ISO alpha-2 country code.
+    country: str | None = None
+    sort: str = "name"
+    invalid: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], kinds: Iterable[str] = ()) -> DirectoryFilters:
+        invalid: list[str] = []
+        verified = {"yes": True, "no": False, "": None}.get((args.get("verified") or "").lower())
+        if verified is None and args.get("verified"):
+            invalid.append("verified")
+        kind = (args.get("kind") or "").strip() or None
+        if kind is not None and kind not in set(kinds):
+            invalid.append("kind")
+            kind = None
+        country = (args.get("country") or "").strip().upper() or None
+        if country is not None and country_name(country) is None:
+            invalid.append("country")
+            country = None
+        sort = args.get("sort") or "name"
+        if sort not in SORTS:
+            invalid.append("sort")
+            sort = "name"
+        return cls(
+            q=(args.get("q") or "").strip()[:100],
+            city_id=_int_arg(args, "city", invalid),
+            province_id=_int_arg(args, "province", invalid),
+            sector_id=_int_arg(args, "sector", invalid),
+            verified=verified,
+            kind=kind,
+            country=country,
+            sort=sort,
+            invalid=tuple(invalid),
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments (for links such as the CSV export)."""
+        args = {
+            "q": self.q,
+            "city": self.city_id,
+            "province": self.province_id,
+            "sector": self.sector_id,
+            "verified": {True: "yes", False: "no"}.get(self.verified),  # type: ignore[arg-type]
+            "kind": self.kind,
+            "country": self.country,
+            "sort": self.sort if self.sort != "name" else None,
+        }
+        return {key: str(value) for key, value in args.items() if value not in (None, "")}
+
+
+def _name_matches(column: Any, text: str) -> Any:
+    """Case-insensitive substring match, the same on SQLite and PostgreSQL; wildcards escaped."""
+    return sa.func.lower(column).contains(text.lower(), autoescape=True)
+
+
+def _located(statement: sa.Select, model: Any, filters: DirectoryFilters) -> sa.Select:
+    """City/province filters and the sort for a model with a ``city``."""
+    statement = statement.outerjoin(City, model.city_id == City.id)
+    if filters.city_id is not None:
+        statement = statement.where(model.city_id == filters.city_id)
+    if filters.province_id is not None:
+        statement = statement.where(City.province_id == filters.province_id)
+    return statement
+
+
+def _sorted(statement: sa.Select, model: Any, name: Any, filters: DirectoryFilters) -> sa.Select:
+    if filters.sort == "newest":
+        return statement.order_by(model.created_at.desc(), model.id.desc())
+    if filters.sort == "city":
+        return statement.order_by(City.name.is_(None), City.name, sa.func.lower(name), model.id)
+    return statement.order_by(sa.func.lower(name), model.id)
+
+
+def search_companies(filters: DirectoryFilters) -> sa.Select:
+    """Companies matching ``filters``, sorted, with city and sectors eager-loaded."""
+    statement = sa.select(Company).options(
+        selectinload(Company.sectors), selectinload(Company.city)
+    )
+    statement = _located(statement, Company, filters)
+    if filters.q:
+        statement = statement.where(
+            sa.or_(
+                _name_matches(Company.legal_name, filters.q),
+                _name_matches(Company.registration_number, filters.q),
+            )
+        )
+    if filters.sector_id is not None:
+        statement = statement.where(Company.sectors.any(Sector.id == filters.sector_id))
+    if filters.verified is True:
+        statement = statement.where(Company.registration_verified_at.is_not(None))
+    elif filters.verified is False:
+        statement = statement.where(Company.registration_verified_at.is_(None))
+    return _sorted(statement, Company, Company.legal_name, filters)
+
+
+def search_startups(filters: DirectoryFilters) -> sa.Select:
+    """Startups matching ``filters`` (``kind`` is the stage), sorted, eager-loaded."""
+    statement = sa.select(Startup).options(
+        selectinload(Startup.sectors), selectinload(Startup.city)
+    )
+    statement = _located(statement, Startup, filters)
+    if filters.q:
+        statement = statement.where(_name_matches(Startup.name, filters.q))
+    if filters.sector_id is not None:
+        statement = statement.where(Startup.sectors.any(Sector.id == filters.sector_id))
+    if filters.kind:
+        statement = statement.where(Startup.stage == StartupStage(filters.kind))
+    return _sorted(statement, Startup, Startup.name, filters)
+
+
+def search_overseas_entities(filters: DirectoryFilters) -> sa.Select:
+    """Overseas entities matching ``filters`` (``kind`` is the type); "city" sorts by country."""
+    statement = sa.select(OverseasEntity).options(selectinload(OverseasEntity.sectors))
+    if filters.q:
+        statement = statement.where(_name_matches(OverseasEntity.name, filters.q))
+    if filters.country:
+        statement = statement.where(OverseasEntity.country_code == filters.country)
+    if filters.sector_id is not None:
+        statement = statement.where(OverseasEntity.sectors.any(Sector.id == filters.sector_id))
+    if filters.kind:
+        statement = statement.where(OverseasEntity.entity_type == OverseasEntityType(filters.kind))
+    if filters.sort == "newest":
+        return statement.order_by(OverseasEntity.created_at.desc(), OverseasEntity.id.desc())
+    if filters.sort == "city":
+        return statement.order_by(
+            OverseasEntity.country_code, sa.func.lower(OverseasEntity.name), OverseasEntity.id
+        )
+    return statement.order_by(sa.func.lower(OverseasEntity.name), OverseasEntity.id)
+
+
+def search_stakeholder_bodies(filters: DirectoryFilters) -> sa.Select:
+    """Stakeholder bodies matching ``filters`` (``kind``, province), contacts eager-loaded."""
+    statement = sa.select(StakeholderBody).options(
+        selectinload(StakeholderBody.contacts), selectinload(StakeholderBody.province)
+    )
+    if filters.q:
+        statement = statement.where(
+            sa.or_(
+                _name_matches(StakeholderBody.name, filters.q),
+                StakeholderBody.contacts.any(_name_matches(Contact.name, filters.q)),
+            )
+        )
+    if filters.province_id is not None:
+        statement = statement.where(StakeholderBody.province_id == filters.province_id)
+    if filters.kind:
+        statement = statement.where(StakeholderBody.kind == StakeholderKind(filters.kind))
+    if filters.sort == "newest":
+        return statement.order_by(StakeholderBody.created_at.desc(), StakeholderBody.id.desc())
+    if filters.sort == "city":
+        statement = statement.outerjoin(Province, StakeholderBody.province_id == Province.id)
+        return statement.order_by(
+            Province.name.is_(None), Province.name, sa.func.lower(StakeholderBody.name)
+        )
+    return statement.order_by(sa.func.lower(StakeholderBody.name), StakeholderBody.id)
+
+
+# --- Loading one entry with the viewer's access -------------------------------------------------
+
+
+def _staff_get(model: type, viewer: User, entry_id: int) -> Any:
+    if not viewer.is_staff:
+        raise NotFound()
+    entry = db.session.get(model, entry_id)
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def get_company_for(viewer: User, company_id: int) -> Company:
+    """A company for staff, or the viewer's own company; 404 otherwise."""
+    own = own_profile(viewer)
+    if isinstance(own, Company) and own.id == company_id:
+        return own
+    return _staff_get(Company, viewer, company_id)
+
+
+def get_startup_for(viewer: User, startup_id: int) -> Startup:
+    """A startup for staff, or the viewer's own startup; 404 otherwise."""
+    own = own_profile(viewer)
+    if isinstance(own, Startup) and own.id == startup_id:
+        return own
+    return _staff_get(Startup, viewer, startup_id)
+
+
+def get_overseas_entity_for(viewer: User, entity_id: int) -> OverseasEntity:
+    return _staff_get(OverseasEntity, viewer, entity_id)
+
+
+def get_stakeholder_body_for(viewer: User, body_id: int) -> StakeholderBody:
+    return _staff_get(StakeholderBody, viewer, body_id)
+
+
+def get_contact_for(viewer: User, contact_id: int) -> Contact:
+    return _staff_get(Contact, viewer, contact_id)
+
+
+def own_profile(user: User) -> Company | Startup | None:
+    """The directory entry of the user's organisation (company or startup), if any."""
+    if user.role not in (Role.COMPANY, Role.STARTUP) or user.membership is None:
+        return None
+    model = Company if user.role == Role.COMPANY else Startup
+    return db.session.scalar(
+        sa.select(model).where(model.organisation_id == user.membership.organisation_id)
+    )
+
+
+# --- Reference choices --------------------------------------------------------------------------
+
+
+def all_sectors() -> list[Sector]:
+    return list(db.session.scalars(sa.select(Sector).order_by(Sector.id)))
+
+
+def all_cities() -> list[City]:
+    return list(db.session.scalars(sa.select(City).order_by(City.name)))
+
+
+def all_provinces() -> list[Province]:
+    return list(db.session.scalars(sa.select(Province).order_by(Province.name)))
+
+
+def sectors_by_ids(ids: Iterable[int]) -> list[Sector]:
+    ids = set(ids)
+    if not ids:
+        return []
+    sectors = list(db.session.scalars(sa.select(Sector).where(Sector.id.in_(ids))))
+    if len(sectors) != len(ids):
+        raise DirectoryError("Choose sectors from the list.", "sectors")
+    return sorted(sectors, key=lambda s: s.id)
+
+
+def city_by_id(city_id: int | None) -> City | None:
+    if city_id is None:
+        return None
+    city = db.session.get(City, city_id)
+    if city is None:
+        raise DirectoryError("Choose a city from the list.", "city")
+    return city
+
+
+# --- Own profile --------------------------------------------------------------------------------
+
+
+def _registration_taken(number: str, company: Company) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Company.id).where(
+                Company.registration_number == number, Company.id != company.id
+            )
+        )
+        is not None
+    )
+
+
+def _check_registration_number(company: Company, number: str) -> str:
+    number = number.strip().upper()
+    if problem := registration_number_problem(number):
+        raise DirectoryError(problem, "registration_number")
+    if _registration_taken(number, company):
+        raise DirectoryError(
+            "Another company is already registered with this number. Check it, or contact PSEB.",
+            "registration_number",
+        )
+    return number
+
+
+def update_company_profile(
+    company: Company,
+    editor: User,
+    *,
+    legal_name: str,
+    registration_number: str | None,
+    sector_ids: Iterable[int],
+    city_id: int | None,
+    employee_band: str | None,
+    export_markets: str,
+    website: str | None,
+    description: str,
+) -> Company:
+    """Save a company's own profile. Once staff verified the registration number, only staff
+    may change it; a change by staff keeps it verified, any other change needs verifying again."""
+    legal_name = legal_name.strip()
+    if not legal_name:
+        raise DirectoryError("Enter the company's legal name.", "legal_name")
+    number = (registration_number or "").strip().upper() or None
+    if number != company.registration_number:
+        if company.verified and not editor.is_staff:
+            raise DirectoryError(
+                "The registration number is verified; ask PSEB staff to change it.",
+                "registration_number",
+            )
+        if number is None:
+            if company.verified:
+                raise DirectoryError(
+                    "A verified company keeps its registration number.", "registration_number"
+                )
+        else:
+            number = _check_registration_number(company, number)
+    sectors = sectors_by_ids(sector_ids)
+    city = city_by_id(city_id)
+    markets = parse_country_codes(export_markets)
+    company.legal_name = legal_name
+    company.registration_number = number
+    company.sectors = sectors
+    company.city = city
+    company.employee_band = EmployeeBand(employee_band) if employee_band else None
+    company.export_markets = ",".join(markets)
+    company.website = (website or "").strip() or None
+    company.description = description.strip()
+    db.session.flush()
+    return company
+
+
+def update_startup_profile(
+    startup: Startup,
+    *,
+    name: str,
+    founding_year: int | None,
+    stage: str | None,
+    sector_ids: Iterable[int],
+    city_id: int | None,
+    founders: str,
+    website: str | None,
+    description: str = "",
+) -> Startup:
+    """Save a startup's own profile."""
+    name = name.strip()
+    if not name:
+        raise DirectoryError("Enter the startup's name.", "name")
+    this_year = clock.now().year
+    if founding_year is not None and not 1990 <= founding_year <= this_year:
+        raise DirectoryError(f"Enter a year between 1990 and {this_year}.", "founding_year")
+    sectors = sectors_by_ids(sector_ids)
+    city = city_by_id(city_id)
+    startup.name = name
+    startup.founding_year = founding_year
+    startup.stage = StartupStage(stage) if stage else None
+    startup.sectors = sectors
+    startup.city = city
+    startup.founders = "\n".join(line.strip() for line in founders.splitlines() if line.strip())
+    startup.website = (website or "").strip() or None
+    startup.description = description.strip()
+    db.session.flush()
+    return startup
+
+
+def verify_registration(company: Company, staff: User, number: str) -> Company:
+    """Staff confirm (or correct) a company's PSEB registration number and mark it verified."""
+    if not staff.is_staff:
+        raise DirectoryError("Only PSEB staff can verify registrations.")
+    company.registration_number = _check_registration_number(company, number)
+    company.registration_verified_at = clock.now()
+    company.verified_by_id = staff.id
+    db.session.flush()
+    return company
+
+
+def revoke_verification(company: Company, staff: User) -> Company:
+    """Staff withdraw a verification (the number stays, unverified)."""
+    if not staff.is_staff:
+        raise DirectoryError("Only PSEB staff can change verifications.")
+    company.registration_verified_at = None
+    company.verified_by_id = None
+    db.session.flush()
+    return company
+
+
+# --- Overseas entities, stakeholder bodies, contacts (staff) -----------------------------------
+
+
+def save_overseas_entity(
+    entity: OverseasEntity | None,
+    *,
+    name: str,
+    country_code: str,
+    timezone: str,
+    entity_type: str,
+    sector_ids: Iterable[int] = (),
+    website: str | None = None,
+    description: str = "",
+) -> OverseasEntity:
+    """Create (``entity`` None) or update an overseas entity; validates country and time zone."""
+    name = name.strip()
+    code = country_code.strip().upper()
+    if not name:
+        raise DirectoryError("Enter a name.", "name")
+    if country_name(code) is None:
+        raise DirectoryError("Choose a country (ISO 3166 two-letter code).", "country_code")
+    if not valid_timezone(timezone.strip()):
+        raise DirectoryError(
+            "Unknown time zone; use an IANA name such as Europe/Berlin.", "timezone"
+        )
+    try:
+        kind = OverseasEntityType(entity_type)
+    except ValueError as error:
+        raise DirectoryError("Choose a type from the list.", "entity_type") from error
+    duplicate = db.session.scalar(
+        sa.select(OverseasEntity.id).where(
+            OverseasEntity.name == name,
+            OverseasEntity.country_code == code,
+            OverseasEntity.id != (entity.id if entity and entity.id else -1),
+        )
+    )
+    if duplicate is not None:
+        raise DirectoryError("An entity with this name already exists in that country.", "name")
+    sectors = sectors_by_ids(sector_ids)
+    if entity is None:
+        entity = OverseasEntity()
+        db.session.add(entity)
+    entity.name = name
+    entity.country_code = code
+    entity.timezone = timezone.strip()
+    entity.entity_type = kind
+    entity.sectors = sectors
+    entity.website = (website or "").strip() or None
+    entity.description = description.strip()
+    db.session.flush()
+    return entity
+
+
+def save_stakeholder_body(
+    body: StakeholderBody | None,
+    *,
+    name: str,
+    kind: str,
+    province_id: int | None = None,
+    website: str | None = None,
+) -> StakeholderBody:
+    """Create (``body`` None) or update a stakeholder body; names are unique."""
+    name = name.strip()
+    if not name:
+        raise DirectoryError("Enter a name.", "name")
+    try:
+        body_kind = StakeholderKind(kind)
+    except ValueError as error:
+        raise DirectoryError("Choose a kind from the list.", "kind") from error
+    if province_id is not None and db.session.get(Province, province_id) is None:
+        raise DirectoryError("Choose a province from the list.", "province")
+    duplicate = db.session.scalar(
+        sa.select(StakeholderBody.id).where(
+            sa.func.lower(StakeholderBody.name) == name.lower(),
+            StakeholderBody.id != (body.id if body and body.id else -1),
+        )
+    )
+    if duplicate is not None:
+        raise DirectoryError("A stakeholder body with this name already exists.", "name")
+    if body is None:
+        body = StakeholderBody()
+        db.session.add(body)
+    body.name = name
+    body.kind = body_kind
+    body.province_id = province_id
+    body.website = (website or "").strip() or None
+    db.session.flush()
+    return body
+
+
+def save_contact(
+    body: StakeholderBody,
+    contact: Contact | None,
+    *,
+    name: str,
+    position: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> Contact:
+    """Add a contact to ``body`` (``contact`` None) or update one."""
+    name = name.strip()
+    if not name:
+        raise DirectoryError("Enter the contact's name.", "name")
+    if contact is None:
+        contact = Contact(body=body)
+        db.session.add(contact)
+    contact.name = name
+    contact.position = (position or "").strip() or None
+    contact.email = (email or "").strip().lower() or None
+    contact.phone = (phone or "").strip() or None
+    db.session.flush()
+    return contact
+
+
+def delete_contact(contact: Contact) -> None:
+    db.session.delete(contact)
+    db.session.flush()
+
+
+# --- CSV export ---------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """Text for a CSV cell; a leading =, +, - or @ is defused so spreadsheets show, not run, it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _names(items: Iterable[Any]) -> str:
+    return "; ".join(item.name for item in items)
+
+
+def _city(entry: Any) -> tuple[str, str]:
+    return (entry.city.name, entry.city.province.name) if entry.city else ("", "")
+
+
+def _company_row(company: Company) -> list[object]:
+    city, province = _city(company)
+    return [
+        company.id,
+        company.legal_name,
+        company.registration_number,
+        "yes" if company.verified else "no",
+        city,
+        province,
+        _names(company.sectors),
+        company.employee_band.value if company.employee_band else "",
+        company.export_markets,
+        company.website,
+        company.created_at.date().isoformat(),
+    ]
+
+
+def _startup_row(startup: Startup) -> list[object]:
+    city, province = _city(startup)
+    return [
+        startup.id,
+        startup.name,
+        startup.founding_year,
+        startup.stage.label if startup.stage else "",
+        city,
+        province,
+        _names(startup.sectors),
+        "; ".join(startup.founders.splitlines()),
+        startup.website,
+        startup.created_at.date().isoformat(),
+    ]
+
+
+def _overseas_row(entity: OverseasEntity) -> list[object]:
+    return [
+        entity.id,
+        entity.name,
+        entity.entity_type.value,
+        entity.country_code,
+        country_name(entity.country_code),
+        entity.timezone,
+        _names(entity.sectors),
+        entity.website,
+    ]
+
+
+def _body_row(body: StakeholderBody) -> list[object]:
+    return [
+        body.id,
+        body.name,
+        body.kind.value,
+        body.province.name if body.province else "",
+        body.website,
+        "; ".join(
+            ", ".join(filter(None, [c.name, c.position, c.email, c.phone])) for c in body.contacts
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Export:
+    """How one list becomes CSV: its search, header and row function."""
+
+    search: Callable[[DirectoryFilters], sa.Select]
+    header: list[str]
+    row: Callable[[Any], list[object]]
+
+
+EXPORTS: dict[str, Export] = {
+    "companies": Export(
+        search_companies,
+        [
+            "id",
+            "legal_name",
+            "registration_number",
+            "verified",
+            "city",
+            "province",
+            "sectors",
+            "employee_band",
+            "export_markets",
+            "website",
+            "created",
+        ],
+        _company_row,
+    ),
+    "startups": Export(
+        search_startups,
+        [
+            "id",
+            "name",
+            "founding_year",
+            "stage",
+            "city",
+            "province",
+            "sectors",
+            "founders",
+            "website",
+            "created",
+        ],
+        _startup_row,
+    ),
+    "overseas": Export(
+        search_overseas_entities,
+        ["id", "name", "type", "country_code", "country", "timezone", "sectors", "website"],
+        _overseas_row,
+    ),
+    "bodies": Export(
+        search_stakeholder_bodies,
+        ["id", "name", "kind", "province", "website", "contacts"],
+        _body_row,
+    ),
+}
+
+EXPORT_BATCH = 500
+
+
+def export_csv(kind: str, filters: DirectoryFilters) -> Iterator[str]:
+    """Stream the filtered list as CSV text, in batches of ``EXPORT_BATCH`` rows (a fixed number
+    of queries per batch, however long the list)."""
+    export = EXPORTS[kind]
+    statement = export.search(filters)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(export.header)
+    yield flush()
+    offset = 0
+    while True:
+        batch = db.session.scalars(statement.limit(EXPORT_BATCH).offset(offset)).all()
+        for entry in batch:
+            writer.writerow([_cell(value) for value in export.row(entry)])
+        if batch:
+            yield flush()
+        if len(batch) < EXPORT_BATCH:
+            return
+        offset += EXPORT_BATCH
+        db.session.expunge_all()
