@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Secure cookies: set ENGAGEMENT_SESSION_COOKIE_SECURE=true behind HTTPS; the remember-me
+    # cookie follows it unless ENGAGEMENT_REMEMBER_COOKIE_SECURE is set too.
+    "REMEMBER_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_NAME": "remember_token",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,
     # Mail: without SMTP_HOST, mails are written as .eml files under instance/outbox.
     "SMTP_HOST": None,
@@ -61,6 +67,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             app.config[key] = app.config.pop(alias)
     if overrides:
         app.config.update(overrides)
+    if app.config["REMEMBER_COOKIE_SECURE"] is None:
+        app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config["SESSION_COOKIE_SECURE"])
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

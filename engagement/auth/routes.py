@@ -47,7 +47,13 @@ def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return None
     return target
 
@@ -81,7 +87,7 @@ def signup():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template("auth/signup.html", form=form)
+    return render_template("auth/signup.html", form=form), 422 if request.method == "POST" else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -91,6 +97,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.user_by_email(form.email.data)
+        if user is None:
+            services.spend_password_check_time(form.password.data)
         if user is None or not services.check_password(user, form.password.data):
             form.password.errors.append("Wrong email or password.")
         elif not user.active:
@@ -167,33 +175,44 @@ def reset_password(token: str):
         logout_user()
         flash("Your password is changed. Sign in with the new one.", "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form), status
+
+
+def _account_page(status: int = 200, **forms: object):
+    """The account page with the given forms (others fresh) and everything it lists."""
+    context: dict[str, object] = {
+        "profile": ProfileForm(obj=current_user, prefix="profile"),
+        "password_form": ChangePasswordForm(prefix="password"),
+        "invite_form": InviteForm(prefix="invite"),
+        "token_form": ApiTokenForm(prefix="token"),
+        "empty_form": EmptyForm(),
+        "new_token": None,
+    }
+    context.update(forms)
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    organisation = services.organisation_overview(current_user)
+    return render_template(
+        "auth/account.html", tokens=tokens, organisation=organisation, **context
+    ), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     profile = ProfileForm(obj=current_user, prefix="profile")
-    if profile.submit.data and profile.validate_on_submit():
-        current_user.name = profile.name.data
-        current_user.timezone = profile.timezone.data or None
-        flash("Your profile is saved.", "success")
-        return redirect(url_for("auth.account"))
-    tokens = db.session.scalars(
-        sa.select(ApiToken)
-        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id)
-    ).all()
-    return render_template(
-        "auth/account.html",
-        profile=profile,
-        password_form=ChangePasswordForm(prefix="password"),
-        invite_form=InviteForm(prefix="invite"),
-        token_form=ApiTokenForm(prefix="token"),
-        empty_form=EmptyForm(),
-        tokens=tokens,
-        new_token=None,
-    )
+    if request.method == "POST":
+        if profile.validate_on_submit():
+            current_user.name = profile.name.data.strip()
+            current_user.timezone = profile.timezone.data or None
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("auth.account"))
+        return _account_page(422, profile=profile)
+    return _account_page(profile=profile)
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -205,19 +224,12 @@ def change_password():
             form.current.errors.append("The current password is wrong.")
         else:
             services.set_password(current_user, form.password.data)
-            login_user(current_user)  # keep this session; the new stamp signs out the others
-            flash("Your password is changed.", "success")
+            # Keep this session (and its remember-me cookie); the new stamp signs out the others.
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            login_user(current_user, remember=remembered)
+            flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html",
-        profile=ProfileForm(obj=current_user, prefix="profile"),
-        password_form=form,
-        invite_form=InviteForm(prefix="invite"),
-        token_form=ApiTokenForm(prefix="token"),
-        empty_form=EmptyForm(),
-        tokens=[],
-        new_token=None,
-    ), 422
+    return _account_page(422, password_form=form)
 
 
 @bp.route("/account/invite", methods=["POST"])
@@ -260,25 +272,31 @@ def accept_invitation(token: str):
             flash(f"You joined {invitation.organisation.name}.", "success")
             return redirect(url_for("auth.account"))
     elif not current_user.is_authenticated and form.validate_on_submit():
-        owner_role = invitation.invited_by.role
-        try:
-            user = services.create_user(
-                form.email.data,
-                form.password.data,
-                owner_role,
-                name=form.name.data,
-                verified=form.email.data.lower() == invitation.email,
+        if services.normalise_email(form.email.data) != invitation.email:
+            form.email.errors.append(
+                f"This invitation is for {invitation.email}; sign up with that address."
             )
-            services.accept_invitation(invitation, user)
-        except services.AccountError as error:
-            getattr(form, error.field or "email").errors.append(str(error))
         else:
-            login_user(user)
-            flash(f"Welcome to {invitation.organisation.name} on PSEB Engage.", "success")
-            return redirect(url_for("auth.account"))
+            try:
+                # The link arrived at this address, so the email counts as verified.
+                user = services.create_user(
+                    invitation.email,
+                    form.password.data,
+                    services.role_for_organisation(invitation.organisation),
+                    name=form.name.data,
+                    verified=True,
+                )
+                services.accept_invitation(invitation, user)
+            except services.AccountError as error:
+                getattr(form, error.field or "email").errors.append(str(error))
+            else:
+                login_user(user)
+                flash(f"Welcome to {invitation.organisation.name} on PSEB Engage.", "success")
+                return redirect(url_for("auth.account"))
+    status = 422 if request.method == "POST" else 200
     return render_template(
         "auth/accept_invitation.html", invitation=invitation, form=form, empty_form=EmptyForm()
-    )
+    ), status
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -290,21 +308,8 @@ def create_token():
         return redirect(url_for("auth.account"))
     _, secret = services.issue_api_token(current_user, form.name.data, lifetime=None)
     flash("Token created. Copy it now: it is shown only once.", "success")
-    tokens = db.session.scalars(
-        sa.select(ApiToken)
-        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id)
-    ).all()
-    return render_template(
-        "auth/account.html",
-        profile=ProfileForm(obj=current_user, prefix="profile"),
-        password_form=ChangePasswordForm(prefix="password"),
-        invite_form=InviteForm(prefix="invite"),
-        token_form=ApiTokenForm(prefix="token"),
-        empty_form=EmptyForm(),
-        tokens=tokens,
-        new_token=secret,
-    )
+    response, _status = _account_page(new_token=secret)
+    return response, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -342,7 +347,10 @@ def admin_users():
     statement = sa.select(User).order_by(User.email)
     if query:
         statement = statement.where(
-            sa.or_(User.email.contains(query.lower()), User.name.ilike(f"%{query}%"))
+            sa.or_(
+                User.email.contains(query.lower(), autoescape=True),
+                sa.func.lower(User.name).contains(query.lower(), autoescape=True),
+            )
         )
     if role in {r.value for r in Role}:
         statement = statement.where(User.role == Role(role))
@@ -355,7 +363,7 @@ def admin_users():
         roles=list(Role),
         q=query,
         role=role,
-    )
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -369,8 +377,10 @@ def set_user_active(user_id: int):
         active = request.form.get("active") == "1"
         services.set_active(user, active)
         flash(f"{user.email} is now {'active' if active else 'deactivated'}.", "success")
+    referrer = urlsplit(request.referrer or "")
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return redirect(
-        request.referrer
-        if _safe_next(urlsplit(request.referrer or "").path)
+        _safe_next(back)
+        if referrer.path == url_for("auth.admin_users")
         else url_for("auth.admin_users")
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -11,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import selectinload
 
 from engagement import clock
 from engagement.auth.models import (
@@ -74,6 +78,17 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_hex(8))
+
+
+def spend_password_check_time(password: str) -> None:
+    """Verify against a dummy hash, so an unknown email takes as long as a wrong password."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_dummy_hash(), password)
 
 
 def check_password(user: User, password: str) -> bool:
@@ -268,11 +283,24 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
+def role_for_organisation(organisation: Organisation) -> Role:
+    """The account role of an organisation's members."""
+    return {OrganisationKind.COMPANY: Role.COMPANY, OrganisationKind.STARTUP: Role.STARTUP}.get(
+        organisation.kind, Role.STAFF
+    )
+
+
 def accept_invitation(invitation: Invitation, user: User) -> None:
+    """``user`` joins the inviting organisation as a member; the invitation is used up."""
     if user.email != invitation.email:
         raise AccountError("This invitation was sent to another email address.")
     if user.membership is not None:
         raise AccountError("You already belong to an organisation.")
+    if user.role != role_for_organisation(invitation.organisation):
+        raise AccountError(
+            f"Your account is a {user.role.value} account; it cannot join a "
+            f"{invitation.organisation.kind.value}."
+        )
     db.session.add(
         Membership(
             user=user, organisation_id=invitation.organisation_id, role=MembershipRole.MEMBER
@@ -280,6 +308,46 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
     )
     invitation.accepted_at = clock.now()
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class OrganisationOverview:
+    """What the account page shows about the viewer's organisation."""
+
+    organisation: Organisation
+    is_owner: bool
+    members: list[Membership]
+    pending_invitations: list[Invitation]
+
+
+def organisation_overview(user: User) -> OrganisationOverview | None:
+    """The user's organisation with its members (and, for owners, open invitations)."""
+    membership = user.membership
+    if membership is None:
+        return None
+    members = list(
+        db.session.scalars(
+            sa.select(Membership)
+            .join(Membership.user)
+            .where(Membership.organisation_id == membership.organisation_id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.role.desc(), User.name)  # owners first
+        )
+    )
+    is_owner = membership.role == MembershipRole.OWNER
+    pending = []
+    if is_owner:
+        pending = list(
+            db.session.scalars(
+                sa.select(Invitation)
+                .where(
+                    Invitation.organisation_id == membership.organisation_id,
+                    Invitation.accepted_at.is_(None),
+                )
+                .order_by(Invitation.created_at)
+            )
+        )
+    return OrganisationOverview(membership.organisation, is_owner, members, pending)
 
 
 def set_active(user: User, active: bool) -> None:
