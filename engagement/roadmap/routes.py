@@ -1,3 +1,517 @@
-"""Routes of the roadmap feature."""
+"""Roadmap pages: the public roadmap, the staff board and its actions, and the planning data
+(cities' priorities, teams, closures, settings)."""
 
-from engagement.roadmap import bp  # noqa: F401
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from engagement.auth.access import public, staff_required
+from engagement.auth.models import Role, User
+from engagement.directory.models import City
+from engagement.extensions import db
+from engagement.meetups.forms import (
+    AbsenceForm,
+    ClosureForm,
+    ImportPlanForm,
+    MoveForm,
+    SettingsForm,
+    TeamForm,
+)
+from engagement.roadmap import adapter, bp
+from engagement.roadmap.adapter import RoadmapError
+from engagement.roadmap.models import (
+    Closure,
+    EntryState,
+    RoadmapEntry,
+    StaffTeam,
+    TeamAbsence,
+)
+from engagement.roadmap.priority import suggested_priority
+
+
+def _refuse(error: RoadmapError) -> None:
+    """Roll back whatever the action started and show why it was refused."""
+    db.session.rollback()
+    flash(error.message, "error")
+    for line in error.problems:
+        flash(line, "error")
+
+
+# --- Public roadmap -----------------------------------------------------------------------------
+
+
+@bp.route("/")
+@public
+def public():
+    from engagement.meetups.services import upcoming_meetup_rows
+    from engagement.roadmap import svgmap
+
+    meetups = upcoming_meetup_rows()
+    by_month: dict[date, list] = defaultdict(list)
+    by_province: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[int, int] = defaultdict(int)
+    for meetup in meetups:
+        local = meetup.event.starts_at.astimezone(_zone(meetup.event.timezone))
+        by_month[date(local.year, local.month, 1)].append(meetup)
+        by_province[meetup.city.province.name][meetup.city.name].append(meetup)
+        counts[meetup.city_id] += 1
+    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return render_template(
+        "roadmap/public.html",
+        meetups=meetups,
+        by_month=sorted(by_month.items()),
+        by_province=sorted((p, sorted(c.items())) for p, c in by_province.items()),
+        points=svgmap.city_points(list(cities), counts),
+        view_box=svgmap.view_box(),
+        printable=request.args.get("print") == "1",
+    )
+
+
+def _zone(name: str):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name or "Asia/Karachi")
+
+
+# --- Board --------------------------------------------------------------------------------------
+
+
+@bp.route("/board")
+@staff_required
+def board():
+    from engagement.roadmap.board import build_board
+
+    return render_template("roadmap/board.html", board=build_board(), import_form=ImportPlanForm())
+
+
+@bp.route("/board/plan", methods=["POST"])
+@staff_required
+def replan():
+    try:
+        outcome = adapter.run_planner(current_user, "board")
+    except RoadmapError as error:
+        _refuse(error)
+        return redirect(url_for("roadmap.board"))
+    plan = outcome.plan
+    message = f"Planned: {len(outcome.added)} new draft(s), {len(outcome.dropped)} dropped; score {plan.score}"
+    if plan.bound is not None:
+        message += f" of at most {plan.bound}"
+    flash(message + ".", "success")
+    if plan.shortfall:
+        flash(f"{len(plan.shortfall)} city(ies) are below their target: see Shortfall.", "warning")
+    return redirect(url_for("roadmap.board"))
+
+
+@bp.route("/board/publish", methods=["POST"])
+@staff_required
+def publish():
+    start, end = adapter.horizon()
+    drafts = [e for e in adapter.active_entries(start, end) if e.state == EntryState.DRAFT]
+    if request.form.get("all") != "1":
+        chosen = {int(v) for v in request.form.getlist("entry_id") if v.isdigit()}
+        drafts = [e for e in drafts if e.id in chosen]
+    try:
+        published = adapter.publish_entries(drafts, current_user)
+    except RoadmapError as error:
+        _refuse(error)
+        return redirect(url_for("roadmap.board"))
+    flash(f"Published {len(published)} meetup(s); the teams were emailed.", "success")
+    return redirect(url_for("roadmap.board"))
+
+
+def _entry_or_back(entry_id: int) -> RoadmapEntry | None:
+    try:
+        return adapter.get_entry(entry_id)
+    except RoadmapError as error:
+        flash(error.message, "error")
+        return None
+
+
+def _move_form(entry: RoadmapEntry) -> MoveForm:
+    form = MoveForm(data={"day": entry.day, "team_id": entry.team_id})
+    form.team_id.choices = [
+        (t.id, t.name) for t in db.session.scalars(sa.select(StaffTeam).order_by(StaffTeam.name))
+    ]
+    return form
+
+
+@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+@staff_required
+def entry(entry_id: int):
+    item = _entry_or_back(entry_id)
+    if item is None:
+        return redirect(url_for("roadmap.board"))
+    form = _move_form(item)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form.process(request.form)
+        if form.validate():
+            team = db.session.get(StaffTeam, form.team_id.data)
+            try:
+                adapter.move_entry(item, form.day.data, team)
+            except RoadmapError as error:
+                db.session.rollback()
+                problems = error.problems or [error.message]
+                status = 422
+                item = adapter.get_entry(entry_id)
+            else:
+                flash(
+                    f"Moved {item.city.name} to {item.day:%a %d %b %Y} with {item.team.name} "
+                    "(pinned there).",
+                    "success",
+                )
+                return redirect(url_for("roadmap.board") + f"#city-{item.city.slug}")
+        else:
+            status = 422
+    return render_template("roadmap/entry.html", entry=item, form=form, problems=problems), status
+
+
+@bp.route("/entries/<int:entry_id>/<any(pin, unpin, remove):action>", methods=["POST"])
+@staff_required
+def entry_action(entry_id: int, action: str):
+    item = _entry_or_back(entry_id)
+    if item is None:
+        return redirect(url_for("roadmap.board"))
+    try:
+        if action == "remove":
+            adapter.remove_entry(item)
+            flash(f"Removed the draft for {item.city.name} on {item.day:%d %b %Y}.", "success")
+        else:
+            adapter.set_pinned(item, action == "pin")
+            flash(
+                f"{'Pinned' if action == 'pin' else 'Unpinned'} {item.city.name} on "
+                f"{item.day:%d %b %Y}.",
+                "success",
+            )
+    except RoadmapError as error:
+        _refuse(error)
+    return redirect(url_for("roadmap.board") + f"#city-{item.city.slug}")
+
+
+@bp.route("/export/instance.json")
+@staff_required
+def export_instance():
+    instance = adapter.build_instance()
+    return _json_download(instance, "roadmap-instance.json")
+
+
+@bp.route("/export/plan.json")
+@staff_required
+def export_plan():
+    return _json_download(adapter.current_plan_export(), "roadmap-plan.json")
+
+
+def _json_download(data: dict, filename: str) -> Response:
+    return Response(
+        json.dumps(data, indent=1, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/import", methods=["POST"])
+@staff_required
+def import_plan():
+    form = ImportPlanForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("roadmap.board"))
+    try:
+        data = json.loads(form.plan_file.data.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        flash(f"The file is not valid JSON: {error}", "error")
+        return redirect(url_for("roadmap.board"))
+    try:
+        outcome = adapter.import_plan(data, current_user)
+    except RoadmapError as error:
+        _refuse(error)
+        return redirect(url_for("roadmap.board"))
+    flash(
+        f"Imported the plan: {len(outcome.added)} new draft(s), score {outcome.plan.score}.",
+        "success",
+    )
+    return redirect(url_for("roadmap.board"))
+
+
+# --- Settings -----------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@staff_required
+def settings():
+    row = adapter.get_settings()
+    form = SettingsForm(
+        obj=row,
+        data={"weekdays": row.weekday_list, "public_holidays": row.public_holidays or ""},
+    )
+    if request.method == "POST":
+        form = SettingsForm()
+    if form.validate_on_submit():
+        row.weekdays = ",".join(d for d in form.weekdays.data)
+        for name in (
+            "max_per_week",
+            "min_gap_days",
+            "min_per_city",
+            "max_per_city",
+            "ramadan_avoid",
+            "horizon_start",
+            "horizon_weeks",
+            "start_time",
+            "duration_minutes",
+        ):
+            setattr(row, name, getattr(form, name).data)
+        row.public_holidays = form.public_holidays.data or None
+        db.session.flush()
+        flash("Settings saved. Re-plan the roadmap to apply them.", "success")
+        return redirect(url_for("roadmap.board"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "roadmap/form.html",
+        form=form,
+        title="Roadmap settings",
+        intro="The rules every roadmap plan keeps.",
+        back=url_for("roadmap.board"),
+    ), status
+
+
+# --- Cities -------------------------------------------------------------------------------------
+
+
+@bp.route("/cities")
+@staff_required
+def cities():
+    rows = db.session.scalars(
+        sa.select(City).options(selectinload(City.district)).order_by(City.name)
+    ).all()
+    items = []
+    for city in rows:
+        rate = city.district.poverty_rate if city.district else None
+        suggested, reason = suggested_priority(rate, city.pseb_focus)
+        items.append({"city": city, "rate": rate, "suggested": suggested, "reason": reason})
+    return render_template("roadmap/cities.html", items=items)
+
+
+@bp.route("/cities/<int:city_id>/priority", methods=["POST"])
+@staff_required
+def city_priority(city_id: int):
+    city = db.session.get(City, city_id)
+    if city is None:
+        abort(404)
+    value = request.form.get("priority", "").strip()
+    if request.form.get("use_suggested") == "1":
+        rate = city.district.poverty_rate if city.district else None
+        value = str(suggested_priority(rate, city.pseb_focus)[0])
+    if not value.isdigit() or not 1 <= int(value) <= 10:
+        flash(f"{city.name}: the priority must be a whole number from 1 to 10.", "error")
+        return redirect(url_for("roadmap.cities") + f"#city-{city.slug}")
+    city.meetup_priority = int(value)
+    db.session.flush()
+    flash(f"{city.name}: meetup priority set to {value}.", "success")
+    return redirect(url_for("roadmap.cities") + f"#city-{city.slug}")
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+def _city_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(sa.select(City).order_by(City.name))]
+
+
+def _team_form(team: StaffTeam | None, submitted: bool = True) -> TeamForm:
+    if submitted and request.method == "POST":
+        form = TeamForm()
+    elif team is not None:
+        form = TeamForm(
+            formdata=None,
+            obj=team,
+            data={
+                "members": [u.id for u in team.members],
+                "cities": [c.id for c in team.cities],
+                "home_city_id": team.home_city_id or 0,
+            },
+        )
+    else:
+        form = TeamForm(formdata=None, data={"max_per_week": 1})
+    form.home_city_id.choices = [(0, "None"), *_city_choices()]
+    form.cities.choices = _city_choices()
+    form.members.choices = [
+        (u.id, f"{u.name} ({u.email})")
+        for u in db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_((Role.STAFF, Role.ADMIN)), User.active.is_(True))
+            .order_by(User.name)
+        )
+    ]
+    return form
+
+
+@bp.route("/teams")
+@staff_required
+def teams():
+    rows = db.session.scalars(
+        sa.select(StaffTeam)
+        .options(
+            selectinload(StaffTeam.members),
+            selectinload(StaffTeam.cities),
+            selectinload(StaffTeam.absences),
+            selectinload(StaffTeam.home_city),
+        )
+        .order_by(StaffTeam.name)
+    ).all()
+    return render_template("roadmap/teams.html", teams=rows)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@staff_required
+def team_form(team_id: int | None = None):
+    team = db.session.get(StaffTeam, team_id) if team_id else None
+    if team_id and team is None:
+        abort(404)
+    form = _team_form(team)
+    if form.validate_on_submit():
+        for field, column in ((form.slug, StaffTeam.slug), (form.name, StaffTeam.name)):
+            clash = db.session.scalar(sa.select(StaffTeam).where(column == field.data.strip()))
+            if clash is not None and clash is not team:
+                field.errors.append("Another team already uses this.")
+        if not form.slug.errors and not form.name.errors:
+            if team is None:
+                team = StaffTeam()
+                db.session.add(team)
+            team.name = form.name.data.strip()
+            team.slug = form.slug.data.strip()
+            team.max_per_week = form.max_per_week.data
+            team.home_city_id = form.home_city_id.data or None
+            chosen_cities = set(form.cities.data or [])
+            if team.home_city_id:
+                chosen_cities.add(team.home_city_id)
+            team.cities = list(
+                db.session.scalars(sa.select(City).where(City.id.in_(chosen_cities)))
+            )
+            team.members = list(
+                db.session.scalars(
+                    sa.select(User).where(
+                        User.id.in_(form.members.data or []),
+                        User.role.in_((Role.STAFF, Role.ADMIN)),
+                    )
+                )
+            )
+            db.session.flush()
+            flash(f"Saved team {team.name}.", "success")
+            return redirect(url_for("roadmap.team_form", team_id=team.id))
+    status = 422 if any(f.errors for f in form) else 200
+    return render_template(
+        "roadmap/team.html", form=form, team=team, absence_form=AbsenceForm()
+    ), status
+
+
+@bp.route("/teams/<int:team_id>/absences", methods=["POST"])
+@staff_required
+def add_absence(team_id: int):
+    team = db.session.get(StaffTeam, team_id)
+    if team is None:
+        abort(404)
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        db.session.add(
+            TeamAbsence(
+                team=team,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                reason=form.reason.data.strip(),
+            )
+        )
+        db.session.flush()
+        flash(f"{team.name} is away {form.starts_on.data} to {form.ends_on.data}.", "success")
+        return redirect(url_for("roadmap.team_form", team_id=team.id))
+    edit = _team_form(team, submitted=False)
+    return render_template("roadmap/team.html", form=edit, team=team, absence_form=form), 422
+
+
+@bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
+@staff_required
+def delete_absence(absence_id: int):
+    absence = db.session.get(TeamAbsence, absence_id)
+    if absence is None:
+        abort(404)
+    team_id = absence.team_id
+    db.session.delete(absence)
+    flash("Removed the away dates.", "success")
+    return redirect(url_for("roadmap.team_form", team_id=team_id))
+
+
+# --- Closures -----------------------------------------------------------------------------------
+
+
+@bp.route("/closures")
+@staff_required
+def closures():
+    rows = db.session.scalars(
+        sa.select(Closure)
+        .options(selectinload(Closure.city))
+        .order_by(Closure.city_id.is_not(None), Closure.starts_on)
+    ).all()
+    return render_template("roadmap/closures.html", closures=rows)
+
+
+@bp.route("/closures/new", methods=["GET", "POST"])
+@bp.route("/closures/<int:closure_id>/edit", methods=["GET", "POST"])
+@staff_required
+def closure_form(closure_id: int | None = None):
+    closure = db.session.get(Closure, closure_id) if closure_id else None
+    if closure_id and closure is None:
+        abort(404)
+    if request.method == "POST":
+        form = ClosureForm()
+    else:
+        form = ClosureForm(obj=closure, data={"city_id": closure.city_id or 0} if closure else {})
+    form.city_id.choices = [(0, "Whole country"), *_city_choices()]
+    if form.validate_on_submit():
+        if closure is None:
+            closure = Closure()
+            db.session.add(closure)
+        closure.city_id = form.city_id.data or None
+        closure.starts_on = form.starts_on.data
+        closure.ends_on = form.ends_on.data
+        closure.reason = form.reason.data.strip()
+        closure.every_year = form.every_year.data
+        db.session.flush()
+        flash("Closure saved. Re-plan the roadmap to apply it.", "success")
+        return redirect(url_for("roadmap.closures"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "roadmap/form.html",
+        form=form,
+        title="Edit closure" if closure else "New closure",
+        intro="Days no meetup can be held in a city, or in the whole country.",
+        back=url_for("roadmap.closures"),
+    ), status
+
+
+@bp.route("/closures/<int:closure_id>/delete", methods=["POST"])
+@staff_required
+def delete_closure(closure_id: int):
+    closure = db.session.get(Closure, closure_id)
+    if closure is None:
+        abort(404)
+    db.session.delete(closure)
+    flash("Closure deleted.", "success")
+    return redirect(url_for("roadmap.closures"))

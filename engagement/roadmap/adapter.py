@@ -1,0 +1,522 @@
+"""The planner's adapter: builds FORMAT.md instances from the database and stores plans.
+
+The planner itself (``engagement.roadmap.planner``) is pure; everything that reads or writes
+rows for the roadmap lives here. Functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from engagement import clock
+from engagement.auth.models import User
+from engagement.directory.models import City
+from engagement.events.models import EventState
+from engagement.extensions import db
+from engagement.roadmap.models import (
+    Closure,
+    EntryState,
+    RoadmapEntry,
+    RoadmapPlan,
+    RoadmapSettings,
+    StaffTeam,
+    TeamAbsence,
+)
+
+#: Entries that take a place on the roadmap (and count toward every limit).
+ACTIVE_STATES = (EntryState.DRAFT, EntryState.PUBLISHED)
+#: How long the planner may search from a web request or job.
+PLAN_TIME_LIMIT = 1.5
+
+
+class RoadmapError(ValueError):
+    """A roadmap action was refused; ``problems`` lists each reason (checker lines)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+# --- Settings and horizon -------------------------------------------------------------------
+
+
+def get_settings() -> RoadmapSettings:
+    """The settings row, created with defaults on first use."""
+    settings = db.session.get(RoadmapSettings, 1)
+    if settings is None:
+        settings = RoadmapSettings(id=1)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def local_today() -> date:
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Karachi"))
+    return clock.now().astimezone(zone).date()
+
+
+def horizon(settings: RoadmapSettings | None = None) -> tuple[date, date]:
+    """First and last day of the planning window: a fixed start, else from next Monday."""
+    settings = settings or get_settings()
+    start = settings.horizon_start
+    if start is None:
+        today = local_today()
+        start = today + timedelta(days=7 - today.weekday())
+    return start, start + timedelta(days=settings.horizon_weeks * 7 - 1)
+
+
+# --- Building the instance ------------------------------------------------------------------
+
+
+def _ranges(items: list[tuple[date, date, str]], start: date, end: date) -> list[dict[str, str]]:
+    """Ranges that touch the window, clipped to it, in FORMAT.md form."""
+    out = []
+    for first, last, reason in sorted(items):
+        first, last = max(first, start), min(last, end)
+        if first <= last:
+            out.append({"from": first.isoformat(), "to": last.isoformat(), "reason": reason})
+    return out
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def closure_ranges(closure: Closure, start: date, end: date) -> list[tuple[date, date, str]]:
+    """The closure's days that matter for the window (seasonal ones repeat every year)."""
+    if not closure.every_year:
+        return [(closure.starts_on, closure.ends_on, closure.reason)]
+    out = []
+    for year in range(start.year - 1, end.year + 1):
+        offset = year - closure.starts_on.year
+        out.append(
+            (
+                _shift_year(closure.starts_on, offset),
+                _shift_year(closure.ends_on, offset),
+                closure.reason,
+            )
+        )
+    return out
+
+
+def active_entries(start: date | None = None, end: date | None = None) -> list[RoadmapEntry]:
+    """Draft and published entries (in the window when given), with city, team and event."""
+    query = (
+        sa.select(RoadmapEntry)
+        .where(RoadmapEntry.state.in_(ACTIVE_STATES))
+        .options(
+            selectinload(RoadmapEntry.city).selectinload(City.district),
+            selectinload(RoadmapEntry.team),
+            selectinload(RoadmapEntry.event),
+        )
+        .order_by(RoadmapEntry.day, RoadmapEntry.id)
+    )
+    if start is not None:
+        query = query.where(RoadmapEntry.day >= start)
+    if end is not None:
+        query = query.where(RoadmapEntry.day <= end)
+    return list(db.session.scalars(query))
+
+
+def is_fixed(entry: RoadmapEntry) -> bool:
+    """Published meetups and staff-pinned drafts stay where they are when re-planning."""
+    return entry.state == EntryState.PUBLISHED or entry.pinned
+
+
+def build_instance(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    pinned: list[RoadmapEntry] | None = None,
+    extra_min: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The FORMAT.md instance for the window from the database.
+
+    ``pinned`` defaults to the fixed entries in the window (published and staff-pinned);
+    ``extra_min`` raises a city's ``min`` (a replacement for a cancelled meetup).
+    """
+    settings = get_settings()
+    if start is None or end is None:
+        start, end = horizon(settings)
+    if pinned is None:
+        pinned = [e for e in active_entries(start, end) if is_fixed(e)]
+    extra_min = extra_min or {}
+
+    city_closures: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
+    country_closures: list[tuple[date, date, str]] = []
+    for closure in db.session.scalars(sa.select(Closure)):
+        ranges = closure_ranges(closure, start, end)
+        if closure.city_id is None:
+            country_closures.extend(ranges)
+        else:
+            city_closures[closure.city_id].extend(ranges)
+
+    cities = []
+    for city in db.session.scalars(sa.select(City).order_by(City.slug)):
+        least = min(settings.max_per_city, max(settings.min_per_city, extra_min.get(city.slug, 0)))
+        item: dict[str, Any] = {
+            "id": city.slug,
+            "name": city.name,
+            "priority": city.meetup_priority,
+            "min": least,
+            "max": settings.max_per_city,
+        }
+        closed = _ranges(city_closures.get(city.id, []), start, end)
+        if closed:
+            item["closed"] = closed
+        cities.append(item)
+
+    teams = []
+    for team in db.session.scalars(
+        sa.select(StaffTeam)
+        .options(selectinload(StaffTeam.cities), selectinload(StaffTeam.absences))
+        .order_by(StaffTeam.slug)
+    ):
+        item = {
+            "id": team.slug,
+            "name": team.name,
+            "cities": sorted(c.slug for c in team.cities),
+            "max_per_week": team.max_per_week,
+        }
+        away = _ranges([(a.starts_on, a.ends_on, a.reason) for a in team.absences], start, end)
+        if away:
+            item["away"] = away
+        teams.append(item)
+
+    return {
+        "version": 1,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "weekdays": settings.weekday_list,
+        "public_holidays": settings.public_holidays or None,
+        "ramadan": "avoid" if settings.ramadan_avoid else "allow",
+        "closed": _ranges(country_closures, start, end),
+        "max_per_week": settings.max_per_week,
+        "min_gap_days": settings.min_gap_days,
+        "cities": cities,
+        "teams": teams,
+        "pinned": sorted(
+            (e.as_meetup() for e in pinned if start <= e.day <= end),
+            key=lambda m: (m["date"], m["city"]),
+        ),
+    }
+
+
+def validate_instance(instance: dict[str, Any]) -> None:
+    """Raise RoadmapError naming the field when the planner would refuse the instance."""
+    from engagement.roadmap.instance import InstanceError, parse_instance
+
+    try:
+        parse_instance(instance)
+    except InstanceError as error:
+        raise RoadmapError(
+            "The roadmap cannot be planned as the data stands: " + str(error), [str(error)]
+        ) from error
+
+
+def plan_dict(instance: dict[str, Any], meetups: list[dict[str, str]]) -> dict[str, Any]:
+    """A FORMAT.md plan for ``meetups`` (score and shortfall computed from the instance)."""
+    priority = {c["id"]: c["priority"] for c in instance["cities"]}
+    counts: dict[str, int] = defaultdict(int)
+    for meetup in meetups:
+        counts[meetup["city"]] += 1
+    shortfall = [
+        {"city": c["id"], "missing": c["min"] - counts[c["id"]], "reason": "set by hand"}
+        for c in instance["cities"]
+        if counts[c["id"]] < c["min"]
+    ]
+    return {
+        "version": 1,
+        "meetups": sorted(meetups, key=lambda m: (m["date"], m["city"], m["team"])),
+        "shortfall": shortfall,
+        "score": sum(priority.get(m["city"], 0) for m in meetups),
+    }
+
+
+def check_plan(instance: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Every hard rule ``plan`` breaks, one human line each (the planner's checker)."""
+    from engagement.roadmap.checker import check
+
+    return list(check(instance, plan))
+
+
+# --- Planning -------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanOutcome:
+    """What a planning run did: the stored plan and what changed on the roadmap."""
+
+    plan: RoadmapPlan
+    added: list[tuple[str, date, str]] = field(default_factory=list)
+    dropped: list[tuple[str, date, str]] = field(default_factory=list)
+    replacements: list[tuple[RoadmapEntry, RoadmapEntry | None]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.dropped or self.replacements)
+
+
+def pending_cancellations(start: date) -> list[RoadmapEntry]:
+    """Published entries whose event was cancelled (marked now), and earlier cancelled ones
+    still waiting for a replacement: the planner proposes another date for their city."""
+    for entry in db.session.scalars(
+        sa.select(RoadmapEntry)
+        .where(RoadmapEntry.state == EntryState.PUBLISHED)
+        .options(selectinload(RoadmapEntry.event))
+    ):
+        if entry.event is not None and entry.event.state == EventState.CANCELLED:
+            entry.state = EntryState.CANCELLED
+    db.session.flush()
+    replaced = sa.select(RoadmapEntry.replaces_id).where(
+        RoadmapEntry.replaces_id.is_not(None), RoadmapEntry.state == EntryState.PUBLISHED
+    )
+    return list(
+        db.session.scalars(
+            sa.select(RoadmapEntry)
+            .where(
+                RoadmapEntry.state == EntryState.CANCELLED,
+                RoadmapEntry.day >= start - timedelta(days=90),
+                RoadmapEntry.id.not_in(replaced),
+            )
+            .options(selectinload(RoadmapEntry.city))
+            .order_by(RoadmapEntry.day)
+        )
+    )
+
+
+def run_planner(user: User | None, source: str = "board") -> PlanOutcome:
+    """Re-plan the window around published and pinned entries; store drafts for the rest."""
+    from engagement.roadmap.planner import plan as make_plan
+
+    start, end = horizon()
+    cancelled = pending_cancellations(start)
+    fixed = [e for e in active_entries(start, end) if is_fixed(e)]
+    fixed_count: dict[str, int] = defaultdict(int)
+    for entry in fixed:
+        fixed_count[entry.city.slug] += 1
+    extra_min = {e.city.slug: fixed_count[e.city.slug] + 1 for e in cancelled}
+    instance = build_instance(start=start, end=end, pinned=fixed, extra_min=extra_min)
+    validate_instance(instance)
+    result = make_plan(instance, time_limit=PLAN_TIME_LIMIT)
+    return store_plan(instance, result, user, source, cancelled=cancelled)
+
+
+def store_plan(
+    instance: dict[str, Any],
+    result: dict[str, Any],
+    user: User | None,
+    source: str,
+    *,
+    cancelled: list[RoadmapEntry] | None = None,
+) -> PlanOutcome:
+    """Replace the unpinned drafts with the plan's meetups; fixed entries stay as they are."""
+    start, end = date.fromisoformat(instance["start"]), date.fromisoformat(instance["end"])
+    plan = RoadmapPlan(
+        created_by_id=user.id if user else None,
+        source=source,
+        horizon_start=start,
+        horizon_end=end,
+        score=int(result.get("score", 0)),
+        bound=result.get("bound"),
+        optimal=bool(result.get("optimal", False)),
+        status=str(result.get("status", ""))[:40],
+        shortfall=list(result.get("shortfall", [])),
+        instance=instance,
+    )
+    db.session.add(plan)
+
+    cities = {c.slug: c for c in db.session.scalars(sa.select(City))}
+    teams = {t.slug: t for t in db.session.scalars(sa.select(StaffTeam))}
+    entries = active_entries()
+    fixed = {(e.city.slug, e.day, e.team.slug) for e in entries if is_fixed(e)}
+    old_drafts = [e for e in entries if not is_fixed(e)]
+    old_keys = {(e.city.slug, e.day, e.team.slug) for e in old_drafts}
+    for entry in old_drafts:
+        db.session.delete(entry)
+    db.session.flush()
+
+    outcome = PlanOutcome(plan=plan)
+    new_keys = set()
+    created: list[RoadmapEntry] = []
+    for meetup in result.get("meetups", []):
+        key = (meetup["city"], date.fromisoformat(meetup["date"]), meetup["team"])
+        if key in fixed:
+            continue
+        new_keys.add(key)
+        entry = RoadmapEntry(
+            city=cities[key[0]], day=key[1], team=teams[key[2]], plan=plan, state=EntryState.DRAFT
+        )
+        db.session.add(entry)
+        created.append(entry)
+    db.session.flush()
+
+    def named(key: tuple[str, date, str]) -> tuple[str, date, str]:
+        return (cities[key[0]].name, key[1], teams[key[2]].name)
+
+    outcome.added = sorted((named(k) for k in new_keys - old_keys), key=lambda k: (k[1], k[0]))
+    outcome.dropped = sorted((named(k) for k in old_keys - new_keys), key=lambda k: (k[1], k[0]))
+    for gone in cancelled or []:
+        candidates = [e for e in created if e.city_id == gone.city_id and e.replaces_id is None]
+        later = [e for e in candidates if e.day >= gone.day]
+        replacement = (later or candidates or [None])[0]
+        if replacement is not None:
+            replacement.replaces_id = gone.id
+        outcome.replacements.append((gone, replacement))
+    db.session.flush()
+    return outcome
+
+
+# --- Board actions --------------------------------------------------------------------------
+
+
+def get_entry(entry_id: int) -> RoadmapEntry:
+    """An entry by id (staff only reach here); RoadmapError when it does not exist."""
+    entry = db.session.get(RoadmapEntry, entry_id)
+    if entry is None:
+        raise RoadmapError("That roadmap entry no longer exists; the roadmap was re-planned.")
+    return entry
+
+
+def set_pinned(entry: RoadmapEntry, pinned: bool) -> None:
+    if entry.state != EntryState.DRAFT:
+        raise RoadmapError("Only drafts can be pinned or unpinned; published meetups stay fixed.")
+    entry.pinned = pinned
+    db.session.flush()
+
+
+def remove_entry(entry: RoadmapEntry) -> None:
+    if entry.state != EntryState.DRAFT:
+        raise RoadmapError(
+            "A published meetup cannot be removed from the roadmap; cancel its event instead."
+        )
+    entry.state = EntryState.REMOVED
+    entry.pinned = False
+    db.session.flush()
+
+
+def _current_violations(instance: dict[str, Any], meetups: list[dict[str, str]]) -> list[str]:
+    """Checker lines without the plan index (which shifts when a meetup moves)."""
+    lines = check_plan(instance, plan_dict(instance, meetups))
+    return [re.sub(r"^meetups\[\d+\] ", "", line) for line in lines]
+
+
+def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
+    """Move a draft to another day or team if no hard rule breaks; it is pinned there.
+
+    The checker runs on the whole roadmap with the move applied; rules the move would break
+    (that were not already broken) are raised as RoadmapError.problems.
+    """
+    if entry.state != EntryState.DRAFT:
+        raise RoadmapError(
+            "A published meetup cannot be moved here; cancel it and re-plan, or change the event."
+        )
+    start, end = horizon()
+    entries = [e for e in active_entries(start, end) if e.id != entry.id]
+    fixed = [e for e in entries if is_fixed(e)]
+    instance = build_instance(start=start, end=end, pinned=fixed)
+    others = [e.as_meetup() for e in entries]
+    before = set(_current_violations(instance, [*others, entry.as_meetup()]))
+    moved = {"city": entry.city.slug, "date": new_day.isoformat(), "team": new_team.slug}
+    after = _current_violations(instance, [*others, moved])
+    broken = [line for line in after if line not in before]
+    if not (start <= new_day <= end) and not broken:
+        broken = [f"{new_day.isoformat()} is outside the planning window {start}..{end}"]
+    if broken:
+        raise RoadmapError("The move was refused: it breaks a planning rule.", broken)
+    entry.day = new_day
+    entry.team = new_team
+    entry.pinned = True
+    db.session.flush()
+
+
+def import_plan(data: Any, user: User | None) -> PlanOutcome:
+    """Store a plan JSON (FORMAT.md) after the checker accepts it for the current instance."""
+    if not isinstance(data, dict) or not isinstance(data.get("meetups"), list):
+        raise RoadmapError("The file is not a roadmap plan: it needs a list of meetups.")
+    instance = build_instance()
+    validate_instance(instance)
+    meetups = []
+    for i, item in enumerate(data["meetups"]):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("city", "date", "team")
+        ):
+            raise RoadmapError(f"meetups[{i}]: needs city, date and team as text.")
+        meetups.append({"city": item["city"], "date": item["date"], "team": item["team"]})
+    plan = plan_dict(instance, meetups)
+    try:
+        problems = check_plan(instance, plan)
+    except (KeyError, TypeError, ValueError) as error:
+        raise RoadmapError(f"The plan could not be read: {error}") from error
+    if problems:
+        raise RoadmapError(
+            "The imported plan breaks planning rules; nothing was changed.", problems
+        )
+    plan["bound"] = None
+    plan["status"] = "imported"
+    return store_plan(instance, plan, user, "import")
+
+
+def current_plan_export() -> dict[str, Any]:
+    """The roadmap as it stands (drafts and published in the window) as a FORMAT.md plan."""
+    start, end = horizon()
+    instance = build_instance(start=start, end=end)
+    return plan_dict(instance, [e.as_meetup() for e in active_entries(start, end)])
+
+
+def latest_plan() -> RoadmapPlan | None:
+    return db.session.scalar(sa.select(RoadmapPlan).order_by(RoadmapPlan.id.desc()).limit(1))
+
+
+def team_absences_between(team: StaffTeam, start: date, end: date) -> list[TeamAbsence]:
+    return [a for a in team.absences if a.ends_on >= start and a.starts_on <= end]
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+def publish_entries(entries: list[RoadmapEntry], user: User | None) -> list[RoadmapEntry]:
+    """Publish drafts as meetup events (venue capacity, registration window); notify teams.
+
+    Refuses (and publishes nothing) when a city has no usable venue.
+    """
+    from engagement.meetups.services import choose_venue, create_meetup_for_entry
+
+    drafts = [e for e in entries if e.state == EntryState.DRAFT]
+    if not drafts:
+        raise RoadmapError("Select at least one draft meetup to publish.")
+    today = local_today()
+    past = [e for e in drafts if e.day <= today]
+    if past:
+        raise RoadmapError(
+            "Some drafts are not in the future and cannot be published: "
+            + ", ".join(f"{e.city.name} {e.day.isoformat()}" for e in past)
+        )
+    missing = sorted({e.city.name for e in drafts if choose_venue(e.city_id) is None})
+    if missing:
+        raise RoadmapError(
+            "Nothing was published: add an operating venue first in " + ", ".join(missing) + "."
+        )
+    for entry in drafts:
+        create_meetup_for_entry(entry, user)
+    return drafts
+
+
+def event_start(day: date) -> datetime:
+    """When a meetup on ``day`` starts (settings' local start time), in UTC."""
+    settings = get_settings()
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Karachi"))
+    return datetime.combine(day, settings.start_time, tzinfo=zone).astimezone(ZoneInfo("UTC"))
