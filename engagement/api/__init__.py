@@ -1,4 +1,8 @@
-"""JSON API v1 over the same services as the pages."""
+"""JSON API v1 over the same services as the pages; its OpenAPI description comes from the code.
+
+``bp`` serves the description and the docs page; registering it (engagement.blueprints) also
+registers the resource blueprints and builds the spec (engagement.api.routes).
+"""
 
 from flask import Blueprint
 

@@ -1,0 +1,118 @@
+"""The OpenAPI description, generated from the views and schemas by flask-smorest.
+
+Each resource module makes its blueprint with :func:`api_blueprint`; :func:`init_api` (run once
+per application when the ``api`` blueprint is registered) creates the ``Api`` and registers the
+resource blueprints under ``/api/v1`` so their operations land in the spec.
+"""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import flask_smorest
+from flask import Flask
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from engagement.api.auth import authenticate_api_request
+from engagement.api.errors import ApiProblem, problem_for_exception, problem_for_http_exception
+from engagement.api.schemas import ProblemSchema, UTCDateTime
+
+URL_PREFIX = "/api/v1"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+DESCRIPTION = """\
+JSON API of PSEB Engage (Pakistan Software Export Board): events (webinars and meetups),
+registrations, the meetup roadmap, facilitation requests and the directory.
+
+Authenticate with `POST /api/v1/tokens` (email and password) and send the token as
+`Authorization: Bearer <token>`; personal tokens can also be created on the account page.
+Errors are `application/problem+json` (RFC 9457); `errors` names each bad field
+(`attendees[0].email`). Times are UTC, ISO 8601 with `Z`.
+"""
+
+
+class EngageApi(flask_smorest.Api):
+    """flask-smorest's Api with problem+json errors and the site's own error handlers kept."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # every operation lists its own error responses
+
+    def _register_error_handlers(self) -> None:
+        # The API blueprints carry their own handlers (api_blueprint); the site's HTML error
+        # pages must stay as they are, so nothing is registered on the application.
+        pass
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            else:
+                prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    """A resource blueprint: its tag on every operation, documented error responses."""
+
+    def __init__(self, name: str, import_name: str, *, tag: str, description: str = "") -> None:
+        super().__init__(name, import_name, url_prefix=URL_PREFIX, description=description)
+        self.tag = tag
+        self.before_request(authenticate_api_request)
+        self.register_error_handler(ApiProblem, problem_for_exception)
+        self.register_error_handler(HTTPException, problem_for_http_exception)
+
+    def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any):  # type: ignore[override]
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    def errors(self, *statuses: int):  # type: ignore[no-untyped-def]
+        """Document problem+json responses for ``statuses`` on an operation."""
+
+        def decorate(func):  # type: ignore[no-untyped-def]
+            for status in statuses:
+                func = self.alt_response(status, response=http.HTTPStatus(status).name)(func)
+            return func
+
+        return decorate
+
+
+def api_blueprint(name: str, import_name: str, tag: str, description: str = "") -> ApiBlueprint:
+    return ApiBlueprint(f"api_{name}", import_name, tag=tag, description=description)
+
+
+def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> EngageApi:
+    """Create the Api for ``app`` and register the resource blueprints (routes and spec)."""
+    from engagement.extensions import csrf
+
+    api = EngageApi(
+        spec_kwargs={
+            "title": "PSEB Engage API",
+            "version": "1.0.0",
+            "openapi_version": "3.0.3",
+            "info": {"description": DESCRIPTION},
+            "servers": [{"url": "/"}],
+            "security": [{"bearerAuth": []}],
+        }
+    )
+    api.init_app(app)
+    api.register_field(UTCDateTime, "string", "date-time")
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from POST /api/v1/tokens or the account page.",
+        },
+    )
+    registry = app.extensions["flask-smorest"]["blp_name_to_api"]
+    for blueprint in blueprints:
+        csrf.exempt(blueprint)
+        registry[blueprint.name] = api
+        app.register_blueprint(blueprint)
+        blueprint.register_views_in_doc(api, app, api.spec, name=blueprint.name, parameters=None)
+        api.spec.tag({"name": blueprint.tag, "description": blueprint.description})
+    app.extensions["engagement_api"] = api
+    return api

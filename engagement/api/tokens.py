@@ -1,0 +1,92 @@
+"""API tokens: sign in for a token, list and revoke your tokens."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_login import current_user
+from marshmallow import fields, validate
+
+from engagement.api.errors import fail
+from engagement.api.schemas import Strict, UTCDateTime
+from engagement.api.spec import api_blueprint
+from engagement.auth import services
+from engagement.auth.access import login_required, public
+from engagement.auth.models import ApiToken
+from engagement.extensions import db, limiter
+
+blp = api_blueprint("tokens", __name__, "Tokens", "Bearer tokens for the API.")
+
+
+def _token_rate_limit() -> str:
+    return current_app.config.get("API_TOKEN_RATE_LIMIT", "10 per minute")
+
+
+class TokenRequest(Strict):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    name = fields.String(
+        load_default="API", validate=validate.Length(min=1, max=100), metadata={"example": "CRM"}
+    )
+
+
+class NewTokenSchema(Strict):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    token = fields.String(required=True, metadata={"description": "Shown once; send it as Bearer."})
+    expires_at = UTCDateTime(required=True, allow_none=True)
+
+
+class TokenSchema(Strict):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    created_at = UTCDateTime(required=True)
+    expires_at = UTCDateTime(required=True, allow_none=True)
+    last_used_at = UTCDateTime(required=True, allow_none=True)
+
+
+class TokenListSchema(Strict):
+    items = fields.List(fields.Nested(TokenSchema), required=True)
+
+
+@blp.route("/tokens", methods=["POST"])
+@public
+@limiter.limit(_token_rate_limit)
+@blp.arguments(TokenRequest)
+@blp.response(201, NewTokenSchema)
+@blp.errors(401, 422, 429)
+@blp.doc(security=[])
+def create_token(data: dict):
+    """Get a token for your email and password (valid 30 days; rate-limited)."""
+    user = services.user_by_email(data["email"])
+    if user is None or not services.check_password(user, data["password"]) or not user.active:
+        fail(401, "Wrong email or password, or the account is deactivated.")
+    token, secret = services.issue_api_token(user, data["name"])
+    return {"id": token.id, "name": token.name, "token": secret, "expires_at": token.expires_at}
+
+
+@blp.route("/tokens", methods=["GET"])
+@login_required
+@blp.response(200, TokenListSchema)
+@blp.errors(401)
+def list_tokens():
+    """Your tokens that are not revoked (the secrets are never shown again)."""
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    return {"items": tokens}
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@blp.errors(401, 404)
+def revoke_token(token_id: int):
+    """Revoke one of your tokens."""
+    try:
+        services.revoke_api_token(current_user, token_id)
+    except services.AccountError:
+        fail(404, "No such token.")
+    return ""
