@@ -1,3 +1,618 @@
-"""Routes of the facilitation feature."""
+"""Pages of the facilitation feature: startups' requests, the staff queue, channels, report."""
 
-from engagement.facilitation import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from engagement.auth.access import admin_required, login_required, roles_required, staff_required
+from engagement.auth.models import Role, User
+from engagement.core.web import problem, wants_json
+from engagement.directory.models import City, Province, Sector
+from engagement.extensions import db
+from engagement.facilitation import bp, report, services, uploads
+from engagement.facilitation.forms import (
+    SPHERE_HINTS,
+    AssignForm,
+    AttachmentForm,
+    CapitalStepForm,
+    ChannelForm,
+    InfrastructureStepForm,
+    MessageForm,
+    OtherStepForm,
+    ReferForm,
+    ReferralOutcomeForm,
+    SphereStepForm,
+    SummaryStepForm,
+)
+from engagement.facilitation.models import (
+    FacilitationRequest,
+    FacilitationStaff,
+    FundingChannel,
+    Referral,
+    RequestEvent,
+    RequestState,
+    Sphere,
+)
+from engagement.facilitation.services import FacilitationError, WorkflowError
+from engagement.facilitation.workflow import Actor, moves_from
+
+STEPS = ("sphere", "summary", "specifics", "files")
+STEP_TITLES = {
+    "sphere": "Sphere",
+    "summary": "Summary",
+    "specifics": "Specifics",
+    "files": "Files and submit",
+}
+
+
+def _apply_error(form: Any, error: FacilitationError) -> None:
+    """Show a service's error under the matching field (or as a form-level error)."""
+    target = getattr(form, error.field or "", None)
+    if target is not None and hasattr(target, "errors"):
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(error.message)
+    else:
+        flash(error.message, "error")
+
+
+def _workflow_refusal(error: WorkflowError, fr: FacilitationRequest | None = None):  # type: ignore[no-untyped-def]
+    """A refused move: problem+json for JSON clients, else the page again with the message."""
+    db.session.rollback()
+    if wants_json():
+        return problem(
+            error.status, "Conflict" if error.status == 409 else "Not allowed", error.message
+        )
+    flash(error.message, "error")
+    if fr is not None and services.can_view(current_user, fr):
+        return _render_detail(fr, status=error.status)
+    return render_template(
+        "errors/error.html", status=error.status, title="Not possible", detail=error.message
+    ), error.status
+
+
+# --- Startup: my requests and the step-by-step form -------------------------------------------
+
+
+@bp.route("/my")
+@roles_required(Role.STARTUP)
+def my_requests():
+    filters = {"state": request.args.get("state", ""), "sort": "updated"}
+    page = db.paginate(
+        services.requests_for(current_user, filters),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "facilitation/my_requests.html", page=page, states=list(RequestState), filters=filters
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.STARTUP)
+def new_request():
+    form = SphereStepForm()
+    if form.validate_on_submit():
+        try:
+            fr = services.create_request(current_user, form.sphere.data, form.title.data)
+        except FacilitationError as error:
+            _apply_error(form, error)
+        except WorkflowError as error:
+            return _workflow_refusal(error)
+        else:
+            flash("Draft saved. Continue with the summary.", "success")
+            return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="summary"))
+    return (
+        render_template(
+            "facilitation/wizard.html",
+            form=form,
+            step="sphere",
+            fr=None,
+            steps=STEPS,
+            step_titles=STEP_TITLES,
+            sphere_hints=SPHERE_HINTS,
+        ),
+        422 if request.method == "POST" else 200,
+    )
+
+
+def _city_choices(blank: str = "Choose…") -> list[tuple[str, str]]:
+    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return [("", blank)] + [(str(c.id), f"{c.name} ({c.province.name})") for c in cities]
+
+
+def _sector_choices() -> list[tuple[str, str]]:
+    sectors = db.session.scalars(sa.select(Sector).order_by(Sector.id)).all()
+    return [(str(s.id), s.name) for s in sectors]
+
+
+def _step_form(fr: FacilitationRequest, step: str) -> Any:
+    """The form of ``step``, filled from the draft on GET and from the post on POST."""
+    data = None if request.method == "POST" else fr
+    if step == "sphere":
+        return SphereStepForm(obj=data)
+    if step == "summary":
+        return SummaryStepForm(obj=data)
+    if step == "files":
+        return AttachmentForm()
+    if fr.sphere == Sphere.CAPITAL_AVAILABILITY:
+        form = CapitalStepForm(obj=data)
+        if data is not None and fr.currency is None:
+            form.currency.data = "PKR"
+        form.sector_id.choices = [("", "Choose…")] + _sector_choices()
+        return form
+    form_class = InfrastructureStepForm if fr.sphere == Sphere.INFRASTRUCTURE else OtherStepForm
+    form = form_class(obj=data)
+    form.city_id.choices = _city_choices()
+    return form
+
+
+def _draft_values(form: Any) -> dict[str, Any]:
+    skip = {"csrf_token", "file"}
+    return {name: f.data for name, f in form._fields.items() if name not in skip}
+
+
+@bp.route("/requests/<int:request_id>/draft/<step>", methods=["GET", "POST"])
+@roles_required(Role.STARTUP)
+def edit_draft(request_id: int, step: str):
+    fr = services.get_request_for(current_user, request_id, for_update=request.method == "POST")
+    if fr.state != RequestState.DRAFT:
+        flash("This request was submitted; it can no longer be edited.", "info")
+        return redirect(url_for("facilitation.detail", request_id=fr.id))
+    if step not in STEPS:
+        return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="sphere"))
+    form = _step_form(fr, step)
+    if step != "files" and form.validate_on_submit():
+        try:
+            services.update_draft(fr, current_user, **_draft_values(form))
+        except FacilitationError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        except WorkflowError as error:
+            return _workflow_refusal(error, fr)
+        else:
+            following = STEPS[STEPS.index(step) + 1]
+            flash("Draft saved.", "success")
+            return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step=following))
+    return (
+        render_template(
+            "facilitation/wizard.html",
+            form=form,
+            step=step,
+            fr=fr,
+            steps=STEPS,
+            step_titles=STEP_TITLES,
+            sphere_hints=SPHERE_HINTS,
+            missing=services.missing_for_submission(fr) if step == "files" else [],
+            accept=uploads.ACCEPT_ATTRIBUTE,
+        ),
+        422 if request.method == "POST" else 200,
+    )
+
+
+# --- One request ------------------------------------------------------------------------------
+
+
+def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any):  # type: ignore[no-untyped-def]
+    actor = services.actor_of(current_user, fr)
+    events = db.session.scalars(
+        sa.select(RequestEvent)
+        .where(RequestEvent.request_id == fr.id)
+        .options(joinedload(RequestEvent.actor))
+        .order_by(RequestEvent.id)
+    ).all()
+    referrals = db.session.scalars(
+        sa.select(Referral)
+        .where(Referral.request_id == fr.id)
+        .options(joinedload(Referral.channel), joinedload(Referral.referred_by))
+        .order_by(Referral.id)
+    ).all()
+    context: dict[str, Any] = {
+        "fr": fr,
+        "actor": actor,
+        "is_staff": actor == Actor.STAFF,
+        "events": events,
+        "messages": services.visible_messages(fr, current_user),
+        "attachments": fr.attachments,
+        "referrals": referrals,
+        "moves": [m for m in moves_from(fr.state, actor) if m.target != RequestState.SUBMITTED]
+        if actor
+        else [],
+        "message_form": MessageForm(formdata=None),
+        "attachment_form": AttachmentForm(formdata=None),
+        "accept": uploads.ACCEPT_ATTRIBUTE,
+        "move_error": None,
+        "move_values": {},
+    }
+    if actor == Actor.STAFF:
+        assign_form = AssignForm(formdata=None, data={"assignee_id": str(fr.assignee_id or "")})
+        assign_form.assignee_id.choices = [("", "Nobody")] + [
+            (str(u.id), u.name) for u in services.staff_users()
+        ]
+        refer_form = ReferForm(formdata=None)
+        channels = db.session.scalars(
+            sa.select(FundingChannel)
+            .where(FundingChannel.active.is_(True))
+            .order_by(FundingChannel.name)
+        ).all()
+        refer_form.channel_id.choices = [("", "Choose…")] + [(str(c.id), c.name) for c in channels]
+        context.update(
+            assign_form=assign_form,
+            refer_form=refer_form,
+            suggestions=services.suggested_channels(fr),
+            referral_form=ReferralOutcomeForm(formdata=None),
+            can_refer=fr.state in (RequestState.IN_REVIEW, RequestState.REFERRED),
+        )
+    context.update(overrides)
+    return render_template("facilitation/detail.html", **context), status
+
+
+@bp.route("/requests/<int:request_id>")
+@login_required
+def detail(request_id: int):
+    fr = services.get_request_for(current_user, request_id)
+    if fr.state == RequestState.DRAFT:
+        return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="files"))
+    return _render_detail(fr)
+
+
+@bp.route("/requests/<int:request_id>/submit", methods=["POST"])
+@roles_required(Role.STARTUP)
+def submit(request_id: int):
+    fr = services.get_request_for(current_user, request_id, for_update=True)
+    try:
+        services.transition(fr, RequestState.SUBMITTED, current_user)
+    except FacilitationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        step = "summary" if error.field in ("title", "summary") else "specifics"
+        return redirect(url_for("facilitation.edit_draft", request_id=request_id, step=step))
+    except WorkflowError as error:
+        return _workflow_refusal(error, fr)
+    flash("Your request was submitted. PSEB will respond within the service time shown.", "success")
+    return redirect(url_for("facilitation.detail", request_id=fr.id))
+
+
+@bp.route("/requests/<int:request_id>/transition", methods=["POST"])
+@login_required
+def move(request_id: int):
+    fr = services.get_request_for(current_user, request_id, for_update=True)
+    target = request.form.get("to", "")
+    try:
+        services.transition(
+            fr,
+            target,
+            current_user,
+            comment=request.form.get("comment"),
+            reason=request.form.get("reason", ""),
+            outcome=request.form.get("outcome", ""),
+            outcome_note=request.form.get("outcome_note", ""),
+        )
+    except FacilitationError as error:
+        db.session.rollback()
+        if wants_json():
+            return problem(422, "Invalid input", error.message, {error.field or "": error.message})
+        fr = services.get_request_for(current_user, request_id)
+        return _render_detail(
+            fr,
+            status=422,
+            move_error={"to": target, "field": error.field, "message": error.message},
+            move_values=request.form,
+        )
+    except WorkflowError as error:
+        return _workflow_refusal(error, fr)
+    if wants_json():
+        return {"id": fr.id, "state": fr.state.value}
+    flash(f"The request is now {fr.state.label.lower()}.", "success")
+    return redirect(url_for("facilitation.detail", request_id=fr.id))
+
+
+@bp.route("/requests/<int:request_id>/messages", methods=["POST"])
+@login_required
+def post_message(request_id: int):
+    fr = services.get_request_for(current_user, request_id, for_update=True)
+    form = MessageForm()
+    internal = bool(form.internal.data) and current_user.is_staff
+    if form.validate_on_submit():
+        try:
+            services.add_message(fr, current_user, form.body.data, internal=internal)
+        except FacilitationError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        except WorkflowError as error:
+            return _workflow_refusal(error, fr)
+        else:
+            flash("Internal note saved." if internal else "Message sent.", "success")
+            return redirect(url_for("facilitation.detail", request_id=fr.id) + "#thread")
+    return _render_detail(fr, status=422, message_form=form)
+
+
+@bp.route("/requests/<int:request_id>/attachments", methods=["POST"])
+@login_required
+def upload(request_id: int):
+    fr = services.get_request_for(current_user, request_id, for_update=True)
+    form = AttachmentForm()
+    upload_file = request.files.get("file")
+    try:
+        if not form.validate_on_submit():
+            raise FacilitationError("The form expired; please try again.", "file")
+        if upload_file is None or not upload_file.filename:
+            raise FacilitationError("Choose a file to upload.", "file")
+        attachment = uploads.store_attachment(
+            fr, current_user, upload_file.filename, upload_file.stream
+        )
+    except FacilitationError as error:
+        db.session.rollback()
+        fr = services.get_request_for(current_user, request_id)
+        form.file.errors = [error.message]
+        if fr.state == RequestState.DRAFT:
+            return render_template(
+                "facilitation/wizard.html",
+                form=form,
+                step="files",
+                fr=fr,
+                steps=STEPS,
+                step_titles=STEP_TITLES,
+                sphere_hints=SPHERE_HINTS,
+                missing=services.missing_for_submission(fr),
+                accept=uploads.ACCEPT_ATTRIBUTE,
+            ), 422
+        return _render_detail(fr, status=422, attachment_form=form)
+    except WorkflowError as error:
+        return _workflow_refusal(error, fr)
+    flash(f"{attachment.original_name} was attached.", "success")
+    if fr.state == RequestState.DRAFT:
+        return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="files"))
+    return redirect(url_for("facilitation.detail", request_id=fr.id) + "#files")
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = uploads.get_attachment_for(current_user, attachment_id)
+    response: Response = send_file(
+        uploads.attachment_path(attachment),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/requests/<int:request_id>/assign", methods=["POST"])
+@staff_required
+def assign(request_id: int):
+    fr = services.get_request_for(current_user, request_id, for_update=True)
+    try:
+        services.assign(fr, request.form.get("assignee_id"), current_user)
+    except FacilitationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_detail(services.get_request_for(current_user, request_id), status=422)
+    except WorkflowError as error:
+        return _workflow_refusal(error, fr)
+    flash(
+        f"Assigned to {fr.assignee.name}." if fr.assignee else "The request is unassigned.",
+        "success",
+    )
+    return redirect(url_for("facilitation.detail", request_id=fr.id))
+
+
+@bp.route("/requests/<int:request_id>/referrals", methods=["POST"])
+@staff_required
+def refer(request_id: int):
+    fr = services.get_request_for(current_user, request_id, for_update=True)
+    try:
+        services.refer(
+            fr, request.form.get("channel_id"), current_user, request.form.get("note", "")
+        )
+    except FacilitationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_detail(services.get_request_for(current_user, request_id), status=422)
+    except WorkflowError as error:
+        return _workflow_refusal(error, fr)
+    flash("Referral recorded.", "success")
+    return redirect(url_for("facilitation.detail", request_id=fr.id) + "#referrals")
+
+
+@bp.route("/referrals/<int:referral_id>", methods=["POST"])
+@staff_required
+def update_referral(referral_id: int):
+    referral = services.get_referral_for(current_user, referral_id)
+    try:
+        services.update_referral(
+            referral, request.form.get("outcome"), request.form.get("note", ""), current_user
+        )
+    except FacilitationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        fr = services.get_request_for(current_user, referral.request_id)
+        return _render_detail(fr, status=422)
+    except WorkflowError as error:
+        return _workflow_refusal(error, referral.request)
+    flash("Referral updated.", "success")
+    return redirect(url_for("facilitation.detail", request_id=referral.request_id) + "#referrals")
+
+
+# --- Staff queue ------------------------------------------------------------------------------
+
+QUEUE_FILTERS = (
+    "sphere",
+    "state",
+    "city_id",
+    "province_id",
+    "assignee_id",
+    "age_days",
+    "overdue",
+    "q",
+    "sort",
+)
+
+
+@bp.route("/queue")
+@staff_required
+def queue():
+    filters = {key: request.args.get(key, "") for key in QUEUE_FILTERS}
+    if not filters["state"]:
+        filters["state"] = "open"
+    page = db.paginate(
+        services.requests_for(current_user, filters),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "facilitation/queue.html",
+        page=page,
+        filters=filters,
+        spheres=list(Sphere),
+        states=list(RequestState)[1:],
+        cities=db.session.scalars(sa.select(City).order_by(City.name)).all(),
+        provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
+        staff=services.staff_users(),
+        ages=services.AGE_CHOICES,
+        sorts=[
+            ("due", "First response due"),
+            ("oldest", "Oldest first"),
+            ("newest", "Newest first"),
+            ("updated", "Recently updated"),
+        ],
+    )
+
+
+@bp.route("/queue/assign", methods=["POST"])
+@staff_required
+def bulk_assign():
+    back = request.form.get("back") or url_for("facilitation.queue")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("facilitation.queue")
+    try:
+        changed = services.bulk_assign(
+            request.form.getlist("request_ids"), request.form.get("assignee_id"), current_user
+        )
+    except FacilitationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    except WorkflowError as error:
+        return _workflow_refusal(error)
+    flash(f"{changed} request{'s' if changed != 1 else ''} assigned.", "success")
+    return redirect(back)
+
+
+# --- Funding channels -------------------------------------------------------------------------
+
+
+@bp.route("/channels")
+@staff_required
+def channels():
+    page = db.paginate(
+        sa.select(FundingChannel)
+        .options(selectinload(FundingChannel.sectors), selectinload(FundingChannel.stage_rows))
+        .order_by(FundingChannel.active.desc(), FundingChannel.name),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template("facilitation/channels.html", page=page)
+
+
+def _channel_form(channel: FundingChannel | None) -> ChannelForm:
+    data = None
+    if request.method == "GET" and channel is not None:
+        data = {
+            "kind": channel.kind.value,
+            "currency": channel.currency.value if channel.currency else "",
+            "stages": [s.value for s in channel.stages],
+            "sector_ids": [str(s.id) for s in channel.sectors],
+        }
+    form = ChannelForm(obj=channel if request.method == "GET" else None, data=data)
+    form.sector_ids.choices = _sector_choices()
+    return form
+
+
+def _save_channel(channel: FundingChannel | None):  # type: ignore[no-untyped-def]
+    form = _channel_form(channel)
+    if form.validate_on_submit():
+        values = {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
+        try:
+            saved = services.save_channel(channel, **values)
+        except FacilitationError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            flash(f"{saved.name} saved.", "success")
+            return redirect(url_for("facilitation.channels"))
+    return (
+        render_template("facilitation/channel_form.html", form=form, channel=channel),
+        422 if request.method == "POST" else 200,
+    )
+
+
+@bp.route("/channels/new", methods=["GET", "POST"])
+@staff_required
+def channel_new():
+    return _save_channel(None)
+
+
+@bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
+@staff_required
+def channel_edit(channel_id: int):
+    channel = db.get_or_404(FundingChannel, channel_id)
+    return _save_channel(channel)
+
+
+# --- Team and report --------------------------------------------------------------------------
+
+
+@bp.route("/team", methods=["GET", "POST"])
+@admin_required
+def team():
+    if request.method == "POST":
+        user = db.get_or_404(User, request.form.get("user_id", type=int) or 0)
+        try:
+            services.set_supervisor(user, request.form.get("supervisor") == "1")
+        except FacilitationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(f"{user.name} updated.", "success")
+        return redirect(url_for("facilitation.team"))
+    flagged = set(
+        db.session.scalars(
+            sa.select(FacilitationStaff.user_id).where(FacilitationStaff.supervisor.is_(True))
+        )
+    )
+    return render_template("facilitation/team.html", staff=services.staff_users(), flagged=flagged)
+
+
+@bp.route("/report")
+@staff_required
+def report_page():
+    return render_template("facilitation/report.html", data=report.build_report())
+
+
+@bp.route("/report.csv")
+@staff_required
+def report_csv():
+    return Response(
+        report.report_csv(report.build_report()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="facilitation-report.csv"'},
+    )

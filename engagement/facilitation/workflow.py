@@ -1,0 +1,77 @@
+"""The state machine of facilitation requests: the ONE table of allowed moves.
+
+Each row says who may take the move (the startup that owns the request, or PSEB staff) and
+what the move needs (a comment, a decline reason, a resolution outcome). ``services.transition``
+is the only code that changes ``FacilitationRequest.state`` and it consults nothing but this.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from engagement.facilitation.models import RequestState as S
+
+
+class Actor(enum.StrEnum):
+    OWNER = "owner"  # a member of the startup organisation that made the request
+    STAFF = "staff"  # PSEB staff or admin
+
+
+class Needs(enum.StrEnum):
+    """Input a move cannot be taken without."""
+
+    COMMENT = "comment"  # a message to the startup (the question, the answer, ...)
+    DECLINE_REASON = "reason"
+    OUTCOME = "outcome"
+
+
+@dataclass(frozen=True)
+class Move:
+    source: S
+    target: S
+    actor: Actor
+    label: str
+    needs: frozenset[Needs] = frozenset()
+
+
+def _m(source: S, target: S, actor: Actor, label: str, *needs: Needs) -> Move:
+    return Move(source, target, actor, label, frozenset(needs))
+
+
+OWN, STF = Actor.OWNER, Actor.STAFF
+C, R, OUT = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME
+
+MOVES: tuple[Move, ...] = (
+    _m(S.DRAFT, S.SUBMITTED, OWN, "Submit"),
+    _m(S.DRAFT, S.WITHDRAWN, OWN, "Discard draft"),
+    _m(S.SUBMITTED, S.IN_REVIEW, STF, "Start review"),
+    _m(S.SUBMITTED, S.NEEDS_INFORMATION, STF, "Ask for information", C),
+    _m(S.SUBMITTED, S.DECLINED, STF, "Decline", R),
+    _m(S.SUBMITTED, S.WITHDRAWN, OWN, "Withdraw"),
+    _m(S.IN_REVIEW, S.NEEDS_INFORMATION, STF, "Ask for information", C),
+    _m(S.IN_REVIEW, S.REFERRED, STF, "Refer"),
+    _m(S.IN_REVIEW, S.RESOLVED, STF, "Resolve", OUT),
+    _m(S.IN_REVIEW, S.DECLINED, STF, "Decline", R),
+    _m(S.IN_REVIEW, S.WITHDRAWN, OWN, "Withdraw"),
+    # The startup's answer (a reply in the thread) takes the request back to review.
+    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, OWN, "Answer", C),
+    _m(S.NEEDS_INFORMATION, S.DECLINED, STF, "Decline", R),
+    _m(S.NEEDS_INFORMATION, S.WITHDRAWN, OWN, "Withdraw"),
+    _m(S.REFERRED, S.IN_REVIEW, STF, "Back to review"),
+    _m(S.REFERRED, S.NEEDS_INFORMATION, STF, "Ask for information", C),
+    _m(S.REFERRED, S.RESOLVED, STF, "Resolve", OUT),
+    _m(S.REFERRED, S.DECLINED, STF, "Decline", R),
+    _m(S.REFERRED, S.WITHDRAWN, OWN, "Withdraw"),
+)
+
+TABLE: dict[tuple[S, S], Move] = {(m.source, m.target): m for m in MOVES}
+
+
+def find_move(source: S, target: S) -> Move | None:
+    return TABLE.get((source, target))
+
+
+def moves_from(source: S, actor: Actor) -> list[Move]:
+    """The moves ``actor`` may take from ``source``, in table order."""
+    return [m for m in MOVES if m.source == source and m.actor == actor]
