@@ -13,11 +13,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import email_validator
 import pytest
 import sqlalchemy as sa
 
 from engagement import clock, create_app
 from engagement.extensions import db
+
+# Test addresses use the reserved .test domain (RFC 2606), which email-validator rejects in
+# forms unless told this is a test environment (only here; never in the app).
+email_validator.TEST_ENVIRONMENT = True
 
 REFERENCE_TABLES = {"province", "district", "city", "sector"}
 PASSWORD = "test-pass-2026!"
