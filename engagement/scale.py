@@ -714,18 +714,92 @@ class ScaleSeeder:
                     "updated_at": created,
                 }
             )
-            extras.append((rng, kind, partner, city_id))
+            extras.append((rng, kind, partner, city_id, created))
         ids = _insert(event, rows, returning=True)
         self._event_extras(ids, extras)
         return len(rows)
 
     def _event_extras(self, ids: list[int], extras: list[tuple]) -> None:
-        """Rows of the webinar and meetup features (partners, sectors, city) once they exist."""
+        """The webinar and meetup features' rows for new events (when those features exist)."""
         tables = db.metadata.tables
-        if "webinar" in tables:
-            # Filled in when the webinars feature's model lands; see _webinar_rows.
-            pass
-        del ids, extras, tables
+        webinars, partners, sectors, meetups = [], [], [], []
+        venues = self._venues() if "meetup" in tables else {}
+        for event_id, (rng, kind, partner, city_id, created) in zip(ids, extras, strict=True):
+            if kind == "webinar" and "webinar" in tables:
+                speakers = "\n".join(
+                    f"{_person(rng)[0]}, {rng.choice(['CEO', 'CTO', 'Director'])}"
+                    for _ in range(rng.randint(1, 3))
+                )
+                webinars.append(
+                    {
+                        "event_id": event_id,
+                        "speakers": speakers,
+                        "platform": rng.choice(["Zoom", "Microsoft Teams", "Google Meet"]),
+                        "join_url": f"https://meet.example.com/pseb-{event_id}",
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                )
+                partners.append({"webinar_id": event_id, "overseas_entity_id": partner[0]})
+                sectors.extend(
+                    {"webinar_id": event_id, "sector_id": s} for s in self._sectors(rng, 2)
+                )
+            elif kind == "meetup" and "meetup" in tables:
+                meetups.append(
+                    {
+                        "event_id": event_id,
+                        "city_id": city_id,
+                        "venue_id": rng.choice(venues[city_id]),
+                        "team_id": None,
+                        "agenda": "Welcome\nPSEB services\nPanel: exporting IT services\nNetworking",
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                )
+        _insert(tables["webinar"], webinars)
+        if partners:
+            _insert(tables["webinar_partner"], partners)
+            _insert(tables["webinar_sector"], sectors)
+        if meetups:
+            _insert(tables["meetup"], meetups)
+
+    def _venues(self) -> dict[int, list[int]]:
+        """Two generated venues per city (an STP and a university hall): city id → venue ids."""
+        venue = db.metadata.tables["venue"]
+        marker = f"%[{DOMAIN}]"
+        found: dict[int, list[int]] = {}
+        for city_id, venue_id in db.session.execute(
+            sa.select(venue.c.city_id, venue.c.id)
+            .where(venue.c.address.like(marker))
+            .order_by(venue.c.id)
+        ):
+            found.setdefault(city_id, []).append(venue_id)
+        rows = []
+        for city_id, name in self.cities:
+            if city_id in found:
+                continue
+            for kind, label, capacity in (
+                ("stp", "Software Technology Park", 150),
+                ("university", "University hall", 120),
+            ):
+                rows.append(
+                    {
+                        "city_id": city_id,
+                        "name": f"{name} {label} (scale)",
+                        "kind": kind,
+                        "stp_status": "operating" if kind == "stp" else None,
+                        "capacity": capacity,
+                        "address": f"Main Boulevard, {name} [{DOMAIN}]",
+                        "facilities": "Projector, Wi-Fi",
+                        "active": True,
+                        "created_at": self.today,
+                        "updated_at": self.today,
+                    }
+                )
+        ids = _insert(venue, rows, returning=True)
+        for row, venue_id in zip(rows, ids, strict=True):
+            found.setdefault(row["city_id"], []).append(venue_id)
+        return found
 
     def registrations(self) -> int:
         """Spread ``sizes.registrations`` over the scale events, never beyond capacity."""
