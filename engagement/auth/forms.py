@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -18,11 +19,17 @@ from engagement.auth.services import password_problem
 from engagement.core.timefmt import valid_timezone
 
 
+def strip(value: str | None) -> str | None:
+    """Drop the spaces people paste around email addresses."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class StrongPassword:
     """Validator wrapping the one password rule in auth.services."""
 
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
-        email = form.email.data if hasattr(form, "email") else ""
+        # Forms without an email field (reset, change) carry the account's as ``account_email``.
+        email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
         if field.data and (problem := password_problem(field.data, email or "")):
             raise ValidationError(problem)
 
@@ -30,13 +37,18 @@ class StrongPassword:
 class SignupForm(FlaskForm):
     role = RadioField(
         "I am signing up as",
-        choices=[("company", "A company representative"), ("startup", "A startup founder")],
+        choices=[
+            SelectChoice("company", "A company representative"),
+            SelectChoice("startup", "A startup founder"),
+        ],
         default="company",
         validators=[DataRequired()],
     )
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
     org_name = StringField("Company or startup name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Work email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Work email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     password = PasswordField(
         "Password",
         validators=[DataRequired(), StrongPassword()],
@@ -50,14 +62,18 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     submit = SubmitField("Email me a reset link")
 
 
@@ -95,21 +111,31 @@ class ProfileForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Colleague's email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Colleague's email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     submit = SubmitField("Send invitation")
 
 
 class AcceptInvitationForm(FlaskForm):
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     password = PasswordField("Password", validators=[DataRequired(), StrongPassword()])
     submit = SubmitField("Join")
 
 
 class StaffAccountForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=[("staff", "Staff"), ("admin", "Admin")], default="staff")
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice("staff", "Staff"), SelectChoice("admin", "Admin")],
+        default="staff",
+    )
     password = PasswordField("Initial password", validators=[DataRequired(), StrongPassword()])
     submit = SubmitField("Create account")
 

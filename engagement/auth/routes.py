@@ -170,11 +170,16 @@ def reset_password(token: str):
         flash(str(error), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
+    form.account_email = user.email
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        logout_user()
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.login"))
+        try:
+            services.set_password(user, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            logout_user()
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/reset_password.html", form=form), status
 
@@ -219,6 +224,7 @@ def account():
 @login_required
 def change_password():
     form = ChangePasswordForm(prefix="password")
+    form.account_email = current_user.email
     if form.validate_on_submit():
         if not services.check_password(current_user, form.current.data):
             form.current.errors.append("The current password is wrong.")

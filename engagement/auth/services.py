@@ -69,7 +69,8 @@ def password_problem(password: str, email: str = "") -> str | None:
         return "Use at most 128 characters."
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
         return "This password is too easy to guess; choose a less common one."
-    if email and normalise_email(email).split("@")[0] in password.lower():
+    local_part = normalise_email(email).split("@")[0] if email else ""
+    if len(local_part) >= 3 and local_part in password.lower():
         return "The password must not contain your email name."
     if password.isdigit() or password.isalpha():
         return "Mix letters with digits or symbols."

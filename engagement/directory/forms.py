@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -86,7 +87,8 @@ class CompanyProfileForm(FlaskForm):
     city = SelectField("City", coerce=optional_int, validators=[Optional()])
     employee_band = SelectField(
         "Employees",
-        choices=[("", "Not stated")] + [(band.value, band.value) for band in EmployeeBand],
+        choices=[SelectChoice("", "Not stated")]
+        + [SelectChoice(band.value, band.value) for band in EmployeeBand],
         validators=[Optional()],
     )
     export_markets = StringField(
@@ -116,7 +118,8 @@ class StartupProfileForm(FlaskForm):
     )
     stage = SelectField(
         "Stage",
-        choices=[("", "Not stated")] + [(stage.value, stage.label) for stage in StartupStage],
+        choices=[SelectChoice("", "Not stated")]
+        + [SelectChoice(stage.value, stage.label) for stage in StartupStage],
         validators=[Optional()],
     )
     sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
@@ -145,7 +148,8 @@ class OverseasEntityForm(FlaskForm):
     entity_type = SelectField(
         "Type",
         choices=[
-            (kind.value, kind.value.replace("_", " ").capitalize()) for kind in OverseasEntityType
+            SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
+            for kind in OverseasEntityType
         ],
     )
     country_code = SelectField("Country", validators=[DataRequired()])
@@ -170,7 +174,8 @@ class StakeholderBodyForm(FlaskForm):
     kind = SelectField(
         "Kind",
         choices=[
-            (kind.value, kind.value.replace("_", " ").capitalize()) for kind in StakeholderKind
+            SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
+            for kind in StakeholderKind
         ],
     )
     province = SelectField("Province", coerce=optional_int, validators=[Optional()])
