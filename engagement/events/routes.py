@@ -1,20 +1,585 @@
-"""Routes of the events feature: registrations, tickets, calendars and staff tools."""
+"""Routes of the events feature: registering, my registrations, tickets, calendars, staff tools."""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
+import csv
+import io
+import re
 
-from engagement.auth.access import public
+import segno
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager, joinedload
+
+from engagement import clock
+from engagement.auth.access import login_required, public, staff_required
+from engagement.auth.models import Organisation, Role, User
 from engagement.events import bp
 from engagement.events import services as svc
+from engagement.events.forms import (
+    AttendeeFilterForm,
+    CancelEventForm,
+    CapacityForm,
+    MessageForm,
+    RegisterForm,
+    SelfRegisterForm,
+)
+from engagement.events.models import (
+    SEAT_STATES,
+    Event,
+    EventKind,
+    EventState,
+    Registration,
+    RegistrationState,
+)
+from engagement.extensions import db
+
+FIELD_RE = re.compile(r"attendees\[(\d+)\]\.(name|email)")
+
+
+def _per_page() -> int:
+    return int(current_app.config["PER_PAGE"])
+
+
+def registers_colleagues(user: User) -> bool:
+    """Company representatives register colleagues; everyone else registers themselves."""
+    return user.is_staff or (user.role == Role.COMPANY and user.organisation is not None)
+
+
+def event_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{event_id: {state: count}} for the given events, in one query."""
+    counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}
+    if not event_ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.state, sa.func.count())
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.state)
+    )
+    for event_id, state, number in rows:
+        counts[event_id][RegistrationState(state).value] = number
+    for value in counts.values():
+        value["seats"] = sum(value.get(s.value, 0) for s in SEAT_STATES)
+    return counts
+
+
+def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    """{registration id: waitlist position} for the waitlisted ones, in one query."""
+    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
+    if not waiting:
+        return {}
+    ranked = (
+        sa.select(
+            Registration.id.label("id"),
+            sa.func.row_number()
+            .over(
+                partition_by=Registration.event_id,
+                order_by=(Registration.waitlisted_at, Registration.id),
+            )
+            .label("position"),
+        )
+        .where(
+            Registration.event_id.in_({r.event_id for r in waiting}),
+            Registration.state == RegistrationState.WAITLISTED,
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_([r.id for r in waiting]))
+    )
+    return {row.id: row.position for row in rows}
+
+
+# --- Registering --------------------------------------------------------------------------------
+
+
+def _register_page(event: Event, form, status: int = 200):
+    return (
+        render_template(
+            "events/register.html",
+            event=event,
+            form=form,
+            colleagues=registers_colleagues(current_user),
+            closed_reason=svc.registration_closed_reason(event),
+            seats_left=svc.seats_left(event),
+            waitlist=svc.waitlist_length(event),
+            org_used=_org_used(event),
+        ),
+        status,
+    )
+
+
+def _org_used(event: Event) -> int | None:
+    organisation = current_user.organisation
+    if organisation is None or not event.seat_limit_per_org:
+        return None
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.organisation_id == organisation.id,
+                Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
+            )
+        )
+        or 0
+    )
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id: int):
+    """Register for an event: colleagues (company representatives) or oneself."""
+    event = svc.get_event_for(current_user, event_id)
+    colleagues = registers_colleagues(current_user)
+    form = RegisterForm() if colleagues else SelfRegisterForm()
+    if colleagues and request.method == "GET":
+        rows = 3
+        if event.seat_limit_per_org:
+            rows = max(1, min(rows, event.seat_limit_per_org - (_org_used(event) or 0)))
+        while len(form.attendees.entries) < rows:
+            form.attendees.append_entry()
+    if request.method == "GET" or not form.validate_on_submit():
+        return _register_page(event, form, 200 if request.method == "GET" else 422)
+    if colleagues:
+        if not form.check_rows():
+            return _register_page(event, form, 422)
+        rows = form.filled_rows()
+        attendees = [svc.Attendee(name, email) for _, name, email in rows]
+    else:
+        rows = [(0, current_user.name, current_user.email)]
+        attendees = [svc.Attendee(current_user.name, current_user.email)]
+    try:
+        registrations = svc.register_attendees(event.id, attendees, current_user)
+    except svc.RegistrationError as error:
+        db.session.rollback()
+        if error.code == "duplicate" and _all_mine(event, [a.email for a in attendees]):
+            # A double-submitted form: the first submission already registered everyone.
+            flash("You are already registered; see your registrations below.", "info")
+            return redirect(url_for("events.my_registrations"))
+        _attach_error(form, error, rows)
+        return _register_page(event, form, 409 if error.code != "invalid" else 422)
+    confirmed = sum(r.state == RegistrationState.CONFIRMED for r in registrations)
+    waiting = len(registrations) - confirmed
+    parts = []
+    if confirmed:
+        parts.append(f"{confirmed} confirmed (a confirmation with a calendar file is on its way)")
+    if waiting:
+        parts.append(f"{waiting} on the waitlist")
+    flash(f"Registered for {event.title}: " + ", ".join(parts) + ".", "success")
+    return redirect(url_for("events.my_registrations"))
+
+
+def _all_mine(event: Event, emails: list[str]) -> bool:
+    emails = [e.strip().lower() for e in emails]
+    found = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.email.in_(emails),
+            Registration.user_id == current_user.id,
+            Registration.state != RegistrationState.CANCELLED,
+        )
+    )
+    return found == len(emails)
+
+
+def _attach_error(form, error: svc.RegistrationError, rows: list[tuple[int, str, str]]) -> None:
+    match = FIELD_RE.fullmatch(error.field or "")
+    if match and isinstance(form, RegisterForm):
+        row = rows[int(match.group(1))][0]
+        field = getattr(form.attendees.entries[row].form, match.group(2))
+        field.errors = [*field.errors, error.message]
+        return
+    flash(error.message, "error")
+
+
+# --- My registrations ---------------------------------------------------------------------------
+
+
+@bp.route("/my/registrations")
+@login_required
+def my_registrations():
+    query = (
+        sa.select(Registration)
+        .join(Registration.event)
+        .options(contains_eager(Registration.event))
+        .where(svc.registration_visible_to(current_user), Event.state != EventState.DRAFT)
+        .order_by((Event.ends_at < clock.now()).asc(), Event.starts_at, Event.id, Registration.id)
+    )
+    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    items = list(page.items)
+    return render_template(
+        "events/my_registrations.html",
+        page=page,
+        registrations=items,
+        positions=waitlist_positions(items),
+        feed_url=url_for("events.my_calendar", token=current_user.calendar_token, _external=True),
+        now=clock.now(),
+    )
+
+
+@bp.route("/my/registrations/<int:registration_id>/cancel", methods=["POST"])
+@login_required
+def cancel_registration(registration_id: int):
+    registration = svc.get_registration_for(current_user, registration_id)
+    try:
+        promoted = svc.cancel_registration(registration, current_user)
+    except svc.RegistrationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.my_registrations"))
+    message = f"Cancelled {registration.name}'s registration for {registration.event.title}."
+    if promoted:
+        message += " The seat went to the next person on the waitlist."
+    flash(message, "success")
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("events.my_registrations"))
+
+
+# --- Tickets and check-in -------------------------------------------------------------------------
+
+
+def _qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=6, border=2, dark="#0b3d2e")
 
 
 @bp.route("/tickets/<token>")
 @public
 def ticket(token: str):
-    """A confirmed registrant's ticket (the QR code staff scan at check-in)."""
+    """A registrant's ticket: its QR code opens the staff check-in page."""
     registration = svc.get_registration_by_ticket(token)
+    check_in_url = url_for("events.check_in_ticket", token=token, _external=True)
     return render_template(
-        "events/ticket.html", registration=registration, event=registration.event, user=current_user
+        "events/ticket.html",
+        registration=registration,
+        event=registration.event,
+        qr=_qr_data_uri(check_in_url)
+        if registration.state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+        else None,
+        check_in_url=check_in_url,
     )
+
+
+@bp.route("/staff/check-in/<token>", methods=["GET", "POST"])
+@staff_required
+def check_in_ticket(token: str):
+    """Where a ticket's QR code leads: staff confirm and mark the attendance."""
+    registration = svc.get_registration_by_ticket(token)
+    if request.method == "POST":
+        if not SelfRegisterForm().validate_on_submit():
+            abort(400)
+        try:
+            svc.check_in(registration, current_user)
+            flash(f"{registration.name} is checked in.", "success")
+        except svc.RegistrationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        return redirect(url_for("events.check_in_ticket", token=token))
+    return render_template(
+        "events/check_in.html", registration=registration, event=registration.event
+    )
+
+
+@bp.route("/staff/registrations/<int:registration_id>/attendance", methods=["POST"])
+@staff_required
+def mark_attendance(registration_id: int):
+    registration = svc.get_registration_for(current_user, registration_id)
+    action = request.form.get("action", "attended")
+    try:
+        if action == "no_show":
+            svc.mark_no_show(registration, current_user)
+        else:
+            svc.check_in(registration, current_user)
+    except svc.RegistrationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"{registration.name}: {registration.state.label.lower()}.", "success")
+    return redirect(
+        url_for(
+            "events.staff_event",
+            event_id=registration.event_id,
+            q=request.form.get("q") or None,
+            state=request.form.get("state") or None,
+        )
+    )
+
+
+# --- Calendars ------------------------------------------------------------------------------------
+
+
+def _ics_response(data: bytes, filename: str, download: bool = True) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    if download:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/events/<int:event_id>/calendar.ics")
+@public
+def event_calendar(event_id: int):
+    """ "Add to calendar": this event as an .ics file."""
+    event = svc.get_event_for(current_user, event_id)
+    return _ics_response(svc.event_ics(event), svc.ics_filename(event))
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def my_calendar(token: str):
+    """A user's private feed of everything they are registered for (the token is the secret)."""
+    if len(token) > 64:
+        abort(404)
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
+    if user is None or not user.active:
+        abort(404)
+    events = db.session.scalars(
+        sa.select(Event)
+        .where(
+            Event.state != EventState.DRAFT,
+            Event.id.in_(
+                sa.select(Registration.event_id).where(
+                    sa.or_(Registration.user_id == user.id, Registration.email == user.email),
+                    Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
+                )
+            ),
+        )
+        .order_by(Event.starts_at)
+    ).all()
+    response = _ics_response(
+        svc.calendar_ics(events, name="My PSEB Engage events"), "pseb-engage.ics", False
+    )
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.route("/calendar/events.ics")
+@public
+def public_calendar():
+    """The public feed of published events (recent and upcoming)."""
+    from datetime import timedelta
+
+    events = db.session.scalars(
+        sa.select(Event)
+        .where(
+            Event.state.in_(
+                (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED, EventState.COMPLETED)
+            ),
+            Event.ends_at > clock.now() - timedelta(days=60),
+        )
+        .order_by(Event.starts_at)
+        .limit(500)
+    ).all()
+    return _ics_response(svc.calendar_ics(events, name="PSEB Engage events"), "events.ics", False)
+
+
+# --- Staff tools ----------------------------------------------------------------------------------
+
+
+@bp.route("/staff/events")
+@staff_required
+def staff_index():
+    kind = request.args.get("kind", "")
+    state = request.args.get("state", "")
+    query = sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+    if kind in {k.value for k in EventKind}:
+        query = query.where(Event.kind == kind)
+    if state in {s.value for s in EventState}:
+        query = query.where(Event.state == state)
+    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    events = list(page.items)
+    return render_template(
+        "events/staff_index.html",
+        page=page,
+        events=events,
+        counts=event_counts([e.id for e in events]),
+        kind=kind,
+        state=state,
+        kinds=list(EventKind),
+        states=list(EventState),
+    )
+
+
+def _attendee_query(event: Event, filters: AttendeeFilterForm) -> sa.Select:
+    query = (
+        sa.select(Registration)
+        .outerjoin(Registration.organisation)
+        .options(contains_eager(Registration.organisation), joinedload(Registration.user))
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.id)
+    )
+    if filters.state.data in {s.value for s in RegistrationState}:
+        query = query.where(Registration.state == filters.state.data)
+    needle = (filters.q.data or "").strip().lower()
+    if needle:
+        like = f"%{needle.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Registration.name).like(like),
+                Registration.email.like(like),
+                sa.func.lower(Organisation.name).like(like),
+            )
+        )
+    return query
+
+
+@bp.route("/staff/events/<int:event_id>")
+@staff_required
+def staff_event(event_id: int):
+    event = svc.get_event_for(current_user, event_id)
+    filters = AttendeeFilterForm(request.args)
+    filters.validate()
+    page = db.paginate(_attendee_query(event, filters), per_page=_per_page(), error_out=False)
+    items = list(page.items)
+    return render_template(
+        "events/staff_event.html",
+        event=event,
+        page=page,
+        registrations=items,
+        positions=waitlist_positions(items),
+        filters=filters,
+        counts=event_counts([event.id])[event.id],
+        capacity_form=CapacityForm(capacity=event.capacity),
+        cancel_form=CancelEventForm(),
+        message_form=MessageForm(),
+    )
+
+
+@bp.route("/staff/events/<int:event_id>/attendees.csv")
+@staff_required
+def attendees_csv(event_id: int):
+    event = svc.get_event_for(current_user, event_id)
+    filters = AttendeeFilterForm(request.args)
+    filters.validate()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["name", "email", "organisation", "state", "registered_at", "confirmed_at", "checked_in_at"]
+    )
+    for registration in db.session.scalars(_attendee_query(event, filters)):
+        writer.writerow(
+            [
+                _csv_safe(registration.name),
+                _csv_safe(registration.email),
+                _csv_safe(registration.organisation.name if registration.organisation else ""),
+                registration.state.value,
+                registration.created_at.isoformat(),
+                registration.confirmed_at.isoformat() if registration.confirmed_at else "",
+                registration.checked_in_at.isoformat() if registration.checked_in_at else "",
+            ]
+        )
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="attendees-event-{event.id}.csv"'
+    )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in user-typed cells."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _staff_event_page(event: Event, status: int, **forms):
+    filters = AttendeeFilterForm(formdata=None)
+    page = db.paginate(_attendee_query(event, filters), per_page=_per_page(), error_out=False)
+    items = list(page.items)
+    context = {
+        "capacity_form": CapacityForm(formdata=None, capacity=event.capacity),
+        "cancel_form": CancelEventForm(formdata=None),
+        "message_form": MessageForm(formdata=None),
+    }
+    context.update(forms)
+    return (
+        render_template(
+            "events/staff_event.html",
+            event=event,
+            page=page,
+            registrations=items,
+            positions=waitlist_positions(items),
+            filters=filters,
+            counts=event_counts([event.id])[event.id],
+            **context,
+        ),
+        status,
+    )
+
+
+@bp.route("/staff/events/<int:event_id>/capacity", methods=["POST"])
+@staff_required
+def change_capacity(event_id: int):
+    event = svc.get_event_for(current_user, event_id)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        return _staff_event_page(event, 422, capacity_form=form)
+    try:
+        promoted = svc.set_capacity(event, form.capacity.data, current_user)
+    except svc.RegistrationError as error:
+        db.session.rollback()
+        form.capacity.errors = [error.message]
+        event = svc.get_event_for(current_user, event_id)
+        return _staff_event_page(event, 422, capacity_form=form)
+    note = f" {len(promoted)} promoted from the waitlist." if promoted else ""
+    flash(f"Capacity is now {event.capacity}.{note}", "success")
+    return redirect(url_for("events.staff_event", event_id=event.id))
+
+
+@bp.route("/staff/events/<int:event_id>/cancel", methods=["POST"])
+@staff_required
+def cancel_event(event_id: int):
+    event = svc.get_event_for(current_user, event_id)
+    form = CancelEventForm()
+    if not form.validate_on_submit():
+        return _staff_event_page(event, 422, cancel_form=form)
+    try:
+        sent = svc.cancel_event(event, form.reason.data, current_user)
+    except svc.RegistrationError as error:
+        db.session.rollback()
+        form.reason.errors = [error.message]
+        event = svc.get_event_for(current_user, event_id)
+        return _staff_event_page(event, 409, cancel_form=form)
+    flash(f"The event is cancelled; {sent} registrants are being emailed.", "success")
+    return redirect(url_for("events.staff_event", event_id=event.id))
+
+
+@bp.route("/staff/events/<int:event_id>/message", methods=["POST"])
+@staff_required
+def message_registrants(event_id: int):
+    event = svc.get_event_for(current_user, event_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _staff_event_page(event, 422, message_form=form)
+    sent = svc.message_confirmed(event, form.subject.data, form.body.data, current_user)
+    flash(f"Message queued for {sent} confirmed registrants.", "success")
+    return redirect(url_for("events.staff_event", event_id=event.id))
+
+
+@bp.route("/staff/events/<int:event_id>/publish", methods=["POST"])
+@staff_required
+def publish_event(event_id: int):
+    event = svc.get_event_for(current_user, event_id)
+    if not SelfRegisterForm().validate_on_submit():
+        abort(400)
+    try:
+        svc.publish_event(event, current_user)
+    except svc.RegistrationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("Published: the event is now public and open for registration.", "success")
+    return redirect(url_for("events.staff_event", event_id=event_id))

@@ -1,3 +1,418 @@
-"""Routes of the webinars feature."""
+"""Routes of the webinars feature: public listings, detail, staff editing, B2B introductions."""
 
-from engagement.webinars import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
+
+from engagement import clock
+from engagement.auth.access import public, roles_required, staff_required
+from engagement.auth.models import Role
+from engagement.directory.models import OverseasEntity, Sector
+from engagement.events import services as events
+from engagement.events.markdown import render_markdown
+from engagement.events.models import Registration
+from engagement.events.routes import event_counts
+from engagement.extensions import db
+from engagement.webinars import bp
+from engagement.webinars import services as svc
+from engagement.webinars.forms import (
+    PKT,
+    DecideIntroductionForm,
+    IntroductionForm,
+    WebinarFilterForm,
+    WebinarForm,
+    as_pkt,
+)
+from engagement.webinars.models import B2BIntroductionRequest, IntroductionState, Webinar
+
+FORM_FIELD_NAMES = {
+    "starts_at": "starts_at",
+    "ends_at": "duration_minutes",
+    "duration_minutes": "duration_minutes",
+    "capacity": "capacity",
+    "seat_limit_per_org": "seat_limit_per_org",
+    "registration_opens_at": "registration_opens_at",
+    "registration_closes_at": "registration_closes_at",
+    "title": "title",
+}
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str | None):
+    return render_markdown(text)
+
+
+def _per_page() -> int:
+    return int(current_app.config["PER_PAGE"])
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+def _filter_form() -> WebinarFilterForm:
+    form = WebinarFilterForm(request.args)
+    form.sector.choices = [SelectChoice("", "All sectors")] + [
+        SelectChoice(str(s.id), s.name)
+        for s in db.session.scalars(sa.select(Sector).order_by(Sector.id))
+    ]
+    countries = db.session.scalars(
+        sa.select(OverseasEntity.country_code).distinct().order_by(OverseasEntity.country_code)
+    ).all()
+    form.country.choices = [SelectChoice("", "All countries")] + [
+        SelectChoice(c, c) for c in countries
+    ]
+    today = clock.now().astimezone(PKT)
+    months = []
+    year, month = today.year, today.month
+    for _ in range(12):
+        label = datetime(year, month, 1, tzinfo=UTC).strftime("%B %Y")
+        months.append(SelectChoice(f"{year:04d}-{month:02d}", label))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    form.month.choices = [SelectChoice("", "Any month"), *months]
+    form.validate()
+    return form
+
+
+@bp.route("/")
+@public
+def index():
+    """Upcoming webinars, with sector, partner country and month filters."""
+    form = _filter_form()
+    sector = request.args.get("sector", "")
+    query = svc.upcoming_query(
+        sector_id=int(sector) if sector.isdigit() else None,
+        country=request.args.get("country") or None,
+        month=request.args.get("month") or None,
+    )
+    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    webinars = list(page.items)
+    return render_template(
+        "webinars/index.html",
+        page=page,
+        webinars=webinars,
+        form=form,
+        counts=event_counts([w.event_id for w in webinars]),
+        filtered=any(request.args.get(k) for k in ("sector", "country", "month")),
+    )
+
+
+@bp.route("/past")
+@public
+def past():
+    """Past webinars, with recordings when staff added them."""
+    page = db.paginate(svc.past_query(), per_page=_per_page(), error_out=False)
+    return render_template("webinars/past.html", page=page, webinars=list(page.items))
+
+
+@bp.route("/<int:event_id>")
+@public
+def detail(event_id: int):
+    webinar = svc.get_webinar_for(current_user, event_id)
+    event = webinar.event
+    mine: list[Registration] = []
+    can_introduce = False
+    if current_user.is_authenticated:
+        mine = list(
+            db.session.scalars(
+                sa.select(Registration)
+                .where(
+                    Registration.event_id == event.id,
+                    events.registration_visible_to(current_user),
+                )
+                .order_by(Registration.id)
+            )
+        )
+        can_introduce = svc.can_request_introduction(current_user, webinar)
+    own = next((r for r in mine if r.email == getattr(current_user, "email", None)), None)
+    show_join = any(svc.join_url_visible(webinar, r) for r in mine)
+    is_staff = current_user.is_authenticated and current_user.is_staff
+    return render_template(
+        "webinars/detail.html",
+        webinar=webinar,
+        event=event,
+        mine=mine,
+        own=own,
+        show_join=show_join,
+        join_minutes=current_app.config["JOIN_URL_VISIBLE_MINUTES"],
+        closed_reason=events.registration_closed_reason(event),
+        seats_left=events.seats_left(event),
+        waitlist=events.waitlist_length(event),
+        counts=event_counts([event.id])[event.id] if is_staff else None,
+        can_introduce=can_introduce,
+        is_staff=is_staff,
+        now=clock.now(),
+    )
+
+
+# --- Staff: create and edit -----------------------------------------------------------------------
+
+
+def _choices(form: WebinarForm) -> None:
+    form.partners.choices = [
+        SelectChoice(p.id, f"{p.name} ({p.country_code}, {p.timezone})")
+        for p in db.session.scalars(sa.select(OverseasEntity).order_by(OverseasEntity.name))
+    ]
+    form.sectors.choices = [
+        SelectChoice(s.id, s.name)
+        for s in db.session.scalars(sa.select(Sector).order_by(Sector.id))
+    ]
+
+
+def _chosen(model, ids: list[int] | None) -> list:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids)).order_by(model.id)))
+
+
+def _advice(form: WebinarForm):
+    if form.starts_at.data and form.duration_minutes.data and form.duration_minutes.data > 0:
+        partners = _chosen(OverseasEntity, form.partners.data)
+        return svc.schedule_advice(
+            as_pkt(form.starts_at.data), int(form.duration_minutes.data), partners
+        )
+    return None
+
+
+def _form_page(form: WebinarForm, webinar: Webinar | None, status: int = 200):
+    return (
+        render_template("webinars/form.html", form=form, webinar=webinar, advice=_advice(form)),
+        status,
+    )
+
+
+def _values(form: WebinarForm) -> dict:
+    return {
+        "title": form.title.data,
+        "description": form.description.data or "",
+        "starts_at": as_pkt(form.starts_at.data),
+        "duration_minutes": form.duration_minutes.data,
+        "capacity": form.capacity.data,
+        "seat_limit_per_org": form.seat_limit_per_org.data,
+        "registration_opens_at": as_pkt(form.registration_opens_at.data),
+        "registration_closes_at": as_pkt(form.registration_closes_at.data),
+        "waitlist_enabled": bool(form.waitlist_enabled.data),
+        "speakers": form.speakers.data or "",
+        "platform": (form.platform.data or "").strip(),
+        "join_url": (form.join_url.data or "").strip() or None,
+        "recording_url": (form.recording_url.data or "").strip() or None,
+    }
+
+
+def _field_error(form: WebinarForm, error: events.RegistrationError) -> None:
+    name = FORM_FIELD_NAMES.get(error.field or "")
+    if name:
+        field = getattr(form, name)
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _warn(advice) -> None:
+    if advice and advice.warnings:
+        flash("Check the time slot: " + " ".join(advice.warnings), "warning")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def create():
+    form = WebinarForm()
+    _choices(form)
+    if request.method == "GET" or form.check.data or not form.validate_on_submit():
+        status = 422 if request.method == "POST" and not form.check.data else 200
+        if form.check.data:
+            form.validate()
+        return _form_page(form, None, status)
+    values = _values(form)
+    try:
+        webinar = svc.create_webinar(
+            **values,
+            partners=_chosen(OverseasEntity, form.partners.data),
+            sectors=_chosen(Sector, form.sectors.data),
+            publish=bool(form.publish.data),
+            created_by=current_user,
+        )
+    except events.RegistrationError as error:
+        db.session.rollback()
+        _field_error(form, error)
+        return _form_page(form, None, 422)
+    _warn(_advice(form))
+    flash(
+        "Webinar published." if form.publish.data else "Webinar saved as a draft.",
+        "success",
+    )
+    return redirect(url_for("webinars.detail", event_id=webinar.event_id))
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(event_id: int):
+    webinar = svc.get_webinar_for(current_user, event_id)
+    event = webinar.event
+    if request.method == "GET":
+        form = WebinarForm(
+            title=event.title,
+            description=event.description,
+            partners=[p.id for p in webinar.partners],
+            sectors=[s.id for s in webinar.sectors],
+            speakers=webinar.speakers,
+            starts_at=event.starts_at.astimezone(PKT).replace(tzinfo=None),
+            duration_minutes=event.duration_minutes,
+            platform=webinar.platform,
+            join_url=webinar.join_url,
+            capacity=event.capacity,
+            seat_limit_per_org=event.seat_limit_per_org,
+            registration_opens_at=event.registration_opens_at.astimezone(PKT).replace(tzinfo=None)
+            if event.registration_opens_at
+            else None,
+            registration_closes_at=event.registration_closes_at.astimezone(PKT).replace(tzinfo=None)
+            if event.registration_closes_at
+            else None,
+            waitlist_enabled=event.waitlist_enabled,
+            recording_url=event.recording_url,
+        )
+    else:
+        form = WebinarForm()
+    _choices(form)
+    if request.method == "GET" or form.check.data or not form.validate_on_submit():
+        status = 422 if request.method == "POST" and not form.check.data else 200
+        if form.check.data:
+            form.validate()
+        return _form_page(form, webinar, status)
+    try:
+        svc.update_webinar(
+            webinar,
+            current_user,
+            partners=_chosen(OverseasEntity, form.partners.data),
+            sectors=_chosen(Sector, form.sectors.data),
+            **_values(form),
+        )
+        if form.publish.data and event.state.value == "draft":
+            events.publish_event(event, current_user)
+    except events.RegistrationError as error:
+        db.session.rollback()
+        _field_error(form, error)
+        return _form_page(form, svc.get_webinar_for(current_user, event_id), 422)
+    _warn(_advice(form))
+    flash("Webinar updated.", "success")
+    return redirect(url_for("webinars.detail", event_id=event_id))
+
+
+# --- B2B introductions ----------------------------------------------------------------------------
+
+
+@bp.route("/<int:event_id>/introductions/new", methods=["GET", "POST"])
+@roles_required(Role.COMPANY, Role.STARTUP)
+def request_introduction(event_id: int):
+    webinar = svc.get_webinar_for(current_user, event_id)
+    if not svc.can_request_introduction(current_user, webinar):
+        flash(
+            "Introductions can be requested after the webinar by organisations that registered.",
+            "error",
+        )
+        return redirect(url_for("webinars.detail", event_id=event_id))
+    form = IntroductionForm()
+    form.partner.choices = [
+        SelectChoice(p.id, f"{p.name} ({p.country_code})") for p in webinar.partners
+    ]
+    form.sectors.choices = [
+        SelectChoice(s.id, s.name)
+        for s in db.session.scalars(sa.select(Sector).order_by(Sector.id))
+    ]
+    if request.method == "GET" and len(webinar.partners) == 1:
+        form.partner.data = webinar.partners[0].id
+    if form.validate_on_submit():
+        try:
+            svc.request_introduction(
+                current_user,
+                webinar,
+                form.partner.data,
+                form.purpose.data,
+                _chosen(Sector, form.sectors.data),
+            )
+        except svc.IntroductionError as error:
+            db.session.rollback()
+            target = getattr(form, error.field) if error.field else None
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            flash("Introduction requested. PSEB staff will email you when it is made.", "success")
+            return redirect(url_for("webinars.my_introductions"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("webinars/introduction_form.html", form=form, webinar=webinar), status
+
+
+@bp.route("/introductions")
+@roles_required(Role.COMPANY, Role.STARTUP)
+def my_introductions():
+    organisation = current_user.organisation
+    query = (
+        sa.select(B2BIntroductionRequest)
+        .where(B2BIntroductionRequest.organisation_id == (organisation.id if organisation else -1))
+        .options(
+            joinedload(B2BIntroductionRequest.overseas_entity),
+            joinedload(B2BIntroductionRequest.webinar),
+        )
+        .order_by(B2BIntroductionRequest.id.desc())
+    )
+    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    return render_template("webinars/my_introductions.html", page=page, items=list(page.items))
+
+
+@bp.route("/staff/introductions")
+@staff_required
+def introductions_queue():
+    state = request.args.get("state", "requested")
+    query = (
+        sa.select(B2BIntroductionRequest)
+        .options(
+            joinedload(B2BIntroductionRequest.overseas_entity),
+            joinedload(B2BIntroductionRequest.webinar),
+            joinedload(B2BIntroductionRequest.organisation),
+            joinedload(B2BIntroductionRequest.requested_by),
+            selectinload(B2BIntroductionRequest.sectors),
+        )
+        .order_by(B2BIntroductionRequest.id)
+    )
+    if state in {s.value for s in IntroductionState}:
+        query = query.where(B2BIntroductionRequest.state == state)
+    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    return render_template(
+        "webinars/introductions_queue.html",
+        page=page,
+        items=list(page.items),
+        state=state,
+        states=list(IntroductionState),
+        form=DecideIntroductionForm(formdata=None),
+    )
+
+
+@bp.route("/staff/introductions/<int:request_id>", methods=["POST"])
+@staff_required
+def decide_introduction(request_id: int):
+    intro = svc.get_introduction_for(current_user, request_id)
+    form = DecideIntroductionForm()
+    if not form.validate_on_submit():
+        flash("Choose whether the introduction was made or declined.", "error")
+        return redirect(url_for("webinars.introductions_queue"))
+    try:
+        svc.decide_introduction(
+            intro, IntroductionState(form.decision.data), form.note.data, current_user
+        )
+    except svc.IntroductionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            f"Marked {form.decision.data}; {intro.organisation.name} is being emailed.", "success"
+        )
+    return redirect(url_for("webinars.introductions_queue"))

@@ -1,0 +1,97 @@
+"""Forms of the events feature."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from engagement.events.models import RegistrationState
+
+
+class AttendeeForm(Form):
+    """One attendee row (a blank row is ignored)."""
+
+    name = StringField("Full name", [Optional(), Length(max=120)])
+    email = EmailField("Email", [Optional(), Length(max=254)])
+
+
+class RegisterForm(FlaskForm):
+    attendees = FieldList(FormField(AttendeeForm), min_entries=1, max_entries=50)
+    submit = SubmitField("Register")
+
+    def filled_rows(self) -> list[tuple[int, str, str]]:
+        """(row index, name, email) of the rows with anything typed in."""
+        rows = []
+        for index, entry in enumerate(self.attendees.entries):
+            name = (entry.form.name.data or "").strip()
+            email = (entry.form.email.data or "").strip()
+            if name or email:
+                rows.append((index, name, email))
+        return rows
+
+    def check_rows(self) -> bool:
+        ok = True
+        rows = self.filled_rows()
+        for index, name, email in rows:
+            entry = self.attendees.entries[index].form
+            if not name:
+                entry.name.errors = [*entry.name.errors, "Enter the attendee's name."]
+                ok = False
+            if not email:
+                entry.email.errors = [*entry.email.errors, "Enter the attendee's email."]
+                ok = False
+        if not rows:
+            first = self.attendees.entries[0].form
+            first.name.errors = [*first.name.errors, "Add at least one attendee."]
+            ok = False
+        return ok
+
+
+class SelfRegisterForm(FlaskForm):
+    submit = SubmitField("Register me")
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(
+        "Capacity", [InputRequired(message="Enter the number of seats."), NumberRange(min=0)]
+    )
+    submit = SubmitField("Change capacity")
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason (sent to everyone registered)",
+        [DataRequired(message="Say why the event is cancelled."), Length(max=2000)],
+    )
+    submit = SubmitField("Cancel the event")
+
+
+class MessageForm(FlaskForm):
+    subject = StringField("Subject", [DataRequired(message="Write a subject."), Length(max=150)])
+    body = TextAreaField("Message", [DataRequired(message="Write a message."), Length(max=5000)])
+    submit = SubmitField("Send to confirmed registrants")
+
+
+STATE_CHOICES = [SelectChoice("", "Any state")] + [
+    SelectChoice(s.value, s.label) for s in RegistrationState
+]
+
+
+class AttendeeFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search name, email or organisation", [Optional(), Length(max=100)])
+    state = SelectField("State", choices=STATE_CHOICES, default="")

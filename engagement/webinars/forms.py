@@ -1,0 +1,147 @@
+"""Forms of the webinars feature."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+    widgets,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+
+PKT = ZoneInfo("Asia/Karachi")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (the `field` macro renders it as a fieldset)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def as_pkt(value: datetime | None) -> datetime | None:
+    """A naive datetime-local value, read as Pakistan time, to aware UTC-comparable time."""
+    return value.replace(tzinfo=PKT) if value is not None else None
+
+
+class WebinarForm(FlaskForm):
+    title = StringField(
+        "Title", [DataRequired(message="Give the webinar a title."), Length(max=200)]
+    )
+    description = TextAreaField(
+        "Description",
+        [Optional(), Length(max=20000)],
+        description="Markdown: **bold**, *italic*, lists, [links](https://example.org).",
+    )
+    partners = SelectMultipleField(
+        "Overseas partner entities",
+        coerce=int,
+        validators=[DataRequired(message="Choose at least one partner entity.")],
+        description="Hold Ctrl (or Cmd) to choose several.",
+    )
+    sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
+    speakers = TextAreaField(
+        "Speakers",
+        [Optional(), Length(max=5000)],
+        description="One per line: name, role, organisation.",
+    )
+    starts_at = DateTimeLocalField(
+        "Starts (Pakistan time, PKT)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(message="Enter the start date and time.")],
+    )
+    duration_minutes = IntegerField(
+        "Duration (minutes)",
+        [DataRequired(message="Enter the duration."), NumberRange(min=15, max=600)],
+        default=60,
+    )
+    platform = StringField(
+        "Platform", [Optional(), Length(max=80)], description="Zoom, Microsoft Teams, Google Meet…"
+    )
+    join_url = URLField(
+        "Join URL",
+        [Optional(), URL(message="Enter a full https:// address."), Length(max=500)],
+        description="Shown only to confirmed registrants, shortly before the start.",
+    )
+    capacity = IntegerField(
+        "Capacity",
+        [DataRequired(message="Enter the number of seats."), NumberRange(min=1, max=100000)],
+    )
+    seat_limit_per_org = IntegerField(
+        "Seat limit per company",
+        [Optional(), NumberRange(min=1, max=1000)],
+        description="Leave empty for no limit.",
+    )
+    registration_opens_at = DateTimeLocalField(
+        "Registration opens (PKT)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description="Empty: open as soon as the webinar is published.",
+    )
+    registration_closes_at = DateTimeLocalField(
+        "Registration closes (PKT)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description="Empty: open until the start.",
+    )
+    waitlist_enabled = BooleanField("Keep a waitlist when full", default=True)
+    recording_url = URLField(
+        "Recording URL",
+        [Optional(), URL(message="Enter a full https:// address."), Length(max=500)],
+        description="Add after the webinar; shown on the past webinars page.",
+    )
+    publish = BooleanField("Publish now (visible to everyone, open for registration)")
+    check = SubmitField("Check the time slot")
+    submit = SubmitField("Save webinar")
+
+    def validate_registration_closes_at(self, field: DateTimeLocalField) -> None:
+        opens, closes = self.registration_opens_at.data, field.data
+        if opens and closes and closes <= opens:
+            raise ValidationError("Registration must close after it opens.")
+        if closes and self.starts_at.data and closes > self.starts_at.data:
+            raise ValidationError("Registration must close by the start.")
+
+
+class IntroductionForm(FlaskForm):
+    partner = SelectField("Partner entity", coerce=int, validators=[DataRequired()])
+    purpose = TextAreaField(
+        "What would you like from this introduction?",
+        [DataRequired(message="Tell us what you hope to achieve."), Length(min=10, max=3000)],
+        description="For example: a call with their procurement team about cloud migration projects.",
+    )
+    sectors = MultiCheckboxField(
+        "Your sectors for this introduction", coerce=int, validators=[Optional()]
+    )
+    submit = SubmitField("Request introduction")
+
+
+class DecideIntroductionForm(FlaskForm):
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("made", "Introduction made"), SelectChoice("declined", "Declined")],
+        validators=[DataRequired(message="Choose made or declined.")],
+    )
+    note = TextAreaField("Note to the company (optional)", [Optional(), Length(max=2000)])
+    submit = SubmitField("Save decision")
+
+
+class WebinarFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    sector = SelectField("Sector", coerce=str, validators=[Optional()])
+    country = SelectField("Partner country", validators=[Optional()])
+    month = SelectField("Month", validators=[Optional()])
