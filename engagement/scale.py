@@ -6,7 +6,7 @@ sends them as multi-row INSERTs), so 200,000 registrations take seconds, not min
 Deterministic: row *i* of each kind comes from a random generator seeded with (seed, kind, i), and
 times are relative to today (midnight UTC), so the same sizes give the same data on the same day.
 Idempotent per size: every kind is counted first (scale rows are recognised by their users'
-``@scale.engage.test`` addresses) and only the missing rows are added, so running twice with the
+``@scale.engage.example`` addresses) and only the missing rows are added, so running twice with the
 same sizes adds nothing, and a larger size adds just the difference.
 """
 
@@ -52,7 +52,7 @@ from engagement.directory.models import (
 )
 from engagement.extensions import db
 
-DOMAIN = "scale.engage.test"
+DOMAIN = "scale.engage.example"
 #: Password of every generated account (hashed once with argon2, the hash reused).
 SCALE_PASSWORD = "scale-pass-2026"
 BENCH_STAFF_EMAIL = f"staff.00@{DOMAIN}"
@@ -246,25 +246,27 @@ EVENT_TOPICS = [
 
 @dataclass(frozen=True)
 class Sizes:
-    """How many of each kind to have; overseas entities, bodies and staff follow the companies."""
+    """How many of each kind to have; overseas entities, bodies and staff (0: derived from the
+    number of companies) can be given too."""
 
     companies: int = 10_000
     startups: int = 2_000
     events: int = 2_000
     registrations: int = 200_000
     requests: int = 20_000
+    overseas: int = 0
+    bodies: int = 0
+    staff: int = 0
 
-    @property
-    def overseas(self) -> int:
-        return max(20, self.companies // 25)
-
-    @property
-    def bodies(self) -> int:
-        return max(10, min(300, self.companies // 50))
-
-    @property
-    def staff(self) -> int:
-        return max(5, min(50, self.companies // 500))
+    def __post_init__(self) -> None:
+        derived = {
+            "overseas": max(20, self.companies // 25),
+            "bodies": max(10, min(300, self.companies // 50)),
+            "staff": max(5, min(50, self.companies // 500)),
+        }
+        for name, value in derived.items():
+            if not getattr(self, name):
+                object.__setattr__(self, name, value)
 
 
 # --- small deterministic helpers ---------------------------------------------------------------
