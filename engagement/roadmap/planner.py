@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from engagement.roadmap import calendar
@@ -165,21 +165,399 @@ def shortfall_of(instance: Instance, meetups: list[Meetup]) -> int:
     return sum(max(0, c.min - counts[c.id]) for c in instance.cities)
 
 
+#: CP-SAT work per stage, as shares of ``time_limit`` (each stage stops early once optimal).
+WEEK_SHORTFALL_SHARE = 0.15
+WEEK_SCORE_SHARE = 0.35
+WEEK_SPREAD_SHARE = 0.1
+DAY_SHARE = 0.15
+#: CP-SAT's deterministic time runs slower than the wall clock on a slow or busy machine; this
+#: guard stops a starved run (the plan then may differ from run to run, which is rare).
+WALL_GUARD = 10.0
+SEED = 20270104
+
+Week = tuple[int, int]
+
+
+class _Solver:
+    """What both CP-SAT models share: one model, single-threaded deterministic solves."""
+
+    def __init__(self):
+        from ortools.sat.python import cp_model
+
+        self.cp = cp_model
+        self.model = cp_model.CpModel()
+        self.spent = 0.0
+
+    def solve(self, budget: float):
+        solver = self.cp.CpSolver()
+        params = solver.parameters
+        params.num_workers = 1
+        params.random_seed = SEED
+        params.linearization_level = 2
+        params.max_deterministic_time = max(budget, 0.02)
+        params.max_time_in_seconds = max(budget, 0.1) * WALL_GUARD
+        status = solver.solve(self.model)
+        self.spent += solver.deterministic_time
+        return solver, status in (self.cp.OPTIMAL, self.cp.FEASIBLE), status == self.cp.OPTIMAL
+
+    def linear_sum(self, terms):
+        return self.cp.LinearExpr.sum(terms) if terms else 0
+
+
+class WeekModel(_Solver):
+    """Which weeks each city gets a meetup in, by which team: a relaxation of the day-level
+    problem (every valid plan is a solution), small enough to solve to optimality, so its score
+    is a true upper bound. Rules 2-4 hold per week; the gap holds between weeks too close for
+    any pair of allowed days. Solved in three stages: shortfall, score, spread."""
+
+    def __init__(self, problem: Problem):
+        super().__init__()
+        self.problem = problem
+        instance = problem.instance
+        model = self.model
+        gap = max(instance.min_gap_days, 1)
+        self.days: dict[tuple[str, str, Week], list[date]] = defaultdict(list)
+        for (city_id, team_id), days in problem.slots.items():
+            for day in days:
+                self.days[city_id, team_id, problem.week_of[day]].append(day)
+        self.u = {}
+        by_team_week: dict[tuple[str, Week], list] = defaultdict(list)
+        by_week: dict[Week, list] = defaultdict(list)
+        city_week: dict[str, dict[Week, list]] = defaultdict(lambda: defaultdict(list))
+        city_week_days: dict[str, dict[Week, set[date]]] = defaultdict(lambda: defaultdict(set))
+        team_week_days: dict[tuple[str, Week], set[date]] = defaultdict(set)
+        for (city_id, team_id, week), days in sorted(self.days.items()):
+            city, team = instance.city(city_id), instance.team(team_id)
+            most = min(len(_most_spaced(days, gap)), team.max_per_week, city.max)
+            if most == 0:
+                continue
+            var = model.new_int_var(0, most, f"u[{city_id},{team_id},{week}]")
+            self.u[city_id, team_id, week] = var
+            by_team_week[team_id, week].append(var)
+            by_week[week].append(var)
+            city_week[city_id][week].append(var)
+            city_week_days[city_id][week].update(days)
+            team_week_days[team_id, week].update(days)
+        for (team_id, week), group in by_team_week.items():
+            cap = min(instance.team(team_id).max_per_week, len(team_week_days[team_id, week]))
+            model.add(self.linear_sum(group) <= cap)
+        for group in by_week.values():
+            model.add(self.linear_sum(group) <= instance.max_per_week)
+        weeks_apart = gap // 7  # any two days less than this many weeks apart are too close
+        self.count = {}
+        index = {week: i for i, week in enumerate(_all_weeks(problem))}
+        for city in instance.cities:
+            weeks = city_week[city.id]
+            ordered = sorted(weeks)
+            self.count[city.id] = self.linear_sum([v for w in ordered for v in weeks[w]])
+            if ordered:
+                model.add(self.count[city.id] <= city.max)
+            first = {w: min(d) for w, d in city_week_days[city.id].items()}
+            last = {w: max(d) for w, d in city_week_days[city.id].items()}
+            for week in ordered:
+                days = city_week_days[city.id][week]
+                model.add(self.linear_sum(weeks[week]) <= len(_most_spaced(sorted(days), gap)))
+                # Weeks within ``weeks_apart``: at most one meetup among them.
+                window = [w for w in ordered if 0 <= index[w] - index[week] < weeks_apart]
+                if len(window) > 1:
+                    model.add(self.linear_sum([v for w in window for v in weeks[w]]) <= 1)
+                # A later week no day of which is far enough from any day of this one.
+                for later in ordered:
+                    if index[later] - index[week] < max(weeks_apart, 1):
+                        continue
+                    if (last[later] - first[week]).days >= gap:
+                        break
+                    model.add(self.linear_sum(weeks[week] + weeks[later]) <= 1)
+        pinned: dict[tuple[str, str, Week], int] = defaultdict(int)
+        for pin in instance.pinned:
+            pinned[pin.city, pin.team, problem.week_of[pin.date]] += 1
+        for key, count in pinned.items():
+            model.add(self.u[key] >= count)
+        self.short = {}
+        for city in instance.cities:
+            if city.min > 0:
+                short = model.new_int_var(0, city.min, f"short[{city.id}]")
+                model.add(short >= city.min - self.count[city.id])
+                self.short[city.id] = short
+        self.total_short = self.linear_sum(list(self.short.values()))
+        self.score = self.linear_sum(
+            [c.priority * self.count[c.id] for c in instance.cities if c.id in city_week]
+        )
+
+    def hint(self, counts: dict[tuple[str, str, Week], int]) -> None:
+        self.model.clear_hints()
+        for key, var in self.u.items():
+            self.model.add_hint(var, counts.get(key, 0))
+        per_city: dict[str, int] = defaultdict(int)
+        for (city_id, _, _), n in counts.items():
+            per_city[city_id] += n
+        for city_id, short in self.short.items():
+            need = self.problem.instance.city(city_id).min
+            self.model.add_hint(short, max(0, need - per_city[city_id]))
+
+    def values(self, solver) -> dict[tuple[str, str, Week], int]:
+        return {key: value for key, var in self.u.items() if (value := solver.value(var))}
+
+    def run(self, start: list[Meetup], time_limit: float):
+        """Solve the stages from the valid plan ``start``; return the week counts, the least
+        shortfall (and whether proved), the score bound and whether the score is proved."""
+        instance = self.problem.instance
+        best = _week_counts(self.problem, start)
+        least = shortfall_of(instance, start)
+        least_proved = least == 0
+        if not least_proved:
+            self.hint(best)
+            self.model.minimize(self.total_short)
+            solver, found, proved = self.solve(time_limit * WEEK_SHORTFALL_SHARE)
+            if found:
+                best = self.values(solver)
+                least = int(solver.objective_value)
+                least_proved = proved
+        self.model.add(self.total_short <= least)
+
+        self.hint(best)
+        self.model.clear_objective()
+        self.model.maximize(self.score)
+        solver, found, proved = self.solve(
+            time_limit * (WEEK_SHORTFALL_SHARE + WEEK_SCORE_SHARE) - self.spent
+        )
+        bound = sum(c.priority * c.max for c in instance.cities)
+        if found:
+            best = self.values(solver)
+            bound = int(solver.best_objective_bound + 1e-6)
+        score = sum(instance.city(c).priority * n for (c, _, _), n in best.items())
+        bound = max(bound, score)
+
+        # Spread: the same shortfall, score and meetups per city; weeks near each city's ideal
+        # dates (its open span cut in equal parts, one meetup in the middle of each).
+        per_city: dict[str, int] = defaultdict(int)
+        for (city_id, _, _), n in best.items():
+            per_city[city_id] += n
+        terms = []
+        for city in instance.cities:
+            self.model.add(self.count[city.id] == per_city[city.id])
+            keys = [k for k in self.u if k[0] == city.id]
+            if per_city[city.id] == 0 or not keys:
+                continue
+            days = [d for k in keys for d in self.days[k]]
+            first, span = min(days), (max(days) - min(days)).days + 1
+            n = per_city[city.id]
+            centres = [span * (2 * i + 1) / (2 * n) for i in range(n)]
+            for key in keys:
+                middle = sum((d - first).days for d in self.days[key]) / len(self.days[key])
+                cost = int(min(abs(middle - c) for c in centres))
+                if cost:
+                    terms.append(cost * self.u[key])
+        if terms:
+            self.hint(best)
+            self.model.clear_objective()
+            self.model.minimize(self.linear_sum(terms))
+            solver, found, _ = self.solve(time_limit * WEEK_SPREAD_SHARE)
+            if found:
+                best = self.values(solver)
+        return best, least, least_proved, bound, found and proved and score == bound
+
+
+class DayModel(_Solver):
+    """Meetups on days: one boolean per (city, team, allowed day) holding every hard rule.
+    With ``weeks`` (from ``WeekModel``) only those (city, team, week) are open, each for at
+    most the given count, which makes it small."""
+
+    def __init__(self, problem: Problem, weeks: dict[tuple[str, str, Week], int] | None = None):
+        super().__init__()
+        self.problem = problem
+        instance = problem.instance
+        model = self.model
+        self.x: dict[tuple[str, str, date], Any] = {}
+        by_team_day: dict[tuple[str, date], list] = defaultdict(list)
+        by_team_week: dict[tuple[str, Week], list] = defaultdict(list)
+        by_week: dict[Week, list] = defaultdict(list)
+        by_key: dict[tuple[str, str, Week], list] = defaultdict(list)
+        self.by_city: dict[str, list] = {}
+        gap = max(instance.min_gap_days, 1)
+        for city in instance.cities:
+            by_day: dict[date, list] = defaultdict(list)
+            for team in instance.teams_serving(city.id):
+                for day in problem.slots[city.id, team.id]:
+                    week = problem.week_of[day]
+                    if weeks is not None and not weeks.get((city.id, team.id, week)):
+                        continue
+                    var = model.new_bool_var(f"x[{city.id},{team.id},{day}]")
+                    self.x[city.id, team.id, day] = var
+                    by_day[day].append(var)
+                    by_team_day[team.id, day].append(var)
+                    by_team_week[team.id, week].append(var)
+                    by_week[week].append(var)
+                    by_key[city.id, team.id, week].append(var)
+            city_vars = [v for day in sorted(by_day) for v in by_day[day]]
+            self.by_city[city.id] = city_vars
+            if len(city_vars) > city.max:
+                model.add(self.linear_sum(city_vars) <= city.max)
+            self._add_gap(sorted(by_day), by_day, gap)
+        for group in by_team_day.values():
+            if len(group) > 1:
+                model.add_at_most_one(group)
+        for (team_id, _), group in by_team_week.items():
+            if len(group) > instance.team(team_id).max_per_week:
+                model.add(self.linear_sum(group) <= instance.team(team_id).max_per_week)
+        for group in by_week.values():
+            if len(group) > instance.max_per_week:
+                model.add(self.linear_sum(group) <= instance.max_per_week)
+        if weeks is not None:
+            for key, group in by_key.items():
+                if len(group) > weeks[key]:
+                    model.add(self.linear_sum(group) <= weeks[key])
+        for pin in instance.pinned:
+            model.add(self.x[pin.city, pin.team, pin.date] == 1)
+        self.count = {c.id: self.linear_sum(self.by_city[c.id]) for c in instance.cities}
+        self.short = {}
+        for city in instance.cities:
+            if city.min > 0:
+                short = model.new_int_var(0, city.min, f"short[{city.id}]")
+                model.add(short >= city.min - self.count[city.id])
+                self.short[city.id] = short
+        self.total_short = self.linear_sum(list(self.short.values()))
+        self.score = self.linear_sum([c.priority * self.count[c.id] for c in instance.cities])
+
+    def _add_gap(self, days: list[date], by_day: dict[date, list], gap: int) -> None:
+        """At most one meetup of the city in any ``gap`` consecutive days (one clique per
+        window; a window inside the previous one adds nothing and is skipped)."""
+        last_end = -1
+        end = 0
+        for i, day in enumerate(days):
+            end = max(end, i)
+            while end + 1 < len(days) and (days[end + 1] - day).days < gap:
+                end += 1
+            if end > last_end and (end > i or len(by_day[day]) > 1):
+                self.model.add_at_most_one([v for d in days[i : end + 1] for v in by_day[d]])
+            last_end = max(last_end, end)
+
+    def hint(self, meetups: list[Meetup]) -> None:
+        chosen = {(m.city, m.team, m.date) for m in meetups}
+        self.model.clear_hints()
+        for key, var in self.x.items():
+            self.model.add_hint(var, key in chosen)
+        counts: dict[str, int] = defaultdict(int)
+        for m in meetups:
+            counts[m.city] += 1
+        for city_id, short in self.short.items():
+            need = self.problem.instance.city(city_id).min
+            self.model.add_hint(short, max(0, need - counts[city_id]))
+
+    def meetups(self, solver) -> list[Meetup]:
+        return [
+            Meetup(day, city_id, team_id)
+            for (city_id, team_id, day), var in self.x.items()
+            if solver.boolean_value(var)
+        ]
+
+    def best(self, start: list[Meetup] | None, budget: float) -> list[Meetup] | None:
+        """The plan of least shortfall (no more than ``start``'s), then highest score."""
+        instance = self.problem.instance
+        if start is not None:
+            self.hint(start)
+            self.model.add(self.total_short <= shortfall_of(instance, start))
+        self.model.maximize(
+            self.score - (1 + sum(c.priority * c.max for c in instance.cities)) * self.total_short
+        )
+        solver, found, _ = self.solve(budget)
+        return self.meetups(solver) if found else None
+
+
+def _all_weeks(problem: Problem) -> list[Week]:
+    weeks = []
+    day = problem.instance.start
+    while day <= problem.instance.end:
+        week = day.isocalendar()[:2]
+        if not weeks or weeks[-1] != week:
+            weeks.append(week)
+        day += timedelta(days=1)
+    return weeks
+
+
+def _week_counts(problem: Problem, meetups: list[Meetup]) -> dict[tuple[str, str, Week], int]:
+    counts: dict[tuple[str, str, Week], int] = defaultdict(int)
+    for m in meetups:
+        counts[m.city, m.team, problem.week_of[m.date]] += 1
+    return dict(counts)
+
+
+def _better(a: list[Meetup], b: list[Meetup], instance: Instance) -> bool:
+    """Whether plan ``a`` beats ``b``: less shortfall, then a higher score."""
+    return (shortfall_of(instance, a), -score_of(instance, a)) < (
+        shortfall_of(instance, b),
+        -score_of(instance, b),
+    )
+
+
+def _fill(problem: Problem, meetups: list[Meetup]) -> list[Meetup]:
+    """Add whatever still fits, cities short of their min first, then by priority."""
+    schedule = Schedule(problem)
+    for m in meetups:
+        schedule.add(m.city, m.date, m.team)
+    cities = sorted(problem.instance.cities, key=lambda c: (-c.priority, c.id))
+    for wanted in (lambda c: schedule.count(c.id) < c.min, lambda c: True):
+        for city in cities:
+            while wanted(city):
+                slot = _best_slot(schedule, city.id, spread=True)
+                if slot is None:
+                    break
+                schedule.add(city.id, slot[0], slot[1])
+    return schedule.meetups
+
+
+def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool, str]:
+    """The best plan CP-SAT finds within ``time_limit``: meetups, score bound, optimal?, status."""
+    instance = problem.instance
+    start = greedy(instance, problem=problem)
+    naive = greedy(instance, problem=problem, naive=True)
+    if _better(naive, start, instance):
+        start = naive
+    week = WeekModel(problem)
+    weeks, least, least_proved, bound, week_optimal = week.run(start, time_limit)
+    days = DayModel(problem, weeks)
+    realised = days.best(None, time_limit * DAY_SHARE)
+    best = start
+    if realised is not None:
+        realised = _fill(problem, realised)
+        if not _better(best, realised, instance):
+            best = realised
+    spent = week.spent + days.spent
+    score = score_of(instance, best)
+    reached = shortfall_of(instance, best) == least and score == bound
+    if not reached and time_limit - spent > 0.05:
+        full = DayModel(problem)
+        polished = full.best(best, time_limit - spent)
+        if polished is not None and _better(polished, best, instance):
+            best = polished
+        score = score_of(instance, best)
+        reached = shortfall_of(instance, best) == least and score == bound
+    optimal = least_proved and week_optimal and reached
+    return best, max(bound, score), optimal, "OPTIMAL" if optimal else "FEASIBLE"
+
+
 def plan(instance: dict | Instance, *, time_limit: float = 1.5) -> dict[str, Any]:
-    """Plan the roadmap: the FORMAT.md plan dict plus ``bound``, ``optimal``, ``status`` and
-    ``solve_seconds`` (all but the last are the same on every run of the same instance)."""
+    """Plan the roadmap: the FORMAT.md plan dict plus ``bound`` (an upper bound on the score at
+    the least shortfall), ``optimal``, ``status`` and ``solve_seconds``.
+
+    ``time_limit`` is solver effort in seconds of CP-SAT deterministic time; everything but
+    ``solve_seconds`` is the same on every run of the same instance.
+    """
     started = time.perf_counter()
     if not isinstance(instance, Instance):
         instance = parse_instance(instance)
     problem = Problem.build(instance)
-    meetups = greedy(instance, problem=problem)
-    bound = sum(c.priority * c.max for c in instance.cities)
+    if any(problem.slots.values()):
+        meetups, bound, optimal, status = solve(problem, time_limit)
+    else:
+        meetups = list(instance.pinned)
+        bound, optimal, status = score_of(instance, meetups), True, "OPTIMAL"
     return build_plan(
         problem,
         meetups,
         bound=bound,
-        optimal=score_of(instance, meetups) == bound,
-        status="GREEDY",
+        optimal=optimal,
+        status=status,
         seconds=time.perf_counter() - started,
     )
 
