@@ -12,6 +12,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -52,10 +53,13 @@ def _ends_after_start(form: FlaskForm, field: DateField) -> None:
 class VenueForm(FlaskForm):
     city_id = SelectField("City", coerce=int, validators=[DataRequired()])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in VenueKind])
+    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in VenueKind])
     stp_status = SelectField(
         "Software Technology Park status",
-        choices=[("", "Not an STP"), *[(s.value, s.label) for s in StpStatus]],
+        choices=[
+            SelectChoice("", "Not an STP"),
+            *[SelectChoice(s.value, s.label) for s in StpStatus],
+        ],
         validators=[Optional()],
         description="Only for Software Technology Parks. Parks being set up or planned cannot host yet.",
     )
@@ -78,7 +82,7 @@ class VenueForm(FlaskForm):
 class SettingsForm(FlaskForm):
     weekdays = MultiCheckboxField(
         "Meetup weekdays",
-        choices=list(zip(WEEKDAYS, WEEKDAY_LABELS, strict=True)),
+        choices=[SelectChoice(v, label) for v, label in zip(WEEKDAYS, WEEKDAY_LABELS, strict=True)],
         validators=[DataRequired("Choose at least one weekday.")],
     )
     max_per_week = IntegerField(
@@ -96,7 +100,11 @@ class SettingsForm(FlaskForm):
     )
     ramadan_avoid = BooleanField("No meetups in Ramadan (1 Ramadan to 1 Shawwal)")
     public_holidays = SelectField(
-        "Public holidays", choices=[("PK", "Pakistan (holidays library)"), ("", "Ignore holidays")]
+        "Public holidays",
+        choices=[
+            SelectChoice("PK", "Pakistan (holidays library)"),
+            SelectChoice("", "Ignore holidays"),
+        ],
     )
     horizon_start = DateField(
         "Fixed first day",
@@ -216,11 +224,11 @@ class FeedbackForm(FlaskForm):
     rating = RadioField(
         "How useful was the meetup?",
         choices=[
-            ("5", "5 – very useful"),
-            ("4", "4"),
-            ("3", "3"),
-            ("2", "2"),
-            ("1", "1 – not useful"),
+            SelectChoice("5", "5 – very useful"),
+            SelectChoice("4", "4"),
+            SelectChoice("3", "3"),
+            SelectChoice("2", "2"),
+            SelectChoice("1", "1 – not useful"),
         ],
         validators=[DataRequired("Choose a rating from 1 to 5.")],
     )

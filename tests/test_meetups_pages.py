@@ -1,0 +1,256 @@
+"""Meetup pages: the public roadmap (by month, by city, SVG map, print view), meetup detail and
+registration through the engine, staff report, feedback once per registration, city history,
+venues."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from engagement.events.models import Registration, RegistrationState
+from engagement.extensions import db
+from engagement.meetups.models import Meetup, MeetupFeedback, Venue
+from tests.test_roadmap_adapter import NOW, add_entry, build_world
+
+AFTER = datetime(2027, 4, 29, 9, 0, tzinfo=UTC)  # the day after the Gilgit meetup
+
+
+@pytest.fixture
+def published(app, login_as, frozen_clock):
+    """A published Gilgit meetup (28 April 2027) and the staff client that published it."""
+    frozen_clock(NOW)
+    staff = login_as("staff")
+    build_world(app, member_ids=(staff.user_id,))
+    entry_id = add_entry(app, "gilgit", date(2027, 4, 28), "north")
+    assert (
+        staff.post("/roadmap/board/publish", data={"entry_id": [str(entry_id)]}).status_code == 302
+    )
+    with app.app_context():
+        event_id = db.session.scalar(sa.select(Meetup.event_id))
+    staff.event_id = event_id
+    return staff
+
+
+def test_public_roadmap_lists_by_month_and_city_with_an_svg_map(app, client, published):
+    response = client.get("/roadmap/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "April 2027" in page
+    assert f'href="/meetups/{published.event_id}"' in page
+    assert "Gilgit-Baltistan" in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
+    assert '<title id="map-title">' in page and '<desc id="map-desc">' in page
+    assert "Gilgit (1)" in page  # the description names cities with meetups
+    assert 'href="/meetups/cities/gilgit"' in page and 'href="/meetups/cities/quetta"' in page
+    assert "style=" not in page and "<script>" not in page
+    printable = client.get("/roadmap/?print=1").get_data(as_text=True)
+    assert "printable" in printable and "Back to the full page" in printable
+    # The home page shows it too (engagement.meetups.services.upcoming_meetups).
+    assert f"/meetups/{published.event_id}" in client.get("/").get_data(as_text=True)
+    assert "Industry meetup: Gilgit" in client.get("/meetups/").get_data(as_text=True)
+
+
+def test_meetup_page_shows_agenda_venue_and_registration(client, published):
+    page = client.get(f"/meetups/{published.event_id}").get_data(as_text=True)
+    assert "Gilgit STP" in page and "Agenda" in page and "60 seats left" in page
+    assert "Registration closes" in page
+    assert client.get("/meetups/999999").status_code == 404
+    ics = client.get(f"/meetups/{published.event_id}/calendar.ics")
+    assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.data
+
+
+def test_company_representative_registers_self_and_colleague(app, published, login_as, outbox):
+    company = login_as("company", email="rep@techlogix.test")
+    response = company.post(
+        f"/meetups/{published.event_id}/register",
+        data={
+            "name": "Kamran Rep",
+            "email": "rep@techlogix.test",
+            "colleagues": "Hina Colleague <hina@techlogix.test>",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Registration).order_by(Registration.email)).all()
+        assert [(r.email, r.state) for r in rows] == [
+            ("hina@techlogix.test", RegistrationState.CONFIRMED),
+            ("rep@techlogix.test", RegistrationState.CONFIRMED),
+        ]
+        assert rows[0].organisation_id is not None
+    assert len(outbox("hina@techlogix.test")) == 1
+    page = company.get(f"/meetups/{published.event_id}").get_data(as_text=True)
+    assert "You are registered" in page and "58 seats left" in page
+    # Twice: the engine refuses the duplicate with a message on the field, not a 500.
+    again = company.post(
+        f"/meetups/{published.event_id}/register",
+        data={"name": "Kamran Rep", "email": "rep@techlogix.test"},
+    )
+    assert again.status_code == 422
+    assert "already registered" in again.get_data(as_text=True)
+
+
+def test_individuals_register_only_themselves(app, client, published, login_as):
+    response = client.post(
+        f"/meetups/{published.event_id}/register",
+        data={"name": "Ali", "email": "ali@example.test", "colleagues": "Bo <bo@example.test>"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Only company representatives can register colleagues" in page
+    assert 'value="ali@example.test"' in page
+    bad = client.post(
+        f"/meetups/{published.event_id}/register", data={"name": "Ali", "email": "not-an-email"}
+    )
+    assert bad.status_code == 422 and 'id="email-error"' in bad.get_data(as_text=True)
+    ok = client.post(
+        f"/meetups/{published.event_id}/register", data={"name": "Ali", "email": "ali@example.test"}
+    )
+    assert ok.status_code == 302
+
+
+def test_full_meetup_waitlists(app, client, published):
+    with app.app_context():
+        event = db.session.get(Meetup, 1) or db.session.scalar(sa.select(Meetup))
+        event.event.capacity = 1
+        db.session.commit()
+    client.post(f"/meetups/{published.event_id}/register", data={"name": "A", "email": "a@x.test"})
+    client.post(f"/meetups/{published.event_id}/register", data={"name": "B", "email": "b@x.test"})
+    with app.app_context():
+        states = dict(db.session.execute(sa.select(Registration.email, Registration.state)).all())
+    assert states == {
+        "a@x.test": RegistrationState.CONFIRMED,
+        "b@x.test": RegistrationState.WAITLISTED,
+    }
+
+
+def test_report_and_feedback_after_the_meetup_show_on_the_city_page(
+    app, client, published, login_as, frozen_clock
+):
+    startup = login_as("startup", email="founder@gilgitgrowth.test")
+    assert (
+        startup.post(
+            f"/meetups/{published.event_id}/register",
+            data={"name": "Zara", "email": "founder@gilgitgrowth.test"},
+        ).status_code
+        == 302
+    )
+    outsider = login_as("startup")
+
+    # Before the meetup: no feedback, no report.
+    early = startup.post(
+        f"/meetups/{published.event_id}/feedback", data={"rating": "5", "useful": "x"}
+    )
+    assert early.status_code == 422
+    assert (
+        published.post(f"/meetups/{published.event_id}/report", data={"notes": "n"}).status_code
+        == 422
+    )
+
+    frozen_clock(AFTER)
+    report = published.post(
+        f"/meetups/{published.event_id}/report",
+        data={
+            "notes": "Good turnout from Karakoram University.",
+            "outcomes": "Three companies will register with PSEB.",
+            "follow_ups": "Send STP space rates by 5 May.",
+        },
+    )
+    assert report.status_code == 302
+
+    page = startup.get(f"/meetups/{published.event_id}").get_data(as_text=True)
+    assert "Give feedback" in page
+    sent = startup.post(
+        f"/meetups/{published.event_id}/feedback",
+        data={"rating": "4", "useful": "Meeting the STP team", "comments": "More sessions"},
+    )
+    assert sent.status_code == 302
+    twice = startup.post(
+        f"/meetups/{published.event_id}/feedback", data={"rating": "5", "useful": "again"}
+    )
+    assert twice.status_code == 422
+    not_registered = outsider.post(f"/meetups/{published.event_id}/feedback", data={"rating": "5"})
+    assert not_registered.status_code == 422
+    bad_rating = startup.post(f"/meetups/{published.event_id}/feedback", data={"rating": "9"})
+    assert bad_rating.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(MeetupFeedback.id))) == 1
+
+    city = client.get("/meetups/cities/gilgit").get_data(as_text=True)
+    assert "History" in city
+    assert "Three companies will register with PSEB." in city
+    assert "Send STP space rates" not in city  # follow-ups are for staff
+    assert "4.0 / 5 from 1 attendee" in city and "Meeting the STP team" in city
+    staff_view = published.get("/meetups/cities/gilgit").get_data(as_text=True)
+    assert "Send STP space rates by 5 May." in staff_view
+
+
+def test_staff_pages_are_staff_only(client, published, login_as):
+    company = login_as("company")
+    for path in (
+        f"/meetups/{published.event_id}/report",
+        f"/meetups/{published.event_id}/agenda",
+        "/meetups/venues",
+        "/meetups/venues/new",
+        "/roadmap/teams",
+        "/roadmap/closures",
+        "/roadmap/settings",
+        "/roadmap/cities",
+    ):
+        assert company.get(path).status_code == 403, path
+        assert published.get(path).status_code == 200, path
+    assert client.get(f"/meetups/{published.event_id}/feedback").status_code == 302
+
+
+def test_venue_form_validates_and_keeps_input(app, published):
+    with app.app_context():
+        from engagement.directory.models import City
+
+        sargodha = db.session.scalar(sa.select(City.id).where(City.slug == "sargodha"))
+    response = published.post(
+        "/meetups/venues/new",
+        data={
+            "city_id": sargodha,
+            "name": "New STP",
+            "kind": "stp",
+            "stp_status": "",
+            "capacity": "40",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="New STP"' in page and "Give the Software Technology Park" in page
+    response = published.post(
+        "/meetups/venues/new",
+        data={
+            "city_id": sargodha,
+            "name": "New STP",
+            "kind": "stp",
+            "stp_status": "operating",
+            "capacity": "40",
+            "facilities": "Wi-Fi",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    duplicate = published.post(
+        "/meetups/venues/new",
+        data={"city_id": sargodha, "name": "New STP", "kind": "hotel", "capacity": "40"},
+    )
+    assert duplicate.status_code == 422 and "already has a venue" in duplicate.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        venue = db.session.scalar(sa.select(Venue).where(Venue.name == "New STP"))
+        assert venue.usable and venue.capacity == 40
+    assert "New STP" in published.get("/meetups/venues?city=sargodha").get_data(as_text=True)
+
+
+def test_agenda_edit(app, published):
+    response = published.post(
+        f"/meetups/{published.event_id}/agenda", data={"agenda": "15:00 Welcome\n15:30 Panel"}
+    )
+    assert response.status_code == 302
+    page = published.get(f"/meetups/{published.event_id}").get_data(as_text=True)
+    assert "<li>15:00 Welcome</li>" in page and "<li>15:30 Panel</li>" in page
