@@ -47,33 +47,45 @@ def _country_holidays(country: str, year: int, language: str | None, show_estima
         return holidays.country_holidays(country, **kwargs)
 
 
+@lru_cache(maxsize=64)
+def _languages(country: str) -> tuple[str, ...]:
+    return tuple(getattr(holidays.country_holidays(country, years=[]), "supported_languages", ()))
+
+
 def _english(country: str) -> str | None:
-    languages = getattr(holidays.country_holidays(country, years=[]), "supported_languages", ())
-    return "en_US" if "en_US" in languages else None
+    return "en_US" if "en_US" in _languages(country) else None
 
 
 def _local(country: str) -> str | None:
-    languages = getattr(holidays.country_holidays(country, years=[]), "supported_languages", ())
-    for language in languages:
-        if not language.startswith("en"):
-            return language
-    return None
+    return next((lang for lang in _languages(country) if not lang.startswith("en")), None)
+
+
+@lru_cache(maxsize=256)
+def _holiday_days(country: str, year: int) -> frozenset[date]:
+    return frozenset(_country_holidays(country, year, None, False))
+
+
+def is_public_holiday(day: date, country: str | None = "PK") -> bool:
+    """Whether ``day`` is a public holiday of the country (estimated Islamic dates included)."""
+    return bool(country) and day in _holiday_days(country, day.year)
 
 
 def holidays_cover(country: str, start: date, end: date) -> bool:
-    """Whether the ``holidays`` library has the country's calendar for the window's years."""
-    try:
-        cls = holidays.country_holidays(country, years=[])
-    except (NotImplementedError, KeyError):
+    """Whether the ``holidays`` library knows the country and has its calendar for the window."""
+    if not isinstance(country, str) or not country.isalpha() or len(country) not in (2, 3):
         return False
-    first = getattr(cls, "start_year", 1)
-    last = getattr(cls, "end_year", 9999)
+    try:
+        entity = holidays.country_holidays(country, years=[])
+    except (NotImplementedError, KeyError, AttributeError):
+        return False
+    first = getattr(entity, "start_year", 1)
+    last = getattr(entity, "end_year", 9999)
     return first <= start.year and end.year <= last
 
 
 def public_holiday(day: date, country: str | None = "PK") -> Holiday | None:
     """The public holiday on ``day`` (several on one day are joined by "; "), or None."""
-    if not country:
+    if not is_public_holiday(day, country):
         return None
     plain = _country_holidays(country, day.year, _english(country), False)
     name = plain.get(day)
@@ -93,12 +105,12 @@ def public_holidays(start: date, end: date, country: str | None = "PK") -> list[
     """Every public holiday from ``start`` to ``end`` inclusive, by date."""
     if not country:
         return []
-    found = []
-    for year in range(start.year, end.year + 1):
-        for day in sorted(_country_holidays(country, year, _english(country), False)):
-            if start <= day <= end:
-                found.append(public_holiday(day, country))
-    return found
+    return [
+        public_holiday(day, country)
+        for year in range(start.year, end.year + 1)
+        for day in sorted(_holiday_days(country, year))
+        if start <= day <= end
+    ]
 
 
 def is_estimated(day: date, country: str | None = "PK") -> bool:
@@ -139,9 +151,16 @@ def ramadan_ranges(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
+@lru_cache(maxsize=256)
+def _ramadan_in_year(year: int) -> tuple[tuple[date, date], ...]:
+    lo, hi = HIJRI_GREGORIAN_RANGE
+    first, last = max(date(year, 1, 1), lo), min(date(year, 12, 31), hi)
+    return tuple(ramadan_ranges(first, last)) if first <= last else ()
+
+
 def ramadan_span(day: date) -> tuple[date, date] | None:
-    """The avoided Ramadan span containing ``day``, or None."""
-    for span in ramadan_ranges(day, day):
+    """The avoided Ramadan span (1 Ramadan .. 1 Shawwal) containing ``day``, or None."""
+    for span in _ramadan_in_year(day.year):
         if span[0] <= day <= span[1]:
             return span
     return None
@@ -170,7 +189,7 @@ def blocked_reason(
     if day.weekday() not in instance.weekdays:
         return f"a {WEEKDAY_TITLES[day.weekday()]}, not a meetup weekday"
     holiday = public_holiday(day, instance.public_holidays)
-    if holiday:
+    if holiday is not None:
         return f"a public holiday ({holiday.name}{', estimated date' if holiday.estimated else ''})"
     if instance.ramadan == "avoid":
         span = ramadan_span(day)

@@ -304,29 +304,25 @@ class WeekModel(_Solver):
         instance = self.problem.instance
         best = _week_counts(self.problem, start)
         least = shortfall_of(instance, start)
-        least_proved = least == 0
-        if not least_proved:
-            self.hint(best)
-            self.model.minimize(self.total_short)
-            solver, found, proved = self.solve(time_limit * WEEK_SHORTFALL_SHARE)
-            if found:
-                best = self.values(solver)
-                least = int(solver.objective_value)
-                least_proved = proved
-        self.model.add(self.total_short <= least)
-
+        most = sum(c.priority * c.max for c in instance.cities)
+        # Least shortfall first, then highest score: one weight makes any shortfall cost more
+        # than the whole score (a single solve, and the greedy start is a valid hint for it).
+        weight = most + 1
         self.hint(best)
-        self.model.clear_objective()
-        self.model.maximize(self.score)
-        solver, found, proved = self.solve(
-            time_limit * (WEEK_SHORTFALL_SHARE + WEEK_SCORE_SHARE) - self.spent
-        )
-        bound = sum(c.priority * c.max for c in instance.cities)
+        self.model.maximize(self.score - weight * self.total_short)
+        solver, found, proved = self.solve(time_limit * (WEEK_SHORTFALL_SHARE + WEEK_SCORE_SHARE))
+        bound = most
         if found:
             best = self.values(solver)
-            bound = int(solver.best_objective_bound + 1e-6)
+            least = sum(
+                max(0, c.min - sum(n for (city_id, _, _), n in best.items() if city_id == c.id))
+                for c in instance.cities
+            )
+            bound = min(most, int(solver.best_objective_bound + 1e-6) + weight * least)
+        least_proved = least == 0 or proved
         score = sum(instance.city(c).priority * n for (c, _, _), n in best.items())
         bound = max(bound, score)
+        self.model.add(self.total_short <= least)
 
         # Spread: the same shortfall, score and meetups per city; weeks near each city's ideal
         # dates (its open span cut in equal parts, one meetup in the middle of each).
@@ -352,10 +348,10 @@ class WeekModel(_Solver):
             self.hint(best)
             self.model.clear_objective()
             self.model.minimize(self.linear_sum(terms))
-            solver, found, _ = self.solve(time_limit * WEEK_SPREAD_SHARE)
+            spread, found, _ = self.solve(time_limit * WEEK_SPREAD_SHARE)
             if found:
-                best = self.values(solver)
-        return best, least, least_proved, bound, found and proved and score == bound
+                best = self.values(spread)
+        return best, least, least_proved, bound, proved
 
 
 class DayModel(_Solver):
