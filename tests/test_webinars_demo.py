@@ -1,0 +1,27 @@
+"""The webinar demo data loads, is idempotent, and shows a waitlist and a past recording."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from engagement.events.models import Event, EventKind, Registration, RegistrationState
+from engagement.extensions import db
+
+
+def test_demo_seed_is_idempotent(app):
+    from engagement.auth.demo import seed_demo as seed_users
+    from engagement.webinars.demo import seed_demo
+
+    with app.app_context():
+        seed_users()
+        first = seed_demo()
+        db.session.commit()
+        again = seed_demo()
+        db.session.commit()
+        webinars = db.session.scalars(sa.select(Event).where(Event.kind == EventKind.WEBINAR)).all()
+        assert len(webinars) == 5
+        assert "5 created" in first[0] and "0 created" in again[0]
+        assert any(e.recording_url for e in webinars)
+        states = db.session.scalars(sa.select(Registration.state)).all()
+        assert RegistrationState.WAITLISTED in states
+        assert states.count(RegistrationState.CONFIRMED) >= 4
