@@ -25,6 +25,7 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from engagement import clock
 from engagement.auth.models import (
@@ -410,6 +411,7 @@ class ScaleSeeder:
             lines.append(f"{label}: {added} added ({seconds:.1f} s)")
             self.echo(lines[-1])
         lines.append(f"staff login for the bench: {BENCH_STAFF_EMAIL} / {SCALE_PASSWORD}")
+        self.echo(lines[-1])
         return lines
 
     # --- people and organisations ---
@@ -844,7 +846,10 @@ class ScaleSeeder:
             ).all()
         )
         quotas = _quotas(
-            [_rng(self.seed, "quota", e.id).uniform(0.3, 1.7) * e.capacity for e in events],
+            [
+                _rng(self.seed, "quota", n).uniform(0.3, 1.7) * e.capacity
+                for n, e in enumerate(events)
+            ],
             self.sizes.registrations,
         )
         orgs = list(
@@ -857,11 +862,16 @@ class ScaleSeeder:
         )
         rows: list[dict[str, Any]] = []
         added = 0
-        for e, quota in zip(events, quotas, strict=True):
+        # Only the missing total is added (events keep what they have when quotas shift).
+        missing = self.sizes.registrations - sum(counts.values())
+        for n, (e, quota) in enumerate(zip(events, quotas, strict=True)):
             have = counts.get(e.id, 0)
-            if have >= quota:
+            if have >= quota or missing <= 0:
                 continue
-            rng = _rng(self.seed, "registrations", e.id)
+            quota = have + min(quota - have, missing)
+            missing -= quota - have
+            # Seeded by the event's position, not its id: ids differ between databases.
+            rng = _rng(self.seed, "registrations", n)
             taken = seats.get(e.id, 0)
             per_org = e.seat_limit_per_org or rng.randint(1, 4)
             offset = rng.randrange(len(orgs))
@@ -900,7 +910,7 @@ class ScaleSeeder:
                         "user_id": user_id,
                         "organisation_id": org_id,
                         "state": state,
-                        "ticket_token": _token(self.seed, "ticket", e.id, j),
+                        "ticket_token": _token(self.seed, "ticket", e.id, j),  # unique, not shown
                         "waitlisted_at": registered
                         if state == RegistrationState.WAITLISTED
                         else None,
@@ -1082,6 +1092,7 @@ def seed_scale(sizes: Sizes, seed: int = 2026, echo: Callable[[str], None] = pri
 
 
 @click.command("scale")
+@with_appcontext
 @click.option("--companies", default=Sizes.companies, show_default=True)
 @click.option("--startups", default=Sizes.startups, show_default=True)
 @click.option("--events", default=Sizes.events, show_default=True)
