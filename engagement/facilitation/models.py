@@ -148,9 +148,12 @@ class FacilitationRequest(TimestampMixin, db.Model):
             "amount_sought IS NULL OR currency IS NOT NULL", name="amount_has_currency"
         ),
         sa.CheckConstraint("seats_needed IS NULL OR seats_needed > 0", name="seats_positive"),
-        sa.CheckConstraint("state = 'draft' OR submitted_at IS NOT NULL", name="submitted_at_set"),
+        # A discarded draft is withdrawn without ever being submitted.
         sa.CheckConstraint(
-            "state = 'draft' OR first_response_due_at IS NOT NULL", name="due_at_set"
+            "state IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL", name="submitted_at_set"
+        ),
+        sa.CheckConstraint(
+            "submitted_at IS NULL OR first_response_due_at IS NOT NULL", name="due_at_set"
         ),
         sa.CheckConstraint("state <> 'resolved' OR outcome IS NOT NULL", name="resolved_outcome"),
         sa.CheckConstraint(

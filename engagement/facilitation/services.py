@@ -90,7 +90,9 @@ def actor_of(user: User, request: FacilitationRequest) -> Actor | None:
 def can_view(user: User, request: FacilitationRequest) -> bool:
     role = actor_of(user, request)
     if role == Actor.STAFF:
-        return request.state != RequestState.DRAFT  # drafts are the startup's own
+        return (
+            request.submitted_at is not None
+        )  # drafts (even discarded ones) are the startup's own
     return role == Actor.OWNER
 
 
@@ -137,7 +139,7 @@ def requests_for(user: User, filters: dict[str, Any] | None = None) -> sa.Select
         joinedload(FacilitationRequest.city),
     )
     if user.is_staff:
-        query = query.where(FacilitationRequest.state != RequestState.DRAFT)
+        query = query.where(FacilitationRequest.submitted_at.is_not(None))
     elif user.membership is not None:
         query = query.where(FacilitationRequest.organisation_id == user.membership.organisation_id)
     else:
@@ -535,7 +537,7 @@ def assign(request: FacilitationRequest, assignee_id: Any, by_user: User) -> Fac
     """Give the request to a staff member (or nobody); audited and the assignee is emailed."""
     if actor_of(by_user, request) != Actor.STAFF:
         raise TransitionForbidden("Only PSEB staff can assign requests.")
-    if request.state == RequestState.DRAFT:
+    if request.submitted_at is None:
         raise IllegalTransition("A draft cannot be assigned.")
     assignee = _assignable(assignee_id)
     if request.assignee_id == (assignee.id if assignee else None):
@@ -577,7 +579,7 @@ def bulk_assign(request_ids: list[Any], assignee_id: Any, by_user: User) -> int:
         raise FacilitationError("Select at least one request.", "request_ids")
     requests = db.session.scalars(
         sa.select(FacilitationRequest)
-        .where(FacilitationRequest.id.in_(ids), FacilitationRequest.state != RequestState.DRAFT)
+        .where(FacilitationRequest.id.in_(ids), FacilitationRequest.submitted_at.is_not(None))
         .order_by(FacilitationRequest.id)
         .with_for_update()
     ).all()
