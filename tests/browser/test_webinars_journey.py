@@ -1,0 +1,128 @@
+"""The webinar journey in Chromium: schedule, register colleagues, .ics, waitlist, promotion."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from engagement.directory.models import OverseasEntity, OverseasEntityType
+from engagement.events.models import Registration
+from engagement.extensions import db
+from engagement.notifications.models import OutboxMessage
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+    assert "/login" not in page.url
+
+
+def test_webinar_journey(app, browser, live_server, make_user):
+    make_user("staff", email="staff.journey@example.com", name="Sana Staff")
+    make_user("company", email="rep.journey@example.com", name="Kamran Rep", org="Techlogix")
+    with app.app_context():
+        partner = OverseasEntity(
+            name="Tokyo IT Association",
+            country_code="JP",
+            timezone="Asia/Tokyo",
+            entity_type=OverseasEntityType.TRADE_BODY,
+        )
+        db.session.add(partner)
+        db.session.commit()
+        partner_id = partner.id
+    # A weekday two weeks ahead, 11:00 PKT = 15:00 in Tokyo (inside both business days).
+    day = (datetime.now(ZoneInfo("Asia/Karachi")) + timedelta(days=14)).date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    starts = f"{day.isoformat()}T11:00"
+
+    def new_page():
+        context = browser.new_context(
+            base_url=live_server, timezone_id="Asia/Karachi", locale="en-GB", accept_downloads=True
+        )
+        context.set_default_timeout(20_000)
+        return context, context.new_page()
+
+    # 1. Staff schedule the webinar, checking the slot against the partner's business hours.
+    staff_context, page = new_page()
+    sign_in(page, "staff.journey@example.com")
+    page.goto("/webinars/new")
+    page.fill("#title", "Japanese outsourcing for Pakistani studios")
+    page.fill("#description", "Meet **Tokyo** buyers.")
+    page.select_option("#partners", str(partner_id))
+    page.fill("#starts_at", starts)
+    page.fill("#duration_minutes", "60")
+    page.click("button:has-text('Check the time slot')")
+    advice = page.locator(".schedule-advice")
+    assert "Tokyo IT Association" in advice.inner_text()
+    assert "09:00–13:00 PKT" in advice.inner_text()  # 13:00-17:00 JST
+    page.fill("#capacity", "2")
+    page.fill("#seat_limit_per_org", "5")
+    page.fill("#join_url", "https://zoom.example.org/j/123")
+    page.check("#publish")
+    page.click("button:has-text('Save webinar')")
+    page.wait_for_url("**/webinars/*")
+    assert "JST" in page.locator("table.times").inner_text()
+    assert "PKT" in page.locator("table.times").inner_text()
+    webinar_url = page.url
+    staff_context.close()
+
+    # 2. A company representative registers two colleagues and downloads the .ics.
+    rep_context, page = new_page()
+    sign_in(page, "rep.journey@example.com")
+    page.goto(webinar_url)
+    page.click("text=Register colleagues")
+    page.fill("#attendees-0-name", "Ayesha Khan")
+    page.fill("#attendees-0-email", "ayesha.journey@example.com")
+    page.fill("#attendees-1-name", "Bilal Ahmed")
+    page.fill("#attendees-1-email", "bilal.journey@example.com")
+    page.click("button:has-text('Register')")
+    page.wait_for_url("**/my/registrations")
+    assert "2 confirmed" in page.locator(".flashes").inner_text()
+    page.goto(webinar_url)
+    with page.expect_download() as download_info:
+        page.click("text=Add to calendar (.ics)")
+    ics = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VCALENDAR" in ics and "TZID=Asia/Karachi" in ics
+    assert "Japanese outsourcing" in ics
+
+    # 3. A third colleague joins the waitlist.
+    page.click("text=Register colleagues")
+    page.fill("#attendees-0-name", "Chand Bibi")
+    page.fill("#attendees-0-email", "chand.journey@example.com")
+    page.click("button:has-text('Register')")
+    page.wait_for_url("**/my/registrations")
+    assert "1 on the waitlist" in page.locator(".flashes").inner_text()
+    chand_row = page.locator("tr", has_text="Chand Bibi")
+    assert "waitlisted" in chand_row.inner_text()
+
+    # 4. Cancelling Ayesha promotes Chand, who is emailed.
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("tr", has_text="Ayesha Khan").locator("button:has-text('Cancel')").click()
+    page.wait_for_load_state()
+    assert "next person on the waitlist" in page.locator(".flashes").inner_text()
+    assert "confirmed" in page.locator("tr", has_text="Chand Bibi").inner_text()
+    rep_context.close()
+
+    with app.app_context():
+        state = db.session.scalar(
+            sa.select(Registration.state).where(Registration.email == "chand.journey@example.com")
+        )
+        assert state.value == "confirmed"
+        subjects = db.session.scalars(
+            sa.select(OutboxMessage.subject).where(
+                OutboxMessage.to_address == "chand.journey@example.com"
+            )
+        ).all()
+    assert any("waitlist" in s.lower() for s in subjects)
+    assert any("seat opened" in s for s in subjects)
