@@ -15,7 +15,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from engagement.api.errors import fail
-from engagement.api.schemas import PageArgs, Strict, UTCDateTime, page_of, paginated
+from engagement.api.schemas import (
+    ID,
+    BoundedDate,
+    Id,
+    PageArgs,
+    Strict,
+    Text,
+    UTCDateTime,
+    page_of,
+    paginated,
+)
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required, staff_required
 from engagement.directory.models import City, OverseasEntity, Sector
@@ -55,32 +65,32 @@ def registration_problem(error: events.RegistrationError) -> None:
 
 class CitySchema(Strict):
     id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    slug = fields.String(required=True)
-    province = fields.String(required=True)
+    name = Text(required=True)
+    slug = Text(required=True)
+    province = Text(required=True)
 
 
 class VenueSchema(Strict):
     id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    address = fields.String(required=True)
+    name = Text(required=True)
+    address = Text(required=True)
 
 
 class PartnerSchema(Strict):
     id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    country_code = fields.String(required=True)
+    name = Text(required=True)
+    country_code = Text(required=True)
 
 
 class EventSchema(Strict):
     id = fields.Integer(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in EventKind]))
-    title = fields.String(required=True)
-    description = fields.String(required=True)
-    state = fields.String(required=True, validate=validate.OneOf([s.value for s in EventState]))
+    kind = Text(required=True, validate=validate.OneOf([k.value for k in EventKind]))
+    title = Text(required=True)
+    description = Text(required=True)
+    state = Text(required=True, validate=validate.OneOf([s.value for s in EventState]))
     starts_at = UTCDateTime(required=True)
     ends_at = UTCDateTime(required=True)
-    timezone = fields.String(required=True, metadata={"example": "Asia/Karachi"})
+    timezone = Text(required=True, metadata={"example": "Asia/Karachi"})
     capacity = fields.Integer(required=True)
     seats_left = fields.Integer(required=True)
     waitlist_length = fields.Integer(required=True)
@@ -97,36 +107,36 @@ class EventSchema(Strict):
         allow_none=True,
         metadata={"description": "Webinars: the overseas partner entities"},
     )
-    url = fields.String(required=True, metadata={"description": "The event's web page"})
-    ical_url = fields.String(required=True, allow_none=True)
+    url = Text(required=True, metadata={"description": "The event's web page"})
+    ical_url = Text(required=True, allow_none=True)
 
 
 EventPageSchema = page_of(EventSchema, "EventPage")
 
 
 class EventQuery(PageArgs):
-    kind = fields.String(validate=validate.OneOf([k.value for k in EventKind]))
-    state = fields.String(validate=validate.OneOf([s.value for s in EventState]))
-    city = fields.String(
+    kind = Text(validate=validate.OneOf([k.value for k in EventKind]))
+    state = Text(validate=validate.OneOf([s.value for s in EventState]))
+    city = Text(
         validate=validate.Length(min=1, max=80),
         metadata={"description": "Meetup city, by name or slug (e.g. Gilgit)"},
     )
-    country = fields.String(
+    country = Text(
         validate=validate.Regexp(r"^[A-Za-z]{2}$"),
         metadata={"description": "Webinars with a partner from this ISO country code"},
     )
-    sector = fields.String(
+    sector = Text(
         validate=validate.Length(min=1, max=60),
         metadata={"description": "Webinar sector, by slug or id"},
     )
-    from_ = fields.Date(data_key="from", metadata={"description": "Starting on or after (PKT)"})
-    to = fields.Date(metadata={"description": "Starting on or before (PKT)"})
+    from_ = BoundedDate(data_key="from", metadata={"description": "Starting on or after (PKT)"})
+    to = BoundedDate(metadata={"description": "Starting on or before (PKT)"})
 
 
 class EventCreateSchema(Strict):
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in EventKind]))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=20_000))
+    kind = Text(required=True, validate=validate.OneOf([k.value for k in EventKind]))
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    description = Text(load_default="", validate=validate.Length(max=20_000))
     starts_at = UTCDateTime(required=True)
     duration_minutes = fields.Integer(
         required=True, validate=validate.Range(min=1, max=MAX_DURATION_MINUTES)
@@ -137,25 +147,25 @@ class EventCreateSchema(Strict):
     )
     registration_opens_at = UTCDateTime(load_default=None, allow_none=True)
     registration_closes_at = UTCDateTime(load_default=None, allow_none=True)
-    city = fields.String(
+    city = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(min=1, max=80),
         metadata={"description": "Meetups: a city name from the reference list, e.g. Gilgit"},
     )
     partner_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1)),
+        Id(),
         load_default=list,
         validate=validate.Length(max=50),
         metadata={"description": "Webinars: overseas entity ids"},
     )
     sector_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1)),
+        Id(),
         load_default=list,
         validate=validate.Length(max=50),
         metadata={"description": "Webinars: sector ids"},
     )
-    state = fields.String(
+    state = Text(
         load_default=EventState.PUBLISHED.value,
         validate=validate.OneOf([EventState.DRAFT.value, EventState.PUBLISHED.value]),
     )
@@ -172,8 +182,8 @@ class EventCreateSchema(Strict):
 
 
 class EventUpdateSchema(Strict):
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=20_000))
+    title = Text(validate=validate.Length(min=1, max=200))
+    description = Text(validate=validate.Length(max=20_000))
     starts_at = UTCDateTime()
     duration_minutes = fields.Integer(validate=validate.Range(min=1, max=MAX_DURATION_MINUTES))
     capacity = fields.Integer(
@@ -185,17 +195,15 @@ class EventUpdateSchema(Strict):
     )
     registration_opens_at = UTCDateTime(allow_none=True)
     registration_closes_at = UTCDateTime(allow_none=True)
-    partner_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=50)
-    )
-    state = fields.String(
+    partner_ids = fields.List(Id(), validate=validate.Length(max=50))
+    state = Text(
         validate=validate.OneOf([EventState.PUBLISHED.value]),
         metadata={"description": "published: publish a draft"},
     )
 
 
 class CancelSchema(Strict):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
 
 
 # --- Presenting ---------------------------------------------------------------------------------
@@ -375,7 +383,7 @@ def list_events(args: dict):
     if args.get("sector"):
         text = args["sector"].strip().lower()
         match = Sector.slug == text
-        if text.isdigit() and len(text) < 10:
+        if text.isascii() and text.isdigit() and len(text) < 10:
             match = sa.or_(match, Sector.id == int(text))
         query = query.where(
             Event.id.in_(
@@ -392,7 +400,7 @@ def list_events(args: dict):
     return {**paginated(page), "items": present_events(page.items)}
 
 
-@blp.route("/events/<int:event_id>", methods=["GET"])
+@blp.route(f"/events/<{ID}:event_id>", methods=["GET"])
 @login_required
 @blp.response(200, EventSchema)
 @blp.errors(401, 404)
@@ -457,7 +465,7 @@ def _create_meetup(city: City, values: dict[str, Any], publish: bool) -> Event:
     return event
 
 
-@blp.route("/events/<int:event_id>", methods=["PATCH"])
+@blp.route(f"/events/<{ID}:event_id>", methods=["PATCH"])
 @staff_required
 @blp.arguments(EventUpdateSchema)
 @blp.response(200, EventSchema)
@@ -484,7 +492,7 @@ def update_event(changes: dict, event_id: int):
     return present_event(event)
 
 
-@blp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@blp.route(f"/events/<{ID}:event_id>/cancel", methods=["POST"])
 @staff_required
 @blp.arguments(CancelSchema)
 @blp.response(200, EventSchema)

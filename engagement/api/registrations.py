@@ -10,7 +10,7 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from engagement.api.events import registration_problem
-from engagement.api.schemas import PageArgs, Strict, UTCDateTime, page_of, paginated
+from engagement.api.schemas import ID, Id, PageArgs, Strict, Text, UTCDateTime, page_of, paginated
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required
 from engagement.events import services as events
@@ -26,8 +26,8 @@ blp = api_blueprint(
 
 
 class AttendeeSchema(Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    email = fields.String(required=True, validate=[validate.Length(max=254), validate.Email()])
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    email = Text(required=True, validate=[validate.Length(max=254), validate.Email()])
 
 
 class RegisterSchema(Strict):
@@ -41,11 +41,9 @@ class RegisterSchema(Strict):
 class RegistrationSchema(Strict):
     id = fields.Integer(required=True)
     event_id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    email = fields.String(required=True)
-    status = fields.String(
-        required=True, validate=validate.OneOf([s.value for s in RegistrationState])
-    )
+    name = Text(required=True)
+    email = Text(required=True)
+    status = Text(required=True, validate=validate.OneOf([s.value for s in RegistrationState]))
     waitlist_position = fields.Integer(
         required=True, allow_none=True, metadata={"description": "1 = next in line"}
     )
@@ -60,11 +58,10 @@ RegistrationPageSchema = page_of(RegistrationSchema, "RegistrationPage")
 
 
 class RegistrationQuery(PageArgs):
-    event_id = fields.Integer(
-        validate=validate.Range(min=1),
+    event_id = Id(
         metadata={"description": "Only this event's (staff: everyone's registrations for it)"},
     )
-    status = fields.String(validate=validate.OneOf([s.value for s in RegistrationState]))
+    status = Text(validate=validate.OneOf([s.value for s in RegistrationState]))
 
 
 def _waitlist_positions(registrations: Sequence[Registration]) -> dict[int, int]:
@@ -112,7 +109,7 @@ def present_registrations(registrations: Sequence[Registration]) -> list[dict[st
     ]
 
 
-@blp.route("/events/<int:event_id>/registrations", methods=["POST"])
+@blp.route(f"/events/<{ID}:event_id>/registrations", methods=["POST"])
 @login_required
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegistrationsSchema)
@@ -147,7 +144,7 @@ def list_registrations(args: dict):
     return {**paginated(page), "items": present_registrations(page.items)}
 
 
-@blp.route("/registrations/<int:registration_id>", methods=["GET"])
+@blp.route(f"/registrations/<{ID}:registration_id>", methods=["GET"])
 @login_required
 @blp.response(200, RegistrationSchema)
 @blp.errors(401, 404)
@@ -156,7 +153,7 @@ def get_registration(registration_id: int):
     return present_registrations([events.get_registration_for(current_user, registration_id)])[0]
 
 
-@blp.route("/registrations/<int:registration_id>", methods=["DELETE"])
+@blp.route(f"/registrations/<{ID}:registration_id>", methods=["DELETE"])
 @login_required
 @blp.response(204)
 @blp.errors(401, 404, 409)

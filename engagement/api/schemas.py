@@ -2,11 +2,53 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
+
+#: Largest id the API accepts (path and body); larger ones cannot exist (32-bit keys).
+MAX_ID = 2_147_483_647
+#: URL converter for ids, so absurd ids are a 404 instead of a database overflow.
+ID = f"int(min=1, max={MAX_ID})"
+#: Dates and times outside these years are refused (422) instead of overflowing arithmetic.
+MIN_YEAR, MAX_YEAR = 1970, 2200
+
+
+def _clean_text(value: str) -> bool:
+    """False for text a database cannot store: NUL characters and lone surrogates."""
+    return "\x00" not in value and not any("\ud800" <= char <= "\udfff" for char in value)
+
+
+class Text(fields.String):
+    """A string without NUL characters or lone surrogates (422 instead of a database error)."""
+
+    default_error_messages = {"characters": "Contains characters that are not allowed."}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _clean_text(text):
+            raise self.make_error("characters")
+        return text
+
+
+class Id(fields.Integer):
+    """A positive id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
+        super().__init__(**kwargs)
+
+
+class BoundedDate(fields.Date):
+    """An ISO date between MIN_YEAR and MAX_YEAR."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValidationError(f"Use a date between {MIN_YEAR} and {MAX_YEAR}.")
+        return day
 
 
 class UTCDateTime(fields.DateTime):
@@ -34,10 +76,9 @@ class UTCDateTime(fields.DateTime):
             raise self.make_error("invalid") from error
         if parsed.tzinfo is None:
             raise self.make_error("naive")
-        try:
-            return parsed.astimezone(UTC)
-        except (OverflowError, ValueError) as error:
-            raise self.make_error("invalid") from error
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            raise ValidationError(f"Use a time between {MIN_YEAR} and {MAX_YEAR}.")
+        return parsed.astimezone(UTC)
 
 
 class Strict(ma.Schema):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from engagement.api.errors import fail
-from engagement.api.schemas import Strict, UTCDateTime
+from engagement.api.schemas import ID, Strict, Text, UTCDateTime
 from engagement.api.spec import api_blueprint
 from engagement.auth import services
 from engagement.auth.access import login_required, public
@@ -23,23 +23,23 @@ def _token_rate_limit() -> str:
 
 
 class TokenRequest(Strict):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    name = fields.String(
+    email = Text(required=True, validate=validate.Length(min=1, max=254))
+    password = Text(required=True, validate=validate.Length(min=1, max=128))
+    name = Text(
         load_default="API", validate=validate.Length(min=1, max=100), metadata={"example": "CRM"}
     )
 
 
 class NewTokenSchema(Strict):
     id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    token = fields.String(required=True, metadata={"description": "Shown once; send it as Bearer."})
+    name = Text(required=True)
+    token = Text(required=True, metadata={"description": "Shown once; send it as Bearer."})
     expires_at = UTCDateTime(required=True, allow_none=True)
 
 
 class TokenSchema(Strict):
     id = fields.Integer(required=True)
-    name = fields.String(required=True)
+    name = Text(required=True)
     created_at = UTCDateTime(required=True)
     expires_at = UTCDateTime(required=True, allow_none=True)
     last_used_at = UTCDateTime(required=True, allow_none=True)
@@ -79,7 +79,7 @@ def list_tokens():
     return {"items": tokens}
 
 
-@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.route(f"/tokens/<{ID}:token_id>", methods=["DELETE"])
 @login_required
 @blp.response(204)
 @blp.errors(401, 404)

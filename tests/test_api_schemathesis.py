@@ -1,0 +1,99 @@
+"""Schemathesis against the generated OpenAPI description, with a token for each role.
+
+Bounded: a few examples per operation and role, and a time budget for the whole run. Checks:
+no 5xx, and every response (status, content type, body) is one the description allows.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from engagement.extensions import db
+from tests.test_api_support import issue_token
+
+ROLES = ("company", "startup", "staff", "admin")
+MAX_EXAMPLES = 6
+TIME_BUDGET_SECONDS = 80
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def _seed(app, make_user) -> dict[str, str]:
+    """A token per role and a little data, so some generated ids hit real rows."""
+    from engagement.directory.models import OverseasEntity, OverseasEntityType
+    from engagement.events import services as events
+
+    tokens = {role: issue_token(app, make_user(role)) for role in ROLES}
+    with app.app_context(), app.test_request_context():
+        db.session.add(
+            OverseasEntity(
+                name="Dubai Chamber",
+                country_code="AE",
+                timezone="Asia/Dubai",
+                entity_type=OverseasEntityType.CHAMBER,
+            )
+        )
+        for n in range(3):
+            events.create_event(
+                "webinar",
+                f"Webinar {n}",
+                datetime.now(UTC) + timedelta(days=5 + n),
+                duration_minutes=60,
+                capacity=2,
+                state="published",
+            )
+        db.session.commit()
+    return tokens
+
+
+def _fuzz(operation, token: str, label: str, calls: dict[str, int]):
+    """A Hypothesis test of one operation as one role."""
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def run(case) -> None:
+        response = case.call(headers={"Authorization": f"Bearer {token}"})
+        calls[label] = calls.get(label, 0) + 1
+        case.validate_response(response, checks=CHECKS)
+
+    return run
+
+
+@pytest.mark.slow
+def test_api_conforms_to_its_description(app, make_user):
+    tokens = _seed(app, make_user)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 8
+    started = time.monotonic()
+    calls: dict[str, int] = {}
+
+    for role, token in tokens.items():
+        for operation in operations:
+            if time.monotonic() - started > TIME_BUDGET_SECONDS:
+                pytest.fail(f"time budget exceeded after {sum(calls.values())} calls: {calls}")
+            _fuzz(operation, token, f"{role} {operation.label}", calls)()
+
+    assert sum(calls.values()) >= len(operations) * len(ROLES)
