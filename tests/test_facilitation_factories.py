@@ -132,8 +132,8 @@ def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth_services, "hash_password", cached)
 
 
-@pytest.fixture
-def people(make_user, monkeypatch):
+@pytest.fixture(name="people")
+def people_fixture(make_user, monkeypatch):
     """Ids of two startups' owners, staff, an admin and a company user."""
     quick_hashes(monkeypatch)
     ids = {

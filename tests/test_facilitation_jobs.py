@@ -13,7 +13,7 @@ from engagement.facilitation.models import FacilitationRequest, RequestState
 from engagement.notifications.models import OutboxMessage
 from engagement.scheduler.registry import JOBS
 from engagement.scheduler.runner import run_job
-from tests.test_facilitation_factories import make_request, people, user  # noqa: F401
+from tests.test_facilitation_factories import make_request, people_fixture, user  # noqa: F401
 
 THU_24_DEC_NOON_PKT = datetime(2026, 12, 24, 7, 0, tzinfo=UTC)
 

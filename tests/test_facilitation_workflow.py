@@ -26,7 +26,7 @@ from tests.test_facilitation_factories import (
     capital_fields,
     city,
     make_request,
-    people,  # noqa: F401
+    people_fixture,  # noqa: F401
     user,
 )
 

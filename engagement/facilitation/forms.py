@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -43,14 +44,16 @@ SPHERE_HINTS = {
     Sphere.HR: "Hiring, internships and training programmes.",
     Sphere.BUSINESS_DEVELOPMENT: "Partnerships, clients and international business.",
 }
-STAGE_CHOICES = [("", "Choose…")] + [(s.value, s.label) for s in StartupStage]
-CURRENCY_CHOICES = [(c.value, c.value) for c in Currency]
+STAGE_CHOICES = [SelectChoice("", "Choose…")] + [
+    SelectChoice(s.value, s.label) for s in StartupStage
+]
+CURRENCY_CHOICES = [SelectChoice(c.value, c.value) for c in Currency]
 
 
 class SphereStepForm(FlaskForm):
     sphere = RadioField(
         "Which sphere do you need help in?",
-        choices=[(s.value, s.label) for s in Sphere],
+        choices=[SelectChoice(s.value, s.label) for s in Sphere],
         validators=[DataRequired(message="Choose the sphere you need help in.")],
     )
     title = StringField(
@@ -135,7 +138,8 @@ class TransitionForm(FlaskForm):
     reason = TextAreaField("Reason for declining", validators=[Optional(), Length(max=2000)])
     outcome = SelectField(
         "Outcome",
-        choices=[("", "Choose…")] + [(o.value, o.label) for o in ResolutionOutcome],
+        choices=[SelectChoice("", "Choose…")]
+        + [SelectChoice(o.value, o.label) for o in ResolutionOutcome],
         validators=[Optional()],
     )
     outcome_note = StringField("Outcome note", validators=[Optional(), Length(max=2000)])
@@ -153,7 +157,7 @@ class ReferForm(FlaskForm):
 class ReferralOutcomeForm(FlaskForm):
     outcome = SelectField(
         "Outcome",
-        choices=[(o.value, o.label) for o in ReferralOutcome],
+        choices=[SelectChoice(o.value, o.label) for o in ReferralOutcome],
         validators=[DataRequired()],
     )
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
@@ -161,14 +165,16 @@ class ReferralOutcomeForm(FlaskForm):
 
 class ChannelForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in ChannelKind])
-    stages = MultiCheckboxField("Stages", choices=[(s.value, s.label) for s in StartupStage])
+    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in ChannelKind])
+    stages = MultiCheckboxField(
+        "Stages", choices=[SelectChoice(s.value, s.label) for s in StartupStage]
+    )
     sector_ids = SelectMultipleField(
         "Sectors", coerce=str, description="None selected means any sector."
     )
     ticket_min = DecimalField("Smallest ticket", places=2, validators=[Optional()])
     ticket_max = DecimalField("Largest ticket", places=2, validators=[Optional()])
-    currency = SelectField("Currency", choices=[("", "—")] + CURRENCY_CHOICES)
+    currency = SelectField("Currency", choices=[SelectChoice("", "—")] + CURRENCY_CHOICES)
     contact_name = StringField("Contact person", validators=[Optional(), Length(max=120)])
     contact_email = EmailField("Contact email", validators=[Optional(), Length(max=254)])
     website = StringField("Website", validators=[Optional(), Length(max=300)])

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
 
 from engagement.auth.access import admin_required, login_required, roles_required, staff_required
 from engagement.auth.models import Role, User
@@ -130,14 +131,16 @@ def new_request():
     )
 
 
-def _city_choices(blank: str = "Choose…") -> list[tuple[str, str]]:
+def _city_choices(blank: str = "Choose…") -> list[SelectChoice]:
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
-    return [("", blank)] + [(str(c.id), f"{c.name} ({c.province.name})") for c in cities]
+    return [SelectChoice("", blank)] + [
+        SelectChoice(str(c.id), f"{c.name} ({c.province.name})") for c in cities
+    ]
 
 
-def _sector_choices() -> list[tuple[str, str]]:
+def _sector_choices() -> list[SelectChoice]:
     sectors = db.session.scalars(sa.select(Sector).order_by(Sector.id)).all()
-    return [(str(s.id), s.name) for s in sectors]
+    return [SelectChoice(str(s.id), s.name) for s in sectors]
 
 
 def _step_form(fr: FacilitationRequest, step: str) -> Any:
@@ -153,7 +156,7 @@ def _step_form(fr: FacilitationRequest, step: str) -> Any:
         form = CapitalStepForm(obj=data)
         if data is not None and fr.currency is None:
             form.currency.data = "PKR"
-        form.sector_id.choices = [("", "Choose…")] + _sector_choices()
+        form.sector_id.choices = [SelectChoice("", "Choose…")] + _sector_choices()
         return form
     form_class = InfrastructureStepForm if fr.sphere == Sphere.INFRASTRUCTURE else OtherStepForm
     form = form_class(obj=data)
@@ -240,8 +243,8 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
     }
     if actor == Actor.STAFF:
         assign_form = AssignForm(formdata=None, data={"assignee_id": str(fr.assignee_id or "")})
-        assign_form.assignee_id.choices = [("", "Nobody")] + [
-            (str(u.id), u.name) for u in services.staff_users()
+        assign_form.assignee_id.choices = [SelectChoice("", "Nobody")] + [
+            SelectChoice(str(u.id), u.name) for u in services.staff_users()
         ]
         refer_form = ReferForm(formdata=None)
         channels = db.session.scalars(
@@ -249,7 +252,9 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
             .where(FundingChannel.active.is_(True))
             .order_by(FundingChannel.name)
         ).all()
-        refer_form.channel_id.choices = [("", "Choose…")] + [(str(c.id), c.name) for c in channels]
+        refer_form.channel_id.choices = [SelectChoice("", "Choose…")] + [
+            SelectChoice(str(c.id), c.name) for c in channels
+        ]
         context.update(
             assign_form=assign_form,
             refer_form=refer_form,
