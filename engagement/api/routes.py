@@ -5,12 +5,19 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 
-from engagement.api import bp, events, registrations, tokens
+from engagement.api import bp, directory, events, facilitation, registrations, roadmap, tokens
 from engagement.api.spec import init_api
 from engagement.auth.access import public
 
 #: Resource blueprints, in the order their tags appear in the docs.
-RESOURCES = [tokens.blp, events.blp, registrations.blp]
+RESOURCES = [
+    tokens.blp,
+    events.blp,
+    registrations.blp,
+    roadmap.blp,
+    facilitation.blp,
+    directory.blp,
+]
 
 
 @bp.record_once
