@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from engagement.directory.models import City
@@ -11,6 +11,7 @@ from engagement.directory.models import City
 WEST, EAST, SOUTH, NORTH = 60.5, 77.9, 23.4, 37.2
 WIDTH = 520.0
 MARGIN = 24.0
+LABEL_HEIGHT = 18.0
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,17 @@ class Point:
     x: float
     y: float
     meetups: int
+    #: Baseline of the city's label, moved down when it would overlap another label.
+    label_y: float = 0.0
 
     @property
     def radius(self) -> float:
-        return 4.0 if self.meetups == 0 else 6.0 + min(self.meetups, 4)
+        return 5.0 if self.meetups == 0 else 8.0 + 2 * min(self.meetups, 3)
 
     @property
     def label_left(self) -> bool:
         """Cities near the east edge get their label on the left so it stays in the picture."""
-        return self.x > WIDTH - 110
+        return self.x > WIDTH - 140
 
 
 def height() -> float:
@@ -51,7 +54,23 @@ def city_points(cities: list[City], meetups_by_city: dict[int, int]) -> list[Poi
         Point(city, *project(city.latitude, city.longitude), meetups_by_city.get(city.id, 0))
         for city in cities
     ]
-    return sorted(points, key=lambda p: (p.meetups > 0, p.city.name))
+    placed: list[tuple[float, float, float]] = []  # (left, right, baseline) of each label
+    labelled = []
+    for point in sorted((p for p in points if p.meetups), key=lambda p: (p.y, p.x)):
+        width = 9.5 * len(point.city.name)
+        left = (
+            point.x - point.radius - 3 - width if point.label_left else point.x + point.radius + 3
+        )
+        baseline = point.y + 6
+        while any(
+            abs(baseline - y) < LABEL_HEIGHT and left < hi and lo < left + width
+            for lo, hi, y in placed
+        ):
+            baseline += LABEL_HEIGHT
+        placed.append((left, left + width, baseline))
+        labelled.append(replace(point, label_y=round(baseline, 1)))
+    others = [p for p in points if not p.meetups]
+    return sorted(others, key=lambda p: p.city.name) + sorted(labelled, key=lambda p: p.city.name)
 
 
 def view_box() -> str:
