@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engagement.directory.models import StartupStage
@@ -82,13 +82,10 @@ class CapitalStepForm(FlaskForm):
         choices=STAGE_CHOICES,
         validators=[DataRequired(message="Choose your stage.")],
     )
-    amount_sought = DecimalField(
+    # Text, so the service's rule (a positive number, commas allowed) gives the message.
+    amount_sought = StringField(
         "Amount sought",
-        places=2,
-        validators=[
-            DataRequired(message="Enter the amount you are seeking, as a number."),
-            NumberRange(min=1, message="Enter an amount greater than zero."),
-        ],
+        validators=[InputRequired(message="Enter the amount you are seeking."), Length(max=30)],
     )
     currency = RadioField("Currency", choices=CURRENCY_CHOICES, default="PKR")
     sector_id = SelectField("Sector", coerce=str, validators=[Optional()])
@@ -108,7 +105,7 @@ class InfrastructureStepForm(FlaskForm):
     seats_needed = IntegerField(
         "Seats needed",
         validators=[
-            DataRequired(message="Enter the number of seats."),
+            InputRequired(message="Enter the number of seats."),
             NumberRange(min=1, max=10000, message="Enter a number from 1 to 10,000."),
         ],
     )
@@ -174,7 +171,9 @@ class ChannelForm(FlaskForm):
     )
     ticket_min = DecimalField("Smallest ticket", places=2, validators=[Optional()])
     ticket_max = DecimalField("Largest ticket", places=2, validators=[Optional()])
-    currency = SelectField("Currency", choices=[SelectChoice("", "—")] + CURRENCY_CHOICES)
+    currency = SelectField(
+        "Currency", choices=[SelectChoice("", "—")] + CURRENCY_CHOICES, default=""
+    )
     contact_name = StringField("Contact person", validators=[Optional(), Length(max=120)])
     contact_email = EmailField("Contact email", validators=[Optional(), Length(max=254)])
     website = StringField("Website", validators=[Optional(), Length(max=300)])
