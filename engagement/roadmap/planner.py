@@ -8,6 +8,7 @@ a limit in *deterministic* time, so the same instance gives the same plan on any
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -318,7 +319,7 @@ class WeekModel(_Solver):
                 max(0, c.min - sum(n for (city_id, _, _), n in best.items() if city_id == c.id))
                 for c in instance.cities
             )
-            bound = min(most, int(solver.best_objective_bound + 1e-6) + weight * least)
+            bound = min(most, math.floor(solver.best_objective_bound + 1e-6) + weight * least)
         least_proved = least == 0 or proved
         score = sum(instance.city(c).priority * n for (c, _, _), n in best.items())
         bound = max(bound, score)
@@ -447,17 +448,23 @@ class DayModel(_Solver):
             if solver.boolean_value(var)
         ]
 
-    def best(self, start: list[Meetup] | None, budget: float) -> list[Meetup] | None:
-        """The plan of least shortfall (no more than ``start``'s), then highest score."""
+    def best(self, start: list[Meetup] | None, budget: float) -> tuple[list[Meetup] | None, int]:
+        """The plan of least shortfall (no more than ``start``'s), then highest score, and a
+        bound on the score at that shortfall (equal to its score when proved optimal)."""
         instance = self.problem.instance
+        most = sum(c.priority * c.max for c in instance.cities)
         if start is not None:
             self.hint(start)
             self.model.add(self.total_short <= shortfall_of(instance, start))
-        self.model.maximize(
-            self.score - (1 + sum(c.priority * c.max for c in instance.cities)) * self.total_short
-        )
+        self.model.maximize(self.score - (most + 1) * self.total_short)
         solver, found, _ = self.solve(budget)
-        return self.meetups(solver) if found else None
+        if not found:
+            return None, most
+        meetups = self.meetups(solver)
+        bound = math.floor(solver.best_objective_bound + 1e-6) + (most + 1) * shortfall_of(
+            instance, meetups
+        )
+        return meetups, min(bound, most)
 
 
 def _all_weeks(problem: Problem) -> list[Week]:
@@ -512,7 +519,7 @@ def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool,
     week = WeekModel(problem)
     weeks, least, least_proved, bound, week_optimal = week.run(start, time_limit)
     days = DayModel(problem, weeks)
-    realised = days.best(None, time_limit * DAY_SHARE)
+    realised, _ = days.best(None, time_limit * DAY_SHARE)
     best = start
     if realised is not None:
         realised = _fill(problem, realised)
@@ -522,13 +529,19 @@ def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool,
     score = score_of(instance, best)
     reached = shortfall_of(instance, best) == least and score == bound
     if not reached and time_limit - spent > 0.05:
+        # The week model's bound is not met: search the full day model from the best plan.
         full = DayModel(problem)
-        polished = full.best(best, time_limit - spent)
-        if polished is not None and _better(polished, best, instance):
-            best = polished
-        score = score_of(instance, best)
-        reached = shortfall_of(instance, best) == least and score == bound
-    optimal = least_proved and week_optimal and reached
+        polished, day_bound = full.best(best, time_limit - spent)
+        if polished is not None:
+            if _better(polished, best, instance):
+                best = polished
+            score = score_of(instance, best)
+            if shortfall_of(instance, best) == shortfall_of(instance, polished):
+                bound = min(bound, day_bound)
+            if score == day_bound:  # proved at the day level
+                least, least_proved = shortfall_of(instance, best), True
+        reached = shortfall_of(instance, best) == least and score >= bound
+    optimal = least_proved and reached
     return best, max(bound, score), optimal, "OPTIMAL" if optimal else "FEASIBLE"
 
 
