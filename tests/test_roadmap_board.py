@@ -367,3 +367,30 @@ def _team_id(app, slug: str) -> int:
 
     with app.app_context():
         return db.session.scalar(sa.select(StaffTeam.id).where(StaffTeam.slug == slug))
+
+
+def test_settings_form_saves_and_validates(app, staff):
+    data = {
+        "weekdays": ["mon", "wed"],
+        "max_per_week": "2",
+        "min_gap_days": "30",
+        "min_per_city": "1",
+        "max_per_city": "3",
+        "ramadan_avoid": "y",
+        "public_holidays": "PK",
+        "horizon_start": "2027-04-05",
+        "horizon_weeks": "10",
+        "start_time": "10:30",
+        "duration_minutes": "120",
+    }
+    assert staff.post("/roadmap/settings", data=data).status_code == 302
+    with app.app_context():
+        instance = adapter.build_instance()
+        assert instance["weekdays"] == ["mon", "wed"] and instance["min_gap_days"] == 30
+        assert instance["end"] == "2027-06-13"
+        assert {c["max"] for c in instance["cities"]} == {3}
+    bad = dict(data, max_per_city="0", weekdays=[])
+    response = staff.post("/roadmap/settings", data=bad)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Choose at least one weekday." in page and "Must be at least the number wanted" in page
