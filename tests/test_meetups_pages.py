@@ -254,3 +254,39 @@ def test_agenda_edit(app, published):
     assert response.status_code == 302
     page = published.get(f"/meetups/{published.event_id}").get_data(as_text=True)
     assert "<li>15:00 Welcome</li>" in page and "<li>15:30 Panel</li>" in page
+
+
+def test_survey_mail_after_the_meetup_and_answer_by_ticket_without_an_account(
+    app, client, published, login_as, outbox, frozen_clock
+):
+    from engagement.meetups.tasks import feedback_survey_job
+    from engagement.scheduler.registry import JOBS
+    from engagement.scheduler.runner import run_job
+    from tests.conftest import link_in
+
+    company = login_as("company", email="rep2@techlogix.test")
+    company.post(
+        f"/meetups/{published.event_id}/register",
+        data={
+            "name": "Rep",
+            "email": "rep2@techlogix.test",
+            "colleagues": "Colleague <colleague@techlogix.test>",
+        },
+    )
+    assert JOBS["meetups_feedback_survey"].func is feedback_survey_job
+    with app.app_context():
+        assert run_job(JOBS["meetups_feedback_survey"]) == 0  # not over yet
+    frozen_clock(AFTER)
+    with app.app_context():
+        assert run_job(JOBS["meetups_feedback_survey"]) == 2
+        assert run_job(JOBS["meetups_feedback_survey"]) == 0  # once per registration
+    (mail,) = outbox("colleague@techlogix.test")[-1:]
+    assert mail.subject.startswith("Three questions about")
+    path = link_in(mail.body_text, "/meetups/feedback/")
+    assert "Three short questions" in client.get(path).get_data(as_text=True)
+    answer = client.post(path, data={"rating": "5", "useful": "Export clinic"})
+    assert answer.status_code == 302
+    again = client.post(path, data={"rating": "3"})
+    assert again.status_code == 422 and "already given" in again.get_data(as_text=True)
+    assert client.get("/meetups/feedback/not-a-ticket").status_code == 404
+    assert "Export clinic" in client.get("/meetups/cities/gilgit").get_data(as_text=True)

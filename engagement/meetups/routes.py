@@ -72,7 +72,11 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
         waitlist=engine.waitlist_length(event),
         mine=mine,
         over=services.is_over(meetup),
-        can_feedback=bool(user and services.feedback_registrations(user, meetup)),
+        can_feedback=bool(
+            user
+            and (own := services.own_registration(user, meetup)) is not None
+            and not services.feedback_given(own)
+        ),
         attendance=services.attendance(meetup) if user and user.is_staff else None,
         is_company=bool(user and user.role == Role.COMPANY),
     ), status
@@ -194,22 +198,19 @@ def report(event_id: int):
     ), status
 
 
-@bp.route("/<int:event_id>/feedback", methods=["GET", "POST"])
-@login_required
-def feedback(event_id: int):
-    meetup = services.get_meetup_for(current_user, event_id)
+def _feedback(meetup, registration):  # type: ignore[no-untyped-def]
+    """The survey page and its submission, for one registration (or None: not registered)."""
     form = FeedbackForm()
     status = 200
     if form.validate_on_submit():
         try:
             services.submit_feedback(
                 meetup,
-                current_user,
+                registration,
                 rating=int(form.rating.data),
                 useful=form.useful.data or "",
                 comments=form.comments.data or "",
             )
-            db.session.flush()
         except services.MeetupError as error:
             db.session.rollback()
             if error.field:
@@ -219,20 +220,44 @@ def feedback(event_id: int):
             status = 422
         except IntegrityError:
             db.session.rollback()
-            flash("You have already given feedback for this meetup. Thank you!", "error")
+            flash("Feedback for this registration was already given. Thank you!", "error")
             status = 422
         else:
             flash("Thank you for your feedback!", "success")
-            return redirect(url_for("meetups.detail", event_id=event_id))
+            return redirect(url_for("meetups.detail", event_id=meetup.event_id))
     elif form.errors:
         status = 422
+    meetup = services.get_meetup_for(None, meetup.event_id)
+    allowed = (
+        services.is_over(meetup)
+        and registration is not None
+        and registration.state in services.FEEDBACK_STATES
+        and not services.feedback_given(registration)
+    )
     return render_template(
         "meetups/feedback.html",
         form=form,
         meetup=meetup,
-        allowed=services.is_over(meetup)
-        and bool(services.feedback_registrations(current_user, meetup)),
+        allowed=allowed,
+        registration=registration,
     ), status
+
+
+@bp.route("/<int:event_id>/feedback", methods=["GET", "POST"])
+@login_required
+def feedback(event_id: int):
+    meetup = services.get_meetup_for(current_user, event_id)
+    return _feedback(meetup, services.own_registration(current_user, meetup))
+
+
+@bp.route("/feedback/<token>", methods=["GET", "POST"])
+@public
+def feedback_by_ticket(token: str):
+    from engagement.events.services import get_registration_by_ticket
+
+    registration = get_registration_by_ticket(token)
+    meetup = services.get_meetup_for(None, registration.event_id)
+    return _feedback(meetup, registration)
 
 
 @bp.route("/cities/<slug>")

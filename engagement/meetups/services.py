@@ -36,6 +36,8 @@ VISIBLE_STATES = (
     EventState.CANCELLED,
 )
 UPCOMING_STATES = (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED)
+#: Registrations that may answer the survey.
+FEEDBACK_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
 
 DEFAULT_AGENDA = """Registration and networking
 Welcome by PSEB: export facilitation, STP incentives and registration
@@ -325,44 +327,50 @@ def save_report(
     return report
 
 
-def feedback_registrations(user: User, meetup: Meetup) -> list[Registration]:
-    """The viewer's own registrations for the meetup that may still give feedback."""
+def own_registration(user: User, meetup: Meetup) -> Registration | None:
+    """The viewer's registration for the meetup that may give feedback (None if there is none)."""
     if not getattr(user, "is_authenticated", False):
-        return []
-    given = sa.select(MeetupFeedback.registration_id)
-    return list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == meetup.event_id,
-                Registration.email == user.email,
-                Registration.state.in_((RegistrationState.CONFIRMED, RegistrationState.ATTENDED)),
-                Registration.id.not_in(given),
-            )
-            .order_by(Registration.id)
+        return None
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == meetup.event_id,
+            Registration.email == user.email,
+            Registration.state.in_(FEEDBACK_STATES),
         )
+        .order_by(Registration.id)
+        .limit(1)
+    )
+
+
+def feedback_given(registration: Registration) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(MeetupFeedback.id).where(MeetupFeedback.registration_id == registration.id)
+        )
+        is not None
     )
 
 
 def submit_feedback(
-    meetup: Meetup, user: User, *, rating: int, useful: str, comments: str
+    meetup: Meetup,
+    registration: Registration | None,
+    *,
+    rating: int,
+    useful: str,
+    comments: str,
 ) -> MeetupFeedback:
     """One short survey per registration, by the registered person, after the meetup."""
     if not is_over(meetup):
         raise MeetupError("Feedback opens once the meetup has taken place.")
-    registration = db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == meetup.event_id,
-            Registration.email == user.email,
-            Registration.state.in_((RegistrationState.CONFIRMED, RegistrationState.ATTENDED)),
-        )
-    )
-    if registration is None:
-        raise MeetupError("Only people registered for this meetup can give feedback.")
-    if db.session.scalar(
-        sa.select(MeetupFeedback.id).where(MeetupFeedback.registration_id == registration.id)
+    if (
+        registration is None
+        or registration.event_id != meetup.event_id
+        or registration.state not in FEEDBACK_STATES
     ):
-        raise MeetupError("You have already given feedback for this meetup. Thank you!")
+        raise MeetupError("Only people registered for this meetup can give feedback.")
+    if feedback_given(registration):
+        raise MeetupError("Feedback for this registration was already given. Thank you!")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise MeetupError("Choose a rating from 1 to 5.", "rating")
     feedback = MeetupFeedback(
@@ -375,6 +383,49 @@ def submit_feedback(
     db.session.add(feedback)
     db.session.flush()
     return feedback
+
+
+#: How long after a meetup the survey mail may still go out.
+SURVEY_WINDOW = timedelta(days=3)
+
+
+def send_feedback_surveys() -> int:
+    """After a meetup ends, email each confirmed or checked-in registrant the survey link, once.
+
+    The link carries the registration's ticket token, so colleagues registered by a company
+    representative can answer without an account.
+    """
+    from flask import url_for
+
+    now = clock.now()
+    queued = 0
+    rows = db.session.execute(
+        sa.select(Registration, Meetup)
+        .join(Meetup, Meetup.event_id == Registration.event_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Event.state != EventState.CANCELLED,
+            Event.ends_at <= now,
+            Event.ends_at > now - SURVEY_WINDOW,
+            Registration.state.in_(FEEDBACK_STATES),
+            Registration.id.not_in(sa.select(MeetupFeedback.registration_id)),
+        )
+        .order_by(Registration.id)
+    ).all()
+    base = current_app.config["BASE_URL"].rstrip("/")
+    for registration, meetup in rows:
+        link = base + url_for("meetups.feedback_by_ticket", token=registration.ticket_token)
+        if queue_mail(
+            registration.email,
+            f"Three questions about {meetup.event.title}",
+            "meetup_feedback",
+            dedupe_key=f"meetup-survey:{registration.id}",
+            registration=registration,
+            event=meetup.event,
+            link=link,
+        ):
+            queued += 1
+    return queued
 
 
 def feedback_for(meetup: Meetup) -> list[MeetupFeedback]:
