@@ -143,7 +143,7 @@ class TransitionForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assignee_id = SelectField("Assignee", coerce=str)
+    assignee_id = SelectField("Assign to", coerce=str)
 
 
 class ReferForm(FlaskForm):

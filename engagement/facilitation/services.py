@@ -744,16 +744,8 @@ def refer(
     if actor_of(by_user, request) != Actor.STAFF:
         raise TransitionForbidden("Only PSEB staff can refer requests.")
     if request.state in (RequestState.IN_REVIEW,):
-        channel = db.session.get(FundingChannel, _int_or_none(channel_id) or 0)
-        comment = f"Referred to {channel.name}" if channel else None
-        return transition(
-            request,
-            RequestState.REFERRED,
-            by_user,
-            comment=comment,
-            channel_id=channel_id,
-            note=note,
-        )
+        # The referral's own audit row names the channel.
+        return transition(request, RequestState.REFERRED, by_user, channel_id=channel_id, note=note)
     if request.state != RequestState.REFERRED:
         raise IllegalTransition(
             f"A request that is {request.state.label.lower()} cannot be referred; start its review first."

@@ -1,0 +1,121 @@
+"""A capital request from submission to resolution, in Chromium against gunicorn."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engagement.extensions import db
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url
+
+
+def test_capital_request_journey(app, browser, live_server, page, make_user):
+    make_user(
+        "startup", email="zara@journey-agritech.pk", org="Journey Agritech", name="Zara Founder"
+    )
+    make_user("staff", email="bilal.officer@pseb.gov.pk", org=None, name="Bilal Officer")
+    with app.app_context(), app.test_request_context():
+        from engagement.facilitation import services
+        from tests.test_facilitation_factories import sector
+
+        services.save_channel(
+            None,
+            name="Karachi Angels Network",
+            kind="angel_network",
+            stages=["seed"],
+            sector_ids=[str(sector("agritech").id)],
+            ticket_min="1000000",
+            ticket_max="30000000",
+            currency="PKR",
+        )
+        db.session.commit()
+
+    # Real-looking addresses: the server validates emails without the tests' .test leniency.
+    # The startup submits a capital request with a PDF.
+    sign_in(page, "zara@journey-agritech.pk")
+    page.goto("/facilitation/new")
+    page.get_by_label(re.compile("Capital availability")).check()
+    page.get_by_label("Title").fill("Seed round for our crop-advice app")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Summary").fill("We need PKR 15 million to reach 20,000 farmers.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Stage").select_option("seed")
+    page.get_by_label("Amount sought").fill("15000000")
+    page.get_by_label("PKR").check()
+    page.get_by_label("Sector").select_option(label="Agritech")
+    page.get_by_label("Use of funds").fill("Field agents and SMS costs")
+    page.get_by_label("Traction").fill("1,200 paying farmers")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Attach a file").set_input_files(
+        {"name": "pitch-deck.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Upload file").click()
+    assert page.get_by_role("link", name="pitch-deck.pdf").is_visible()
+    page.get_by_role("button", name="Submit request").click()
+    page.wait_for_url(re.compile(r".*/facilitation/requests/\d+$"))
+    request_url = page.url
+    assert "submitted" in page.locator(".page-head").inner_text().lower()
+
+    # Staff assign it and ask for information.
+    staff_context = browser.new_context(base_url=live_server)
+    staff = staff_context.new_page()
+    sign_in(staff, "bilal.officer@pseb.gov.pk")
+    staff.goto("/facilitation/queue")
+    staff.get_by_role("link", name="Seed round for our crop-advice app").click()
+    staff.get_by_label("Assign to").select_option(label="Bilal Officer")
+    staff.get_by_role("button", name="Assign", exact=True).click()
+    assert "Assigned to Bilal Officer" in staff.content()
+    staff.get_by_label("Question to the startup").fill("What is your monthly revenue?")
+    staff.get_by_role("button", name="Ask for information").click()
+    assert "needs information" in staff.locator(".page-head").inner_text().lower()
+
+    # The startup answers; the request goes back to review.
+    page.goto(request_url)
+    assert "PSEB needs more information" in page.content()
+    page.get_by_label("Message").fill("About PKR 350,000 a month.")
+    page.get_by_role("button", name="Send answer").click()
+    assert "in review" in page.locator(".page-head").inner_text().lower()
+
+    # Staff refer it to the suggested channel, then resolve it.
+    staff.goto(request_url)
+    suggestions = staff.locator(".fac-suggestions")
+    assert "Karachi Angels Network" in suggestions.inner_text()
+    suggestions.get_by_role("button", name="Refer to Karachi Angels Network").click()
+    assert "referred" in staff.locator(".page-head").inner_text().lower()
+    staff.locator("#mv-resolved-outcome").select_option("introduced")
+    staff.locator("#mv-resolved-note").fill("Meeting with the angels on 10 Dec")
+    staff.get_by_role("button", name="Resolve").click()
+    assert "resolved" in staff.locator(".page-head").inner_text().lower()
+    staff_context.close()
+
+    # The startup sees the whole timeline.
+    page.goto(request_url)
+    timeline = page.locator(".timeline").inner_text()
+    for step in (
+        "Draft → Submitted",
+        "Assigned to Bilal Officer",
+        "Submitted → Needs information",
+        "What is your monthly revenue?",
+        "Needs information → In review",
+        "Referred to Karachi Angels Network",
+        "In review → Referred",
+        "Referred → Resolved",
+        "Outcome: Introduced (Meeting with the angels on 10 Dec)",
+    ):
+        assert step in timeline, step
+    assert "Karachi Angels Network" in page.locator("#referrals").inner_text()
+    assert page.get_by_role("link", name="pitch-deck.pdf").is_visible()
