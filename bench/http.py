@@ -158,7 +158,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[tuple[str,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{base}/healthz", timeout=60, process=process)
+        wait_for(f"{base}/healthz", timeout=180, process=process)
         yield base, process.pid
     finally:
         with contextlib.suppress(ProcessLookupError):

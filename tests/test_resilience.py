@@ -34,6 +34,19 @@ requests = pytest.importorskip("requests")
 # --- helpers ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def patient_servers(monkeypatch):
+    """gunicorn workers import the whole app; on a busy shared machine that takes more than the
+    30 s ``tests.servers`` waits by default."""
+    import functools
+
+    import tests.servers
+
+    monkeypatch.setattr(
+        tests.servers, "wait_for", functools.partial(tests.servers.wait_for, timeout=180)
+    )
+
+
 def make_webinar(capacity: int = 40, starts_in: timedelta = timedelta(days=10), **extra) -> int:
     """A published webinar (engine event plus webinar row when that feature exists)."""
     from engagement.events.models import Event, EventKind, EventState
