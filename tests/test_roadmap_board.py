@@ -197,11 +197,17 @@ def test_publish_refuses_a_city_without_an_operating_venue(app, staff):
     assert {e[4] for e in entries(app)} == {EntryState.DRAFT}
 
 
-def test_publish_all_drafts(app, staff):
+def test_publish_all_drafts_skips_cities_without_a_venue(app, staff):
     add_entry(app, "gilgit", date(2027, 4, 28), "north")
     add_entry(app, "lahore", date(2027, 4, 29), "punjab")
-    staff.post("/roadmap/board/publish", data={"all": "1"})
-    assert {e[4] for e in entries(app)} == {EntryState.PUBLISHED}
+    bannu = add_entry(app, "bannu", date(2027, 5, 4), "north")
+    response = staff.post("/roadmap/board/publish", data={"all": "1"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Published 2 meetup(s)" in page
+    assert "stay unpublished until their city has an operating venue: Bannu." in page
+    states = {e[0]: e[4] for e in entries(app)}
+    assert states.pop(bannu) == EntryState.DRAFT
+    assert set(states.values()) == {EntryState.PUBLISHED}
     with app.app_context():
         capacities = sorted(db.session.scalars(sa.select(Event.capacity)))
     assert capacities == [60, 250]

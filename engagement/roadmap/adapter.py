@@ -488,10 +488,13 @@ def team_absences_between(team: StaffTeam, start: date, end: date) -> list[TeamA
 # --- Publishing -----------------------------------------------------------------------------
 
 
-def publish_entries(entries: list[RoadmapEntry], user: User | None) -> list[RoadmapEntry]:
+def publish_entries(
+    entries: list[RoadmapEntry], user: User | None, *, skip_without_venue: bool = False
+) -> tuple[list[RoadmapEntry], list[RoadmapEntry]]:
     """Publish drafts as meetup events (venue capacity, registration window); notify teams.
 
-    Refuses (and publishes nothing) when a city has no usable venue.
+    Returns (published, skipped). A draft in a city without an operating venue refuses the
+    whole batch, or is skipped when ``skip_without_venue`` ("publish all").
     """
     from engagement.meetups.services import choose_venue, create_meetup_for_entry
 
@@ -505,14 +508,21 @@ def publish_entries(entries: list[RoadmapEntry], user: User | None) -> list[Road
             "Some drafts are not in the future and cannot be published: "
             + ", ".join(f"{e.city.name} {e.day.isoformat()}" for e in past)
         )
-    missing = sorted({e.city.name for e in drafts if choose_venue(e.city_id) is None})
-    if missing:
+    venues = {e.city_id: choose_venue(e.city_id) for e in drafts}
+    skipped = [e for e in drafts if venues[e.city_id] is None]
+    if skipped and not skip_without_venue:
+        missing = sorted({e.city.name for e in skipped})
         raise RoadmapError(
             "Nothing was published: add an operating venue first in " + ", ".join(missing) + "."
         )
-    for entry in drafts:
+    ready = [e for e in drafts if venues[e.city_id] is not None]
+    if not ready:
+        raise RoadmapError(
+            "Nothing was published: none of these cities has an operating venue yet."
+        )
+    for entry in ready:
         create_meetup_for_entry(entry, user)
-    return drafts
+    return ready, skipped
 
 
 def event_start(day: date) -> datetime:

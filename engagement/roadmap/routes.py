@@ -122,15 +122,25 @@ def replan():
 def publish():
     start, end = adapter.horizon()
     drafts = [e for e in adapter.active_entries(start, end) if e.state == EntryState.DRAFT]
-    if request.form.get("all") != "1":
+    publish_all = request.form.get("all") == "1"
+    if not publish_all:
         chosen = {int(v) for v in request.form.getlist("entry_id") if v.isdigit()}
         drafts = [e for e in drafts if e.id in chosen]
     try:
-        published = adapter.publish_entries(drafts, current_user)
+        published, skipped = adapter.publish_entries(
+            drafts, current_user, skip_without_venue=publish_all
+        )
     except RoadmapError as error:
         _refuse(error)
         return redirect(url_for("roadmap.board"))
     flash(f"Published {len(published)} meetup(s); the teams were emailed.", "success")
+    if skipped:
+        flash(
+            f"{len(skipped)} draft(s) stay unpublished until their city has an operating venue: "
+            + ", ".join(sorted({e.city.name for e in skipped}))
+            + ".",
+            "warning",
+        )
     return redirect(url_for("roadmap.board"))
 
 
