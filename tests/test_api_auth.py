@@ -216,3 +216,20 @@ def test_docs_page_uses_local_assets_and_no_inline_script(client):
         static = client.get(f"/static/swagger-ui/{asset}")
         assert static.status_code == 200 and len(static.data) > 100
         static.close()
+
+
+def test_personal_token_from_the_account_page(app, make_user):
+    browser = _signed_in_browser(app, make_user("company"))
+    page = browser.post("/account/tokens", data={"token-name": "HR tool"})
+    assert page.status_code == 200
+    secret = re.search(r"<code[^>]*>(pse_[^<]+)</code>", page.get_data(as_text=True)).group(1)
+    fresh = app.test_client()
+    listed = fresh.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"})
+    assert listed.status_code == 200
+    [token] = listed.json["items"]
+    assert token["name"] == "HR tool" and token["expires_at"] is None
+    revoked = fresh.delete(
+        f"/api/v1/tokens/{token['id']}", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert revoked.status_code == 204
+    assert_problem(fresh.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"}), 401)

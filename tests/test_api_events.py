@@ -360,3 +360,26 @@ def test_cancel_event(staff, api_as):
         ),
         409,
     )
+
+
+def test_registration_list_query_count_is_constant(app, staff, api_as):
+    company = api_as("company")
+
+    def queries_for_listing() -> int:
+        with count_queries(app) as statements:
+            assert company.get("/api/v1/registrations?per_page=100").status_code == 200
+        return len(statements)
+
+    def register(event_id: int, n: int) -> None:
+        attendees = [{"name": f"P{i}", "email": f"p{event_id}-{i}@example.com"} for i in range(n)]
+        response = company.post(
+            f"/api/v1/events/{event_id}/registrations", json={"attendees": attendees}
+        )
+        assert response.status_code == 201, response.json
+
+    first = make_event(staff, capacity=1)
+    register(first["id"], 3)
+    few = queries_for_listing()
+    for _ in range(3):
+        register(make_event(staff, capacity=2)["id"], 5)
+    assert queries_for_listing() == few

@@ -122,3 +122,22 @@ def test_visibility_and_lists(api_as):
     assert staff.get(f"{PATH}?q=gitex").json["total"] == 1
     assert_problem(staff.get(f"{PATH}?state=lost"), 422, "state")
     assert_problem(staff.get(f"{PATH}?assignee_id=everyone"), 422, "assignee_id")
+
+
+def test_list_query_count_is_constant(app, api_as):
+    from tests.test_api_events import count_queries
+
+    staff = api_as("staff")
+    startups = [api_as("startup") for _ in range(4)]
+
+    def queries_for_listing() -> int:
+        with count_queries(app) as statements:
+            assert staff.get(f"{PATH}?per_page=100").status_code == 200
+        return len(statements)
+
+    startups[0].post(PATH, json=marketing())
+    few = queries_for_listing()
+    for startup in startups:
+        for n in range(3):
+            startup.post(PATH, json=marketing(title=f"Request {n}"))
+    assert queries_for_listing() == few
