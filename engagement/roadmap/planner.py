@@ -167,13 +167,17 @@ def shortfall_of(instance: Instance, meetups: list[Meetup]) -> int:
 
 
 #: CP-SAT work per stage, as shares of ``time_limit`` (each stage stops early once optimal).
-WEEK_SHORTFALL_SHARE = 0.15
-WEEK_SCORE_SHARE = 0.35
+WEEK_SHARE = 0.7  # least shortfall then highest score, by week: this gives the bound
 WEEK_SPREAD_SHARE = 0.1
-DAY_SHARE = 0.15
+#: The full day model is searched only up to this many (city, team, day) slots; larger ones
+#: spend their time better in the week model.
+POLISH_MAX_SLOTS = 8000
+DAY_SHARE = 0.1  # the weeks' meetups on days; the rest searches the full day model if needed
 #: CP-SAT's deterministic time runs slower than the wall clock on a slow or busy machine; this
-#: guard stops a starved run (the plan then may differ from run to run, which is rare).
+#: guard (a factor, at least ``WALL_GUARD_MIN`` seconds) stops a starved run, whose plan then
+#: may differ from run to run. It never triggers unless the machine is heavily overloaded.
 WALL_GUARD = 10.0
+WALL_GUARD_MIN = 5.0
 SEED = 20270104
 
 Week = tuple[int, int]
@@ -196,7 +200,7 @@ class _Solver:
         params.random_seed = SEED
         params.linearization_level = 2
         params.max_deterministic_time = max(budget, 0.02)
-        params.max_time_in_seconds = max(budget, 0.1) * WALL_GUARD
+        params.max_time_in_seconds = max(budget * WALL_GUARD, WALL_GUARD_MIN)
         status = solver.solve(self.model)
         self.spent += solver.deterministic_time
         return solver, status in (self.cp.OPTIMAL, self.cp.FEASIBLE), status == self.cp.OPTIMAL
@@ -311,7 +315,7 @@ class WeekModel(_Solver):
         weight = most + 1
         self.hint(best)
         self.model.maximize(self.score - weight * self.total_short)
-        solver, found, proved = self.solve(time_limit * (WEEK_SHORTFALL_SHARE + WEEK_SCORE_SHARE))
+        solver, found, proved = self.solve(time_limit * WEEK_SHARE)
         bound = most
         if found:
             best = self.values(solver)
@@ -528,7 +532,8 @@ def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool,
     spent = week.spent + days.spent
     score = score_of(instance, best)
     reached = shortfall_of(instance, best) == least and score == bound
-    if not reached and time_limit - spent > 0.05:
+    slots = sum(len(days) for days in problem.slots.values())
+    if not reached and time_limit - spent > 0.05 and slots <= POLISH_MAX_SLOTS:
         # The week model's bound is not met: search the full day model from the best plan.
         full = DayModel(problem)
         polished, day_bound = full.best(best, time_limit - spent)
