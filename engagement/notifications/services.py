@@ -69,9 +69,13 @@ def queue_mail(
         return True
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
     )
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING yields a row only when the insert happened (rowcount is not portable here).
+    return db.session.execute(statement).scalar() is not None
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
