@@ -70,10 +70,16 @@ def run_migrations_offline():
 
 def render_item(type_, obj, autogen_context):
     """Render our column types as plain SQLAlchemy ones, so migrations never import the app."""
+    from sqlalchemy.sql.elements import False_, True_
+
     from engagement.db import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    # sa.true()/sa.false() defaults compile to 1/0 on SQLite, which PostgreSQL refuses for a
+    # boolean column: keep them portable.
+    if type_ == "server_default" and isinstance(getattr(obj, "arg", None), (True_, False_)):
+        return "sa.true()" if isinstance(obj.arg, True_) else "sa.false()"
     return False
 
 
