@@ -50,6 +50,13 @@ def app(tmp_path_factory: pytest.TempPathFactory):
             "WTF_CSRF_ENABLED": False,
         }
     )
+    # Cheap Argon2 costs in tests (the default takes 64 MB and several passes per hash, on 2
+    # shared cores). Each hash records its parameters, so verifying runs the same code path.
+    from argon2 import PasswordHasher
+
+    from engagement.auth import services as auth_services
+
+    auth_services._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     with app.app_context():
         db.drop_all()
         db.create_all()
