@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -157,6 +158,20 @@ def run(time_limit: float, only: str | None = None) -> bool:
     return all_good
 
 
+def machine() -> str:
+    """Cores, CPU model and load, so figures can be compared."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} cores, {model}, load average {load:.1f}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time-limit", type=float, default=1.5)
@@ -164,8 +179,10 @@ def main() -> int:
     args = parser.parse_args()
     import ortools.sat.python.cp_model  # noqa: F401  (import cost is not solve time)
 
+    print(f"machine: {machine()}; time limit {args.time_limit} (CP-SAT deterministic s)\n")
     good = run(args.time_limit, args.only)
     print("\nall samples within 2 s at >= 99 % of the bound" if good else "\nTARGET MISSED")
+    print(f"machine after the run: {machine()}")
     return 0 if good else 1
 
 

@@ -1,9 +1,13 @@
 """The roadmap planner: an instance in, a plan out (shared/roadmap/FORMAT.md). Pure: no Flask, no DB.
 
-OR-Tools CP-SAT holds the hard rules as constraints and solves the soft goals lexicographically, in
-three stages on one model: least total shortfall, then highest score, then spread. A greedy plan
-seeds every stage as a hint and is the fallback. CP-SAT runs single-threaded with a fixed seed and
-a limit in *deterministic* time, so the same instance gives the same plan on any machine.
+OR-Tools CP-SAT, in two models. The week model (one integer per city, team and ISO week) is a
+relaxation of the real problem, small enough to solve to optimality: least total shortfall, then
+highest score (one weighted objective), then spread with the counts fixed. Its optimum is the
+reported ``bound``. The day model (one boolean per city, team and allowed day, every hard rule)
+puts the chosen weeks' meetups on days; when that loses a meetup, the full day model searches
+from the best plan and can prove optimality itself. A greedy plan is the hint and the fallback.
+CP-SAT runs single-threaded with a fixed seed and limits in *deterministic* time, so the same
+instance gives the same plan however fast or busy the machine.
 """
 
 from __future__ import annotations
@@ -173,11 +177,6 @@ WEEK_SPREAD_SHARE = 0.1
 #: spend their time better in the week model.
 POLISH_MAX_SLOTS = 8000
 DAY_SHARE = 0.1  # the weeks' meetups on days; the rest searches the full day model if needed
-#: CP-SAT's deterministic time runs slower than the wall clock on a slow or busy machine; this
-#: guard (a factor, at least ``WALL_GUARD_MIN`` seconds) stops a starved run, whose plan then
-#: may differ from run to run. It never triggers unless the machine is heavily overloaded.
-WALL_GUARD = 10.0
-WALL_GUARD_MIN = 5.0
 SEED = 20270104
 
 Week = tuple[int, int]
@@ -192,6 +191,8 @@ class _Solver:
         self.cp = cp_model
         self.model = cp_model.CpModel()
         self.spent = 0.0
+        #: ``time.perf_counter()`` value to stop at, if any (at the cost of determinism).
+        self.deadline: float | None = None
 
     def solve(self, budget: float):
         solver = self.cp.CpSolver()
@@ -200,7 +201,8 @@ class _Solver:
         params.random_seed = SEED
         params.linearization_level = 2
         params.max_deterministic_time = max(budget, 0.02)
-        params.max_time_in_seconds = max(budget * WALL_GUARD, WALL_GUARD_MIN)
+        if self.deadline is not None:
+            params.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.01)
         status = solver.solve(self.model)
         self.spent += solver.deterministic_time
         return solver, status in (self.cp.OPTIMAL, self.cp.FEASIBLE), status == self.cp.OPTIMAL
@@ -513,7 +515,9 @@ def _fill(problem: Problem, meetups: list[Meetup]) -> list[Meetup]:
     return schedule.meetups
 
 
-def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool, str]:
+def solve(
+    problem: Problem, time_limit: float, deadline: float | None = None
+) -> tuple[list[Meetup], int, bool, str]:
     """The best plan CP-SAT finds within ``time_limit``: meetups, score bound, optimal?, status."""
     instance = problem.instance
     start = greedy(instance, problem=problem)
@@ -521,8 +525,10 @@ def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool,
     if _better(naive, start, instance):
         start = naive
     week = WeekModel(problem)
+    week.deadline = deadline
     weeks, least, least_proved, bound, week_optimal = week.run(start, time_limit)
     days = DayModel(problem, weeks)
+    days.deadline = deadline
     realised, _ = days.best(None, time_limit * DAY_SHARE)
     best = start
     if realised is not None:
@@ -536,6 +542,7 @@ def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool,
     if not reached and time_limit - spent > 0.05 and slots <= POLISH_MAX_SLOTS:
         # The week model's bound is not met: search the full day model from the best plan.
         full = DayModel(problem)
+        full.deadline = deadline
         polished, day_bound = full.best(best, time_limit - spent)
         if polished is not None:
             if _better(polished, best, instance):
@@ -550,19 +557,24 @@ def solve(problem: Problem, time_limit: float) -> tuple[list[Meetup], int, bool,
     return best, max(bound, score), optimal, "OPTIMAL" if optimal else "FEASIBLE"
 
 
-def plan(instance: dict | Instance, *, time_limit: float = 1.5) -> dict[str, Any]:
+def plan(
+    instance: dict | Instance, *, time_limit: float = 1.5, wall_limit: float | None = None
+) -> dict[str, Any]:
     """Plan the roadmap: the FORMAT.md plan dict plus ``bound`` (an upper bound on the score at
     the least shortfall), ``optimal``, ``status`` and ``solve_seconds``.
 
-    ``time_limit`` is solver effort in seconds of CP-SAT deterministic time; everything but
-    ``solve_seconds`` is the same on every run of the same instance.
+    ``time_limit`` is solver effort in seconds of CP-SAT deterministic time (about wall seconds
+    on an idle laptop core), so everything but ``solve_seconds`` is the same on every run of the
+    same instance, however busy the machine. ``wall_limit`` adds a hard stop in real seconds for
+    callers that must answer in time; a run it cuts short may differ from run to run.
     """
     started = time.perf_counter()
     if not isinstance(instance, Instance):
         instance = parse_instance(instance)
     problem = Problem.build(instance)
     if any(problem.slots.values()):
-        meetups, bound, optimal, status = solve(problem, time_limit)
+        deadline = started + wall_limit if wall_limit is not None else None
+        meetups, bound, optimal, status = solve(problem, time_limit, deadline)
     else:
         meetups = list(instance.pinned)
         bound, optimal, status = score_of(instance, meetups), True, "OPTIMAL"
