@@ -67,6 +67,7 @@ def test_company_edits_own_profile(app, login_as):
     assert company.employee_band == EmployeeBand.B51_250
     assert company.export_markets == "US,GB,AE"
     assert company.website == "https://acme.example.com"
+    assert "Acme Software (Pvt) Ltd" in client.get("/account").get_data(as_text=True)
     # The form shows what is saved.
     page = client.get("/directory/profile").get_data(as_text=True)
     assert 'value="PSEB/2021/0457"' in page and 'value="US, GB, AE"' in page

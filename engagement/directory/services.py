@@ -422,6 +422,8 @@ def update_company_profile(
     city = city_by_id(city_id)
     markets = parse_country_codes(export_markets)
     company.legal_name = legal_name
+    if company.organisation is not None:  # the account pages show the organisation's name
+        company.organisation.name = legal_name
     company.registration_number = number
     company.sectors = sectors
     company.city = city
@@ -455,6 +457,8 @@ def update_startup_profile(
     sectors = sectors_by_ids(sector_ids)
     city = city_by_id(city_id)
     startup.name = name
+    if startup.organisation is not None:
+        startup.organisation.name = name
     startup.founding_year = founding_year
     startup.stage = StartupStage(stage) if stage else None
     startup.sectors = sectors
