@@ -354,3 +354,50 @@ def test_my_registrations_pages_and_feed_address(app, login_as, partner_id):
     page = rep.get("/my/registrations")
     assert page.status_code == 200 and "/calendar/" in page.text
     assert RegistrationState.CONFIRMED.label == "Confirmed"
+
+
+def test_staff_edit_raises_capacity_and_keeps_input_on_errors(app, login_as, partner_id):
+    event_id = make_webinar(app, partner_id, capacity=1)
+    rep = login_as("company")
+    rep.post(
+        f"/events/{event_id}/register",
+        data=attendee_data(("A", "a@example.test"), ("B", "b@example.test")),
+    )
+    staff = login_as("staff")
+    page = staff.get(f"/webinars/{event_id}/edit")
+    assert page.status_code == 200 and 'value="2027-03-10T14:00"' in page.text
+    form = {
+        "title": "Renamed webinar",
+        "partners": str(partner_id),
+        "starts_at": "2027-03-10T15:00",
+        "duration_minutes": "45",
+        "capacity": "2",
+        "registration_opens_at": "2027-03-05T10:00",
+        "registration_closes_at": "2027-03-04T10:00",
+    }
+    bad = staff.post(f"/webinars/{event_id}/edit", data=form)
+    assert bad.status_code == 422 and "Registration must close after it opens." in bad.text
+    assert 'value="Renamed webinar"' in bad.text
+    del form["registration_opens_at"], form["registration_closes_at"]
+    assert staff.post(f"/webinars/{event_id}/edit", data=form).status_code == 302
+    assert registrations(app, event_id)[1] == ("b@example.test", "confirmed")
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event.title == "Renamed webinar"
+        assert event.starts_at == START + timedelta(hours=1)
+        assert event.duration_minutes == 45
+    assert login_as("company").get(f"/webinars/{event_id}/edit").status_code == 403
+
+
+def test_registration_needs_sign_in_and_csrf(app, client, login_as, partner_id):
+    event_id = make_webinar(app, partner_id)
+    response = client.get("/my/registrations")
+    assert response.status_code == 302 and "/login" in response.location
+    assert "/login" in client.post(f"/events/{event_id}/register").location
+    founder = login_as("startup")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert founder.post(f"/events/{event_id}/register").status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert registrations(app, event_id) == []
