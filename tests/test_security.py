@@ -80,13 +80,17 @@ def test_session_cookie_flags(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
+#: Flask-Limiter keeps ``enabled`` on the shared extension: every extra app must say it.
+NO_LIMITS = {"SECRET_KEY": "x", "RATELIMIT_ENABLED": False}
+
+
 def test_secure_cookie_flag_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ENGAGEMENT_SESSION_COOKIE_SECURE", "true")
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    app = create_app(NO_LIMITS | {"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     monkeypatch.setenv("ENGAGEMENT_REMEMBER_COOKIE_SECURE", "false")
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    app = create_app(NO_LIMITS | {"INSTANCE_PATH": str(tmp_path)})
     assert app.config["REMEMBER_COOKIE_SECURE"] is False
 
 
