@@ -7,12 +7,13 @@ import copy
 import json
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from engagement.roadmap.checker import check
-from engagement.roadmap.instance import WEEKDAY_NAMES, parse_instance
+from engagement.roadmap.instance import WEEKDAY_NAMES, InstanceError, parse_instance
 from engagement.roadmap.planner import Problem, Schedule, greedy, score_of, shortfall_of
 from engagement.roadmap.planner import plan as make_plan
 
@@ -203,3 +204,42 @@ def test_tiny_plans_match_exhaustive_search(data):
 @given(instances(max_cities=2, max_teams=2, max_weeks=1))
 def test_tiny_plans_with_gaps_match_exhaustive_search(data):
     _matches_exhaustive_search(data, most=2)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _paths(child, (*prefix, i))
+
+
+SAMPLE = json.loads(
+    (Path(__file__).resolve().parent.parent / "data" / "roadmap" / "sample-small.json").read_text()
+)
+SAMPLE_PATHS = [p for p in _paths(SAMPLE) if p]
+
+
+@settings(SETTINGS, max_examples=300)
+@given(st.sampled_from(SAMPLE_PATHS), JSON_VALUES)
+def test_any_broken_field_gives_an_instance_error_never_a_crash(path, value):
+    data = copy.deepcopy(SAMPLE)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    try:
+        parse_instance(data)
+    except InstanceError as error:
+        assert error.field  # names where it went wrong

@@ -45,6 +45,8 @@ def _load_json(path: str, what: str) -> Any:
         _fail(
             f"{what} {path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         )
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number, very deep nesting
+        _fail(f"{what} {path}: not valid JSON ({type(error).__name__}: {str(error)[:80]})")
     except OSError as error:
         _fail(f"{what} {path}: {error.strerror or error}")
 
