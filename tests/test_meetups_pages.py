@@ -265,7 +265,7 @@ def test_survey_mail_after_the_meetup_and_answer_by_ticket_without_an_account(
     from tests.conftest import link_in
 
     company = login_as("company", email="rep2@techlogix.test")
-    company.post(
+    registered = company.post(
         f"/meetups/{published.event_id}/register",
         data={
             "name": "Rep",
@@ -273,6 +273,7 @@ def test_survey_mail_after_the_meetup_and_answer_by_ticket_without_an_account(
             "colleagues": "Colleague <colleague@techlogix.test>",
         },
     )
+    assert registered.status_code == 302, registered.get_data(as_text=True)[-3000:]
     assert JOBS["meetups_feedback_survey"].func is feedback_survey_job
     with app.app_context():
         assert run_job(JOBS["meetups_feedback_survey"]) == 0  # not over yet
