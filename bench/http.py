@@ -328,12 +328,16 @@ def count_queries(app, page: Page, fixtures: dict[str, object]) -> int | None:  
         client.post("/login", data={"email": BENCH_STAFF_EMAIL, "password": SCALE_PASSWORD})
     if page.api or page.post:
         headers["Authorization"] = f"Bearer {fixtures['token']}"
-    statements = []
+    statements: list[tuple[float, str]] = []
     with app.app_context():
         engine = db.engine
+    started: list[float] = []
 
-    def listener(*_args: object) -> None:
-        statements.append(1)
+    def before(_conn, _cursor, _statement, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        started.append(time.perf_counter())
+
+    def after(_conn, _cursor, statement, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        statements.append(((time.perf_counter() - started.pop()) * 1000, statement))
 
     def one(n: int) -> object:
         if page.post:
@@ -342,14 +346,24 @@ def count_queries(app, page: Page, fixtures: dict[str, object]) -> int | None:  
         return client.get(page.url, headers=headers)
 
     one(0)  # warm: first-request work (caches, lazy imports) is not what we measure
-    sa.event.listen(engine, "before_cursor_execute", listener)
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
     try:
         statements.clear()
+        began = time.perf_counter()
         response = one(1)
+        total_ms = (time.perf_counter() - began) * 1000
     finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
     if response.status_code not in (200, 201):  # type: ignore[attr-defined]
         say(f"    note: {page.label} answered {response.status_code} in-process")  # type: ignore[attr-defined]
+    sql_ms = sum(ms for ms, _ in statements)
+    slowest = max(statements, default=(0.0, ""))
+    say(
+        f"    {page.label:28} {len(statements):3d} statements, {sql_ms:7.1f} ms in SQL of "
+        f"{total_ms:7.1f} ms; slowest {slowest[0]:.1f} ms: " + " ".join(slowest[1].split())[:160]
+    )
     return len(statements)
 
 
