@@ -49,4 +49,3 @@ def authenticate_api_request() -> None:
         return  # a session may read; Flask-Login loads it lazily
     # Flask-Login keeps the request's user in g._login_user; setting it skips the session.
     g._login_user = user if user is not None else login_manager.anonymous_user()
-    g.api_token_auth = user is not None

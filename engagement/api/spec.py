@@ -68,6 +68,17 @@ class ApiBlueprint(flask_smorest.Blueprint):
     def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any):  # type: ignore[override]
         return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
 
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any):  # type: ignore[no-untyped-def,override]
+        """Parse and document arguments; a JSON body may also be refused as malformed (400)."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+
+        def decorate(func):  # type: ignore[no-untyped-def]
+            return self.alt_response(400, response="BAD_REQUEST")(parse(func))
+
+        return decorate
+
     def errors(self, *statuses: int):  # type: ignore[no-untyped-def]
         """Document problem+json responses for ``statuses`` on an operation."""
 
