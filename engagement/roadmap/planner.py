@@ -261,20 +261,31 @@ class WeekModel(_Solver):
                 model.add(self.count[city.id] <= city.max)
             first = {w: min(d) for w, d in city_week_days[city.id].items()}
             last = {w: max(d) for w, d in city_week_days[city.id].items()}
-            for week in ordered:
-                days = city_week_days[city.id][week]
-                model.add(self.linear_sum(weeks[week]) <= len(_most_spaced(sorted(days), gap)))
-                # Weeks within ``weeks_apart``: at most one meetup among them.
-                window = [w for w in ordered if 0 <= index[w] - index[week] < weeks_apart]
-                if len(window) > 1:
-                    model.add(self.linear_sum([v for w in window for v in weeks[w]]) <= 1)
+            positions = [index[w] for w in ordered]
+            window_end = 0
+            last_window_end = -1
+            for i, week in enumerate(ordered):
+                group = weeks[week]
+                spaced = len(_most_spaced(sorted(city_week_days[city.id][week]), gap))
+                if len(group) > 1 or spaced < 1:
+                    model.add(self.linear_sum(group) <= spaced)
+                # Weeks within ``weeks_apart``: at most one meetup among them (a window inside
+                # the previous one adds nothing).
+                window_end = max(window_end, i)
+                while (
+                    window_end + 1 < len(ordered)
+                    and positions[window_end + 1] - positions[i] < weeks_apart
+                ):
+                    window_end += 1
+                if window_end > i and window_end > last_window_end:
+                    window = [v for w in ordered[i : window_end + 1] for v in weeks[w]]
+                    model.add(self.linear_sum(window) <= 1)
+                last_window_end = max(last_window_end, window_end)
                 # A later week no day of which is far enough from any day of this one.
-                for later in ordered:
-                    if index[later] - index[week] < max(weeks_apart, 1):
-                        continue
+                for later in ordered[max(window_end, i) + 1 :]:
                     if (last[later] - first[week]).days >= gap:
                         break
-                    model.add(self.linear_sum(weeks[week] + weeks[later]) <= 1)
+                    model.add(self.linear_sum(group + weeks[later]) <= 1)
         pinned: dict[tuple[str, str, Week], int] = defaultdict(int)
         for pin in instance.pinned:
             pinned[pin.city, pin.team, problem.week_of[pin.date]] += 1
