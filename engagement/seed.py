@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from engagement import ROOT
+from engagement.core.context import offline_request_context
 from engagement.directory.models import SECTORS, City, District, Province, Sector
 from engagement.extensions import db
 
@@ -138,7 +139,8 @@ def demo_command(if_empty: bool) -> None:
         for line in login_lines():
             click.echo(line)
         return
-    lines = seed_demo()
+    with offline_request_context():
+        lines = seed_demo()
     db.session.commit()
     for line in lines:
         click.echo(line)

@@ -14,6 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from engagement import clock
+from engagement.core.context import offline_request_context
 from engagement.db import write_intent
 from engagement.extensions import db
 from engagement.scheduler.models import SchedulerLease
@@ -44,7 +45,8 @@ def run_job(job: Job) -> Any:
     """Run one job as a writer, committing on success and rolling back on failure."""
     token = write_intent.set(True)
     try:
-        result = job.func()
+        with offline_request_context():
+            result = job.func()
         db.session.commit()
         return result
     except Exception:
