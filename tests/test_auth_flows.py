@@ -233,7 +233,11 @@ def test_change_password_signs_out_other_sessions(app, make_user):
     make_user("company", email="c@example.test")
     here, there = app.test_client(), app.test_client()
     Auth(here).login("c@example.test")
-    Auth(there).login("c@example.test")
+    there.post("/login", data={"email": "c@example.test", "password": PASSWORD, "remember": "y"})
+    remembered = app.test_client()
+    remembered.set_cookie(
+        "remember_token", there.get_cookie("remember_token").value, domain="localhost"
+    )
     response = here.post(
         "/account/password",
         data={
@@ -245,6 +249,7 @@ def test_change_password_signs_out_other_sessions(app, make_user):
     assert response.status_code == 302
     assert signed_in(here)
     assert not signed_in(there)
+    assert not signed_in(remembered)  # the old remember-me cookie is void too
     Auth(there).login("c@example.test", NEW_PASSWORD)
 
 
