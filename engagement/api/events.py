@@ -342,10 +342,6 @@ def _by_ids(model: type, ids: Sequence[int], field: str) -> list[Any]:
     return [found[id_] for id_ in dict.fromkeys(ids)]
 
 
-def _event_for_staff(event_id: int) -> Event:
-    return events.get_event_for(current_user, event_id)
-
-
 # --- Endpoints ----------------------------------------------------------------------------------
 
 
@@ -472,7 +468,7 @@ def _create_meetup(city: City, values: dict[str, Any], publish: bool) -> Event:
 @blp.errors(401, 403, 404, 409, 422)
 def update_event(changes: dict, event_id: int):
     """Change an event; raising ``capacity`` confirms people from the waitlist."""
-    event = _event_for_staff(event_id)
+    event = events.get_event_for(current_user, event_id)
     publish = changes.pop("state", None) == EventState.PUBLISHED
     partner_ids = changes.pop("partner_ids", None)
     try:
@@ -499,7 +495,7 @@ def update_event(changes: dict, event_id: int):
 @blp.errors(401, 403, 404, 409, 422)
 def cancel_event(data: dict, event_id: int):
     """Cancel an event; everyone registered is emailed."""
-    event = _event_for_staff(event_id)
+    event = events.get_event_for(current_user, event_id)
     try:
         events.cancel_event(event, data["reason"], current_user)
     except events.RegistrationError as error:
