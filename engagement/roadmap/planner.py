@@ -34,6 +34,7 @@ class Problem:
     #: (city, team) -> allowed days, for each team serving the city.
     slots: dict[tuple[str, str], list[date]]
     week_of: dict[date, tuple[int, int]] = field(default_factory=dict)
+    _city_slots: dict[str, list[tuple[date, str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, instance: Instance) -> Problem:
@@ -49,11 +50,13 @@ class Problem:
 
     def city_slots(self, city_id: str) -> list[tuple[date, str]]:
         """Every (day, team) a meetup of the city could be held on, by day then team."""
-        return sorted(
-            (day, team.id)
-            for team in self.instance.teams_serving(city_id)
-            for day in self.slots[city_id, team.id]
-        )
+        if city_id not in self._city_slots:
+            self._city_slots[city_id] = sorted(
+                (day, team.id)
+                for team in self.instance.teams_serving(city_id)
+                for day in self.slots[city_id, team.id]
+            )
+        return self._city_slots[city_id]
 
 
 class Schedule:
