@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import secrets
+import signal
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
@@ -18,7 +23,7 @@ from engagement.events import services as svc
 from engagement.events.models import EventKind, EventState, Registration, RegistrationState
 from engagement.extensions import db
 from tests.conftest import PASSWORD
-from tests.servers import gunicorn
+from tests.servers import ROOT, free_port, server_env, wait_for
 
 PEOPLE = 200
 SEATS = 50
@@ -67,13 +72,49 @@ def make_people(app) -> tuple[int, list[str]]:
         return event.id, emails
 
 
+@contextlib.contextmanager
+def gunicorn_4_workers(database_url: str, instance_path: str):
+    """Like tests.servers.gunicorn, with 4 workers and a longer boot allowance (busy machines)."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--backlog",
+            "512",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=server_env(database_url, instance_path, ENGAGEMENT_BASE_URL=base_url),
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"{base_url}/healthz", timeout=180, process=process)
+        yield base_url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 @pytest.mark.slow
 def test_200_concurrent_registrations_never_overbook(app):
     event_id, emails = make_people(app)
-    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, workers=4) as (
-        base_url,
-        _process,
-    ):
+    with gunicorn_4_workers(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path) as base_url:
         sessions: list[tuple[requests.Session, str]] = [None] * PEOPLE  # type: ignore[list-item]
         errors: list[str] = []
 
