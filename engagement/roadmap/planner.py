@@ -540,7 +540,7 @@ def solve(
         start = naive
     week = WeekModel(problem)
     week.deadline = deadline
-    weeks, least, least_proved, bound, week_optimal = week.run(start, time_limit)
+    weeks, least, least_proved, bound, _ = week.run(start, time_limit)
     days = DayModel(problem, weeks)
     days.deadline = deadline
     realised, _ = days.best(None, time_limit * DAY_SHARE)
