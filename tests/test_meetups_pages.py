@@ -291,3 +291,24 @@ def test_survey_mail_after_the_meetup_and_answer_by_ticket_without_an_account(
     assert again.status_code == 422 and "already given" in again.get_data(as_text=True)
     assert client.get("/meetups/feedback/not-a-ticket").status_code == 404
     assert "Export clinic" in client.get("/meetups/cities/gilgit").get_data(as_text=True)
+
+
+def test_svg_map_places_cities_by_latitude_and_longitude(app):
+    from engagement.directory.models import City
+    from engagement.roadmap import svgmap
+
+    with app.app_context():
+        cities = db.session.scalars(sa.select(City)).all()
+        by_slug = {c.slug: c for c in cities}
+        points = {
+            p.city.slug: p
+            for p in svgmap.city_points(
+                cities, {by_slug["islamabad"].id: 1, by_slug["rawalpindi"].id: 1}
+            )
+        }
+    assert points["gilgit"].y < points["islamabad"].y < points["karachi"].y  # north is up
+    assert points["gwadar"].x < points["karachi"].x < points["lahore"].x  # west is left
+    width, height = (float(v) for v in svgmap.view_box().split()[2:])
+    assert all(0 < p.x < width and 0 < p.y < height for p in points.values())
+    # Islamabad and Rawalpindi are 9 km apart: their labels are moved apart.
+    assert abs(points["islamabad"].label_y - points["rawalpindi"].label_y) >= svgmap.LABEL_HEIGHT
