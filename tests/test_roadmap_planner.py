@@ -519,3 +519,10 @@ def test_checker_rejects_a_malformed_plan():
     assert raised.value.field == "meetups[0].date"
     with pytest.raises(PlanError):
         check(instance(), [])
+
+
+def test_wall_limit_is_a_hard_stop_that_still_gives_a_valid_plan():
+    data = load(next(p for p in SAMPLES if "country" in p.stem))
+    result = plan(data, time_limit=5, wall_limit=0.05)
+    assert check(data, result) == []
+    assert result["score"] <= result["bound"]

@@ -206,6 +206,13 @@ def test_tiny_plans_with_gaps_match_exhaustive_search(data):
     _matches_exhaustive_search(data, most=2)
 
 
+@settings(SETTINGS, max_examples=30)
+@given(instances(max_cities=1, max_teams=2, max_weeks=6))
+def test_one_city_over_weeks_matches_exhaustive_search(data):
+    # Gaps across weeks, where the week model's relaxation has to stay valid.
+    _matches_exhaustive_search(data, most=3)
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats() | st.text(max_size=12),
     lambda children: (
