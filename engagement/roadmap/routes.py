@@ -55,9 +55,9 @@ def _refuse(error: RoadmapError) -> None:
 # --- Public roadmap -----------------------------------------------------------------------------
 
 
-@bp.route("/")
+@bp.route("/", endpoint="public")
 @public
-def public():
+def public_roadmap():
     from engagement.meetups.services import upcoming_meetup_rows
     from engagement.roadmap import svgmap
 
