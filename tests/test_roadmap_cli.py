@@ -144,6 +144,16 @@ def test_real_flask_command(tmp_path):
         timeout=120,
     )
     assert (checked.returncode, checked.stdout) == (0, "ok\n")
+    # Another process with other hash seeds writes the same bytes.
+    again = subprocess.run(
+        [str(flask), "--app", "wsgi", "roadmap", "plan", str(SMALL)],
+        cwd=ROOT,
+        env={**env, "PYTHONHASHSEED": "12345"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and again.stdout == out.read_text(encoding="utf-8")
     bad = subprocess.run(
         [str(flask), "--app", "wsgi", "roadmap", "plan", str(tmp_path / "missing.json")],
         cwd=ROOT,
