@@ -400,3 +400,26 @@ def test_settings_form_saves_and_validates(app, staff):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Choose at least one weekday." in page and "Must be at least the number wanted" in page
+
+
+def test_move_when_the_data_no_longer_holds_explains_instead_of_failing(app, staff):
+    from engagement.roadmap.models import Closure
+
+    entry_id = add_entry(app, "gilgit", date(2027, 4, 28), "north")
+    add_entry(app, "lahore", date(2027, 5, 4), "punjab", pinned=True)
+    with app.app_context():
+        from engagement.directory.models import City
+
+        lahore = db.session.scalar(sa.select(City).where(City.slug == "lahore"))
+        db.session.add(
+            Closure(city=lahore, starts_on=date(2027, 5, 1), ends_on=date(2027, 5, 10), reason="x")
+        )
+        db.session.commit()
+    response = staff.post(
+        f"/roadmap/entries/{entry_id}",
+        data={"day": "2027-05-05", "team_id": _team_id(app, "north")},
+    )
+    assert response.status_code == 422
+    assert "cannot be planned as the data stands: pinned[0]" in response.get_data(as_text=True)
+    replan = staff.post("/roadmap/board/plan", follow_redirects=True)
+    assert "pinned[0]" in replan.get_data(as_text=True)

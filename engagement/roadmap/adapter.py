@@ -428,6 +428,7 @@ def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
     entries = [e for e in active_entries(start, end) if e.id != entry.id]
     fixed = [e for e in entries if is_fixed(e)]
     instance = build_instance(start=start, end=end, pinned=fixed)
+    validate_instance(instance)
     others = [e.as_meetup() for e in entries]
     before = set(_current_violations(instance, [*others, entry.as_meetup()]))
     moved = {"city": entry.city.slug, "date": new_day.isoformat(), "team": new_team.slug}

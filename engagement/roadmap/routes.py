@@ -168,6 +168,7 @@ def entry(entry_id: int):
         return redirect(url_for("roadmap.board"))
     form = _move_form(item)
     problems: list[str] = []
+    refusal = ""
     status = 200
     if request.method == "POST":
         form.process(request.form)
@@ -177,7 +178,8 @@ def entry(entry_id: int):
                 adapter.move_entry(item, form.day.data, team)
             except RoadmapError as error:
                 db.session.rollback()
-                problems = error.problems or [error.message]
+                problems = error.problems
+                refusal = error.message
                 status = 422
                 item = adapter.get_entry(entry_id)
             else:
@@ -189,7 +191,9 @@ def entry(entry_id: int):
                 return redirect(url_for("roadmap.board") + f"#city-{item.city.slug}")
         else:
             status = 422
-    return render_template("roadmap/entry.html", entry=item, form=form, problems=problems), status
+    return render_template(
+        "roadmap/entry.html", entry=item, form=form, problems=problems, refusal=refusal
+    ), status
 
 
 @bp.route("/entries/<int:entry_id>/<any(pin, unpin, remove):action>", methods=["POST"])
