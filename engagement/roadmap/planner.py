@@ -100,6 +100,7 @@ class Schedule:
 
 
 def _pinned_schedule(problem: Problem) -> Schedule:
+    """A schedule holding the instance's pinned meetups."""
     schedule = Schedule(problem)
     for pin in problem.instance.pinned:
         schedule.add(pin.city, pin.date, pin.team)
@@ -107,6 +108,7 @@ def _pinned_schedule(problem: Problem) -> Schedule:
 
 
 def _best_slot(schedule: Schedule, city_id: str, *, spread: bool) -> tuple[date, str] | None:
+    """The (day, team) to add for the city: the earliest, or with ``spread`` the best spread."""
     candidates = [
         (day, team)
         for day, team in schedule.problem.city_slots(city_id)
@@ -134,8 +136,8 @@ def greedy(
 ) -> list[Meetup]:
     """A quick plan keeping every hard rule (pinned ones included).
 
-    The default first lifts every city to its ``min`` (scarcest cities first), then adds meetups
-    round-robin by priority up to each ``max``, spreading them. ``naive=True`` is the benchmark's
+    The default first lifts every city to its ``min``, then adds meetups up to each ``max``,
+    both round-robin by priority, each meetup far from the city's others in a quiet week. ``naive=True`` is the benchmark's
     baseline: round-robin by priority from the start, earliest free day first.
     """
     problem = problem or Problem.build(instance)
@@ -144,10 +146,7 @@ def greedy(
     rounds = [] if naive else [lambda c: schedule.count(c.id) < c.min]
     rounds.append(lambda c: schedule.count(c.id) < c.max)
     for wanted in rounds:
-        order = by_priority
-        if not naive:
-            scarcity = {c.id: len(problem.city_slots(c.id)) for c in instance.cities}
-            order = sorted(by_priority, key=lambda c: (scarcity[c.id] == 0, -c.priority))
+        order = [c for c in by_priority if problem.city_slots(c.id)]
         progress = True
         while progress:
             progress = False
