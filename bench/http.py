@@ -56,6 +56,8 @@ FULL = {
 QUICK = {key: max(1, value // 10) for key, value in FULL.items()}
 #: Seats of the event the registration load goes to: the rest of the load is waitlisted.
 BENCH_CAPACITY = 300
+#: Events the "spread" registration load goes to, round robin (many events open at once).
+SPREAD_EVENTS = 20
 #: Targets from issue 7.
 TARGET_RATIO = 1 / 3
 TARGET_P99_MS = 100.0
@@ -83,6 +85,8 @@ class Page:
     staff: bool = False
     api: bool = False
     post: bool = False
+    #: POSTs go round robin to SPREAD_EVENTS events instead of one popular event.
+    spread: bool = False
     url: str | None = None  # resolved path with query string
     skipped: str | None = None
 
@@ -104,6 +108,12 @@ def pages() -> list[Page]:
         ),
         Page("GET /api/v1/events", path="/api/v1/events", api=True),
         Page("registration POST", path="/api/v1/events/{event_id}/registrations", post=True),
+        Page(
+            f"registration POST, {SPREAD_EVENTS} events",
+            path="/api/v1/events/{event_id}/registrations",
+            post=True,
+            spread=True,
+        ),
     ]
 
 
@@ -244,25 +254,32 @@ def prepare(app, sizes: dict[str, int]) -> dict[str, object]:  # type: ignore[no
             sa.select(User).where(User.role == Role.COMPANY).order_by(User.id).limit(1)
         )
         now = clock.now()
-        bench = Event(
-            kind=EventKind.WEBINAR,
-            title="Bench: registration load",
-            description="Registrations from bench/http.py.",
-            state=EventState.PUBLISHED,
-            starts_at=now + timedelta(days=30),
-            ends_at=now + timedelta(days=30, hours=1),
-            capacity=BENCH_CAPACITY,
-            waitlist_enabled=True,
-            created_by_id=staff.id,
-        )
-        db.session.add(bench)
-        db.session.flush()
-        if "webinar" in db.metadata.tables:
-            db.session.execute(
-                sa.insert(db.metadata.tables["webinar"]).values(
-                    event_id=bench.id, speakers="", platform="Zoom", created_at=now, updated_at=now
-                )
+        bench_ids = []
+        for n in range(1 + SPREAD_EVENTS):
+            bench = Event(
+                kind=EventKind.WEBINAR,
+                title="Bench: registration load" + (f" {n}" if n else ""),
+                description="Registrations from bench/http.py.",
+                state=EventState.PUBLISHED,
+                starts_at=now + timedelta(days=30),
+                ends_at=now + timedelta(days=30, hours=1),
+                capacity=BENCH_CAPACITY,
+                waitlist_enabled=True,
+                created_by_id=staff.id,
             )
+            db.session.add(bench)
+            db.session.flush()
+            bench_ids.append(bench.id)
+            if "webinar" in db.metadata.tables:
+                db.session.execute(
+                    sa.insert(db.metadata.tables["webinar"]).values(
+                        event_id=bench.id,
+                        speakers="",
+                        platform="Zoom",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
         _, token = issue_api_token(rep, "bench")
         # The pages to show: the upcoming published event of each kind with most registrations.
         shown = {}
@@ -282,7 +299,8 @@ def prepare(app, sizes: dict[str, int]) -> dict[str, object]:  # type: ignore[no
             )
         db.session.commit()
         return {
-            "bench_event": bench.id,
+            "bench_event": bench_ids[0],
+            "spread_events": bench_ids[1:],
             "token": token,
             "webinar": shown["webinar"],
             "meetup": shown["meetup"],
@@ -341,7 +359,8 @@ def count_queries(app, page: Page, fixtures: dict[str, object]) -> int | None:  
 
     def one(n: int) -> object:
         if page.post:
-            body = {"attendees": [{"name": "Count", "email": f"count-{n}@bench.example"}]}
+            email = f"count-{page.spread:d}-{n}@bench.example"
+            body = {"attendees": [{"name": "Count", "email": email}]}
             return client.post(page.url, json=body, headers=headers)
         return client.get(page.url, headers=headers)
 
@@ -408,12 +427,13 @@ POST_LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
+local paths = {%(paths)s}
 local n = 0
 request = function()
   n = n + 1
   local body = string.format(
     '{"attendees": [{"name": "Bench %%d", "email": "bench-%(run)s-%%d@load.example"}]}', n, n)
-  return wrk.format(nil, "%(path)s", nil, body)
+  return wrk.format(nil, paths[(n %% #paths) + 1], nil, body)
 end
 """
 
@@ -605,8 +625,18 @@ def main() -> int:
                     headers["Authorization"] = f"Bearer {fixtures['token']}"
                 lua = None
                 if page.post:
+                    ids = fixtures["spread_events"] if page.spread else [fixtures["bench_event"]]
+                    paths = ", ".join(
+                        f'"{page.path.format(event_id=i)}"'  # type: ignore[union-attr]
+                        for i in ids  # type: ignore[attr-defined]
+                    )
                     script.write_text(
-                        POST_LUA % {"token": fixtures["token"], "path": page.url, "run": run_id}
+                        POST_LUA
+                        % {
+                            "token": fixtures["token"],
+                            "paths": paths,
+                            "run": f"{run_id}{page.spread:d}",
+                        }
                     )
                     lua = script
                 else:
@@ -686,7 +716,7 @@ def verdict(rows, baseline_rps: float, rss: float, over: int) -> str:  # type: i
     for label, result, _queries, _note in rows:
         if result is None or label.startswith("baseline"):
             continue
-        if label == "registration POST":
+        if label.startswith("registration POST"):
             if result.rps < TARGET_REGISTRATIONS:
                 missed.append(f"{label}: {result.rps:.0f}/s < {TARGET_REGISTRATIONS:.0f}/s")
             continue
