@@ -526,3 +526,40 @@ def test_wall_limit_is_a_hard_stop_that_still_gives_a_valid_plan():
     result = plan(data, time_limit=5, wall_limit=0.05)
     assert check(data, result) == []
     assert result["score"] <= result["bound"]
+
+
+def test_shortfall_reason_when_closed_all_window_or_teams_away():
+    closed = solved(
+        instance(
+            cities=[
+                {
+                    "id": "gilgit",
+                    "name": "Gilgit",
+                    "priority": 5,
+                    "min": 1,
+                    "max": 1,
+                    "closed": [{"from": "2027-03-01", "to": "2027-03-31", "reason": "snow"}],
+                }
+            ]
+        )
+    )
+    assert closed["shortfall"][0]["reason"] == (
+        "closed 2027-03-01..2027-03-31 (snow), leaving no allowed day"
+    )
+    away = solved(
+        instance(
+            teams=[
+                {
+                    "id": "north",
+                    "name": "North team",
+                    "cities": ["gilgit"],
+                    "max_per_week": 3,
+                    "away": [{"from": "2027-03-14", "to": "2027-03-29", "reason": "fair"}],
+                }
+            ]
+        )
+    )
+    assert away["shortfall"][0]["reason"] == (
+        "its teams are away on every remaining allowed day "
+        "(North team away 2027-03-14..2027-03-29 (fair))"
+    )
