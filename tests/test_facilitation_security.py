@@ -272,3 +272,14 @@ def test_images_and_spreadsheets_by_content(app, people, world):
         )
     assert types["team.png"] == "image/png" and types["revenue.csv"] == "text/csv"
     assert types["logo.pdf"] == "image/png"
+
+
+def test_a_rolled_back_upload_leaves_no_file(app, people, world):
+    before = _stored(app)
+    with app.app_context(), app.test_request_context():
+        request = db.session.get(FacilitationRequest, world["request_id"])
+        owner = user(people["owner"])
+        uploads.store_attachment(request, owner, "late.pdf", io.BytesIO(PDF))
+        assert len(_stored(app)[1]) == len(before[1]) + 1  # written...
+        db.session.rollback()  # ...but the transaction failed after all
+    assert _stored(app) == before

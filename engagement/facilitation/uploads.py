@@ -12,13 +12,13 @@ from typing import IO
 import filetype
 import sqlalchemy as sa
 from flask import abort, current_app
+from sqlalchemy.orm import Session
 
 from engagement import clock
 from engagement.auth.models import User
 from engagement.extensions import db
 from engagement.facilitation.models import FacilitationRequest, RequestAttachment
 from engagement.facilitation.services import (
-    Actor,
     FacilitationError,
     IllegalTransition,
     TransitionForbidden,
@@ -140,10 +140,28 @@ def store_attachment(
     db.session.add(attachment)
     db.session.flush()
     # Written last, after the row exists; exclusive create never overwrites a file.
-    fd = os.open(folder / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    path = folder / stored_name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    # If the transaction rolls back after all, the file goes too (see _forget_files below).
+    db.session.info.setdefault(_NEW_FILES, []).append(path)
     return attachment
+
+
+_NEW_FILES = "facilitation_new_files"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_files(session: Session) -> None:
+    session.info.pop(_NEW_FILES, None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_files(session: Session) -> None:
+    """Files written in a transaction that rolled back are deleted: no row, no file."""
+    for path in session.info.pop(_NEW_FILES, []):
+        path.unlink(missing_ok=True)
 
 
 def get_attachment_for(user: User, attachment_id: int) -> RequestAttachment:
@@ -163,7 +181,6 @@ def attachment_path(attachment: RequestAttachment) -> Path:
 
 __all__ = [
     "ACCEPT_ATTRIBUTE",
-    "Actor",
     "attachment_path",
     "clean_filename",
     "detect_type",
