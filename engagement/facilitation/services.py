@@ -869,6 +869,8 @@ def _notify_state_change(request: FacilitationRequest, event: RequestEvent, by_u
     recipients = [u for u in startup_recipients(request) if u.id != by_user.id]
     if by_user.role == Role.STARTUP:
         recipients += [u for u in _staff_recipients(request) if u.id != by_user.id]
+    elif request.assignee is not None and request.assignee.id != by_user.id:
+        recipients.append(request.assignee)  # a colleague moved the assignee's request
     if request.state == RequestState.SUBMITTED:
         recipients = [u for u in recipients if u.is_staff] + [
             u for u in supervisors() if u.id != by_user.id
