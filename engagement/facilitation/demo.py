@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import timedelta
+
 import sqlalchemy as sa
 
+from engagement import clock
 from engagement.auth.services import user_by_email
 from engagement.directory.models import City, Sector
 from engagement.extensions import db
@@ -102,77 +106,85 @@ def seed_demo() -> list[str]:
     if already:
         return ["facilitation: demo requests already present"]
 
+    now = clock.now()
+
+    def days_ago(days: float) -> contextlib.AbstractContextManager[None]:
+        """Backdate what happens inside, so the queue and report show realistic ages."""
+        return clock.frozen(now - timedelta(days=days))
+
     agritech = _sector_ids(["agritech"])
-    capital = services.create_request(
-        swat,
-        "capital_availability",
-        "Seed round for our crop-advice app",
-        "We need PKR 15 million to expand our SMS crop-advice service to 20,000 farmers in Swat and Malakand.",
-        details="Pilot with 1,200 farmers in 2026; partnership talks with two seed distributors.",
-        submit=True,
-        stage="seed",
-        amount_sought="15000000",
-        currency="PKR",
-        use_of_funds="Field agents, SMS costs, Pashto voice content.",
-        traction="1,200 paying farmers, PKR 350,000 monthly revenue.",
-        sector_id=agritech[0] if agritech else None,
-        city_id=_city_id("mingora"),
-    )
-    services.assign(capital, staff.id, staff)
-    services.transition(capital, RequestState.IN_REVIEW, staff)
+    with days_ago(9):
+        capital = services.create_request(
+            swat,
+            "capital_availability",
+            "Seed round for our crop-advice app",
+            "We need PKR 15 million to expand our SMS crop-advice service to 20,000 farmers in Swat and Malakand.",
+            details="Pilot with 1,200 farmers in 2026; partnership talks with two seed distributors.",
+            submit=True,
+            stage="seed",
+            amount_sought="15000000",
+            currency="PKR",
+            use_of_funds="Field agents, SMS costs, Pashto voice content.",
+            traction="1,200 paying farmers, PKR 350,000 monthly revenue.",
+            sector_id=agritech[0] if agritech else None,
+            city_id=_city_id("mingora"),
+        )
+    with days_ago(8):
+        services.assign(capital, staff.id, staff)
+        services.transition(capital, RequestState.IN_REVIEW, staff)
 
-    space = services.create_request(
-        gilgit,
-        "infrastructure",
-        "Six seats at STP Gilgit",
-        "Our remote team of six needs desks and reliable internet in Gilgit.",
-        submit=True,
-        city_id=_city_id("gilgit"),
-        seats_needed=6,
-        needed_from="2027-01-04",
-    )
-    services.transition(
-        space,
-        RequestState.NEEDS_INFORMATION,
-        staff,
-        comment="Please share your PSEB registration number and expected hours of use.",
-    )
+    with days_ago(12):
+        space = services.create_request(
+            gilgit,
+            "infrastructure",
+            "Six seats at STP Gilgit",
+            "Our remote team of six needs desks and reliable internet in Gilgit.",
+            submit=True,
+            city_id=_city_id("gilgit"),
+            seats_needed=6,
+            needed_from="2027-01-04",
+        )
+    with days_ago(10):
+        services.transition(
+            space,
+            RequestState.NEEDS_INFORMATION,
+            staff,
+            comment="Please share your PSEB registration number and expected hours of use.",
+        )
 
-    services.create_request(
-        gilgit,
-        "marketing",
-        "Stall at ITCN Asia",
-        "We would like a subsidised stall in the PSEB pavilion at ITCN Asia.",
-        submit=True,
-        city_id=_city_id("gilgit"),
-    )
-    services.create_request(
-        gilgit,
-        "hr",
-        "Interns for summer",
-        "",
-        submit=False,
-    )
-    policy = services.create_request(
-        swat,
-        "policy_consulting",
-        "Export remittance tax question",
-        "How do we register for the reduced tax rate on IT export remittances?",
-        submit=True,
-        city_id=_city_id("mingora"),
-    )
-    services.transition(policy, RequestState.IN_REVIEW, staff)
-    services.add_message(
-        policy,
-        staff,
-        "Registering with PSEB is the first step; we have sent you the FBR guidance.",
-        internal=False,
-    )
-    services.transition(
-        policy,
-        RequestState.RESOLVED,
-        staff,
-        outcome="advice_given",
-        outcome_note="FBR guidance shared",
-    )
+    with days_ago(6):
+        services.create_request(
+            gilgit,
+            "marketing",
+            "Stall at ITCN Asia",
+            "We would like a subsidised stall in the PSEB pavilion at ITCN Asia.",
+            submit=True,
+            city_id=_city_id("gilgit"),
+        )
+    services.create_request(gilgit, "hr", "Interns for summer", "", submit=False)
+    with days_ago(20):
+        policy = services.create_request(
+            swat,
+            "policy_consulting",
+            "Export remittance tax question",
+            "How do we register for the reduced tax rate on IT export remittances?",
+            submit=True,
+            city_id=_city_id("mingora"),
+        )
+    with days_ago(19):
+        services.transition(policy, RequestState.IN_REVIEW, staff)
+        services.add_message(
+            policy,
+            staff,
+            "Registering with PSEB is the first step; we have sent you the FBR guidance.",
+            internal=False,
+        )
+    with days_ago(16):
+        services.transition(
+            policy,
+            RequestState.RESOLVED,
+            staff,
+            outcome="advice_given",
+            outcome_note="FBR guidance shared",
+        )
     return [f"facilitation: {len(CHANNELS)} funding channels, 5 demo requests"]
