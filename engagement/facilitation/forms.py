@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -26,7 +25,6 @@ from engagement.facilitation.models import (
     ChannelKind,
     Currency,
     ReferralOutcome,
-    ResolutionOutcome,
     Sphere,
 )
 
@@ -127,19 +125,6 @@ class MessageForm(FlaskForm):
         "Message", validators=[DataRequired(message="Write a message first."), Length(max=5000)]
     )
     internal = BooleanField("Internal note (staff only, never shown to the startup)")
-
-
-class TransitionForm(FlaskForm):
-    to = HiddenField(validators=[DataRequired()])
-    comment = TextAreaField("Message to the startup", validators=[Optional(), Length(max=5000)])
-    reason = TextAreaField("Reason for declining", validators=[Optional(), Length(max=2000)])
-    outcome = SelectField(
-        "Outcome",
-        choices=[SelectChoice("", "Choose…")]
-        + [SelectChoice(o.value, o.label) for o in ResolutionOutcome],
-        validators=[Optional()],
-    )
-    outcome_note = StringField("Outcome note", validators=[Optional(), Length(max=2000)])
 
 
 class AssignForm(FlaskForm):

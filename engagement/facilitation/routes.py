@@ -46,6 +46,7 @@ from engagement.facilitation.models import (
     Referral,
     RequestEvent,
     RequestState,
+    ResolutionOutcome,
     Sphere,
 )
 from engagement.facilitation.services import FacilitationError, WorkflowError
@@ -238,6 +239,7 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
         "message_form": MessageForm(formdata=None),
         "attachment_form": AttachmentForm(formdata=None),
         "accept": uploads.ACCEPT_ATTRIBUTE,
+        "outcomes": list(ResolutionOutcome),
         "move_error": None,
         "move_values": {},
     }
