@@ -104,6 +104,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if error.code is None or error.code < 400:
             return error
+        if isinstance(getattr(error, "original_exception", None), OperationalError):
+            # The database went away at commit (after_request): Flask reports it as a 500.
+            return database_unavailable(error.original_exception)  # type: ignore[union-attr]
         response = make_response(render_error(error.code, error.description or ""))
         for key, value in error.get_headers():
             if key.lower() not in ("content-type", "content-length"):
