@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from engagement import clock
 from engagement.core.timefmt import format_datetime
-from engagement.events.models import Event, EventState, Registration, RegistrationState
+from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.events.services import _external
 from engagement.extensions import db
 from engagement.notifications.services import queue_mail
@@ -110,6 +110,8 @@ def send_feedback_requests() -> int:
             Event.ends_at <= now,
             Event.ends_at > now - FEEDBACK_WINDOW,
             Event.feedback_sent_at.is_(None),
+            # Meetups ask for feedback with their own survey (meetups.services.send_feedback_surveys).
+            Event.kind != EventKind.MEETUP,
         )
         .order_by(Event.id)
     ).all()
