@@ -44,13 +44,14 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from engagement.extensions import csrf, db, limiter, login_manager, migrate
+    from engagement.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     # Import every feature's models so metadata is complete for migrations and create_all.
     from engagement import models  # noqa: F401
 

@@ -46,6 +46,10 @@ DEFAULTS: dict[str, Any] = {
     "SLA_FIRST_RESPONSE_DAYS": 3,
     "NEEDS_INFO_REMINDER_DAYS": 5,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # Anonymous public pages are cached per process for this many seconds (CACHE_TYPE NullCache: off).
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 10,
+    "CACHE_THRESHOLD": 2000,
     # Scheduler
     "SCHEDULER_LEASE_SECONDS": 120,
 }

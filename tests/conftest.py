@@ -47,6 +47,7 @@ def app(tmp_path_factory: pytest.TempPathFactory):
             "SERVER_NAME": "localhost",
             "BASE_URL": "http://localhost",
             "RATELIMIT_ENABLED": False,
+            "CACHE_TYPE": "NullCache",
             "WTF_CSRF_ENABLED": False,
         }
     )

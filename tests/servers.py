@@ -45,6 +45,7 @@ def server_env(database_url: str, instance_path: str | Path, **extra: str) -> di
             "ENGAGEMENT_INSTANCE_PATH": str(instance_path),
             "ENGAGEMENT_SECRET_KEY": "test-secret",
             "ENGAGEMENT_RATELIMIT_ENABLED": "false",
+            "ENGAGEMENT_CACHE_TYPE": "NullCache",
             "ENGAGEMENT_LOG_LEVEL": "WARNING",
             "FLASK_APP": "wsgi",
         }

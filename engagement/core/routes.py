@@ -7,6 +7,7 @@ from flask import current_app, jsonify, render_template
 
 from engagement.auth.access import public
 from engagement.core import bp
+from engagement.core.cache import anonymous_page
 from engagement.core.nav import main_nav
 from engagement.extensions import db
 
@@ -18,6 +19,7 @@ def inject_nav() -> dict[str, object]:
 
 @bp.route("/")
 @public
+@anonymous_page
 def home():
     from engagement.core.home import home_context
 

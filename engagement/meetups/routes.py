@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
+from engagement.core.cache import anonymous_page
 from engagement.directory.models import City
 from engagement.events.models import Registration
 from engagement.extensions import db
@@ -32,6 +33,7 @@ def _viewer():  # type: ignore[no-untyped-def]
 
 @bp.route("/")
 @public
+@anonymous_page
 def index():
     return render_template("meetups/index.html", meetups=services.upcoming_meetup_rows())
 
@@ -84,6 +86,7 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
 
 @bp.route("/<int:event_id>")
 @public
+@anonymous_page
 def detail(event_id: int):
     meetup = services.get_meetup_for(_viewer(), event_id)
     return _detail(meetup, _register_form())
@@ -262,6 +265,7 @@ def feedback_by_ticket(token: str):
 
 @bp.route("/cities/<slug>")
 @public
+@anonymous_page
 def city(slug: str):
     city = services.get_city(slug)
     upcoming, history = services.city_meetups(city)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from engagement.auth.access import public, staff_required
 from engagement.auth.models import Role, User
+from engagement.core.cache import anonymous_page
 from engagement.directory.models import City
 from engagement.extensions import db
 from engagement.meetups.forms import (
@@ -57,6 +58,7 @@ def _refuse(error: RoadmapError) -> None:
 
 @bp.route("/", endpoint="public")
 @public
+@anonymous_page
 def public_roadmap():
     from engagement.meetups.services import upcoming_meetup_rows
     from engagement.roadmap import svgmap

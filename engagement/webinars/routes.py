@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from engagement import clock
 from engagement.auth.access import public, roles_required, staff_required
 from engagement.auth.models import Role
+from engagement.core.cache import anonymous_page
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.events import services as events
 from engagement.events.markdown import render_markdown
@@ -83,6 +84,7 @@ def _filter_form() -> WebinarFilterForm:
 
 @bp.route("/")
 @public
+@anonymous_page
 def index():
     """Upcoming webinars, with sector, partner country and month filters."""
     form = _filter_form()
@@ -106,6 +108,7 @@ def index():
 
 @bp.route("/past")
 @public
+@anonymous_page
 def past():
     """Past webinars, with recordings when staff added them."""
     page = db.paginate(svc.past_query(), per_page=_per_page(), error_out=False)
@@ -114,6 +117,7 @@ def past():
 
 @bp.route("/<int:event_id>")
 @public
+@anonymous_page
 def detail(event_id: int):
     webinar = svc.get_webinar_for(current_user, event_id)
     event = webinar.event
