@@ -31,12 +31,9 @@ from engagement.auth.access import login_required, staff_required
 from engagement.directory.models import City, OverseasEntity, Sector
 from engagement.events import services as events
 from engagement.events.models import (
-    SEAT_STATES,
     Event,
     EventKind,
     EventState,
-    Registration,
-    RegistrationState,
 )
 from engagement.extensions import db
 from engagement.meetups import services as meetups
@@ -225,22 +222,7 @@ def present_events(items: Sequence[Event]) -> list[dict[str, Any]]:
     ids = [event.id for event in items]
     if not ids:
         return []
-    counts = {
-        row.event_id: (row.taken or 0, row.waiting or 0)
-        for row in db.session.execute(
-            sa.select(
-                Registration.event_id,
-                sa.func.sum(sa.case((Registration.state.in_(SEAT_STATES), 1), else_=0)).label(
-                    "taken"
-                ),
-                sa.func.sum(
-                    sa.case((Registration.state == RegistrationState.WAITLISTED, 1), else_=0)
-                ).label("waiting"),
-            )
-            .where(Registration.event_id.in_(ids))
-            .group_by(Registration.event_id)
-        )
-    }
+    counts = events.event_counts(ids)
     webinar_rows = {
         w.event_id: w
         for w in db.session.scalars(
@@ -259,7 +241,7 @@ def present_events(items: Sequence[Event]) -> list[dict[str, Any]]:
     }
     out = []
     for event in items:
-        taken, waiting = counts.get(event.id, (0, 0))
+        taken, waiting = counts[event.id]["seats"], counts[event.id].get("waitlisted", 0)
         webinar, meetup = webinar_rows.get(event.id), meetup_rows.get(event.id)
         city = meetup.city if meetup else None
         venue = meetup.venue if meetup else None

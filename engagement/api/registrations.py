@@ -64,37 +64,8 @@ class RegistrationQuery(PageArgs):
     status = Text(validate=validate.OneOf([s.value for s in RegistrationState]))
 
 
-def _waitlist_positions(registrations: Sequence[Registration]) -> dict[int, int]:
-    """Waitlist positions of the waitlisted ones among ``registrations``, in one query."""
-    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
-    if not waiting:
-        return {}
-    ranked = (
-        sa.select(
-            Registration.id,
-            sa.func.row_number()
-            .over(
-                partition_by=Registration.event_id,
-                order_by=events._waitlist_order(),  # the engine's order, not a copy
-            )
-            .label("position"),
-        )
-        .where(
-            Registration.event_id.in_({r.event_id for r in waiting}),
-            Registration.state == RegistrationState.WAITLISTED,
-        )
-        .subquery()
-    )
-    ids = [r.id for r in waiting]
-    return dict(
-        db.session.execute(
-            sa.select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(ids))
-        ).all()
-    )  # type: ignore[arg-type]
-
-
 def present_registrations(registrations: Sequence[Registration]) -> list[dict[str, Any]]:
-    positions = _waitlist_positions(registrations)
+    positions = events.waitlist_positions(registrations)
     return [
         {
             "id": r.id,

@@ -56,50 +56,6 @@ def registers_colleagues(user: User) -> bool:
     return user.is_staff or (user.role == Role.COMPANY and user.organisation is not None)
 
 
-def event_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{event_id: {state: count}} for the given events, in one query."""
-    counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}
-    if not event_ids:
-        return counts
-    rows = db.session.execute(
-        sa.select(Registration.event_id, Registration.state, sa.func.count())
-        .where(Registration.event_id.in_(event_ids))
-        .group_by(Registration.event_id, Registration.state)
-    )
-    for event_id, state, number in rows:
-        counts[event_id][RegistrationState(state).value] = number
-    for value in counts.values():
-        value["seats"] = sum(value.get(s.value, 0) for s in SEAT_STATES)
-    return counts
-
-
-def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
-    """{registration id: waitlist position} for the waitlisted ones, in one query."""
-    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
-    if not waiting:
-        return {}
-    ranked = (
-        sa.select(
-            Registration.id.label("id"),
-            sa.func.row_number()
-            .over(
-                partition_by=Registration.event_id,
-                order_by=(Registration.waitlisted_at, Registration.id),
-            )
-            .label("position"),
-        )
-        .where(
-            Registration.event_id.in_({r.event_id for r in waiting}),
-            Registration.state == RegistrationState.WAITLISTED,
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_([r.id for r in waiting]))
-    )
-    return {row.id: row.position for row in rows}
-
-
 # --- Registering --------------------------------------------------------------------------------
 
 
@@ -225,7 +181,7 @@ def my_registrations():
         "events/my_registrations.html",
         page=page,
         registrations=items,
-        positions=waitlist_positions(items),
+        positions=svc.waitlist_positions(items),
         feed_url=url_for("events.my_calendar", token=current_user.calendar_token, _external=True),
         now=clock.now(),
     )
@@ -407,7 +363,7 @@ def staff_index():
         "events/staff_index.html",
         page=page,
         events=events,
-        counts=event_counts([e.id for e in events]),
+        counts=svc.event_counts([e.id for e in events]),
         kind=kind,
         state=state,
         kinds=list(EventKind),
@@ -451,9 +407,9 @@ def staff_event(event_id: int):
         event=event,
         page=page,
         registrations=items,
-        positions=waitlist_positions(items),
+        positions=svc.waitlist_positions(items),
         filters=filters,
-        counts=event_counts([event.id])[event.id],
+        counts=svc.event_counts([event.id])[event.id],
         capacity_form=CapacityForm(capacity=event.capacity),
         cancel_form=CancelEventForm(),
         message_form=MessageForm(),
@@ -511,9 +467,9 @@ def _staff_event_page(event: Event, status: int, **forms):
             event=event,
             page=page,
             registrations=items,
-            positions=waitlist_positions(items),
+            positions=svc.waitlist_positions(items),
             filters=filters,
-            counts=event_counts([event.id])[event.id],
+            counts=svc.event_counts([event.id])[event.id],
             **context,
         ),
         status,

@@ -265,6 +265,50 @@ def _waitlist_order() -> tuple:
     return (Registration.waitlisted_at, Registration.id)
 
 
+def event_counts(event_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """{event_id: {state: count, "seats": taken}} for many events, in one query (list pages)."""
+    counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}
+    if not event_ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.state, sa.func.count())
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.state)
+    )
+    for event_id, state, number in rows:
+        counts[event_id][RegistrationState(state).value] = number
+    for value in counts.values():
+        value["seats"] = sum(value.get(s.value, 0) for s in SEAT_STATES)
+    return counts
+
+
+def waitlist_positions(registrations: Sequence[Registration]) -> dict[int, int]:
+    """{registration id: waitlist position} for the waitlisted ones, in one query."""
+    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
+    if not waiting:
+        return {}
+    ranked = (
+        sa.select(
+            Registration.id.label("id"),
+            sa.func.row_number()
+            .over(
+                partition_by=Registration.event_id,
+                order_by=_waitlist_order(),
+            )
+            .label("position"),
+        )
+        .where(
+            Registration.event_id.in_({r.event_id for r in waiting}),
+            Registration.state == RegistrationState.WAITLISTED,
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_([r.id for r in waiting]))
+    )
+    return {row.id: row.position for row in rows}
+
+
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first in line; None unless the registration is waitlisted."""
     if registration.state != RegistrationState.WAITLISTED:

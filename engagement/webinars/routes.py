@@ -18,7 +18,7 @@ from engagement.directory.models import OverseasEntity, Sector
 from engagement.events import services as events
 from engagement.events.markdown import render_markdown
 from engagement.events.models import Registration
-from engagement.events.routes import event_counts
+from engagement.events.services import event_counts
 from engagement.extensions import db
 from engagement.webinars import bp
 from engagement.webinars import services as svc
