@@ -569,7 +569,8 @@ def main() -> int:
         pg.start()
         url = pg.createdb("engagement_bench")
         say(f"==> PostgreSQL {pg.port}; data: " + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))
-        env = server_env(url, instance, ENGAGEMENT_LOG_LEVEL="ERROR")
+        # The load server runs as in production: anonymous public pages cached for 10 s per worker.
+        env = server_env(url, instance, ENGAGEMENT_LOG_LEVEL="ERROR", ENGAGEMENT_CACHE_TYPE="SimpleCache")
         from engagement import create_app
 
         app = create_app(
@@ -578,6 +579,7 @@ def main() -> int:
                 "INSTANCE_PATH": str(instance),
                 "SECRET_KEY": env["ENGAGEMENT_SECRET_KEY"],
                 "WTF_CSRF_ENABLED": False,  # in-process query counting only
+                "CACHE_TYPE": "NullCache",  # count what a page costs to render, not a cache hit
                 "RATELIMIT_ENABLED": False,
             }
         )
