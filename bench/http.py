@@ -570,7 +570,9 @@ def main() -> int:
         url = pg.createdb("engagement_bench")
         say(f"==> PostgreSQL {pg.port}; data: " + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))
         # The load server runs as in production: anonymous public pages cached for 10 s per worker.
-        env = server_env(url, instance, ENGAGEMENT_LOG_LEVEL="ERROR", ENGAGEMENT_CACHE_TYPE="SimpleCache")
+        env = server_env(
+            url, instance, ENGAGEMENT_LOG_LEVEL="ERROR", ENGAGEMENT_CACHE_TYPE="SimpleCache"
+        )
         from engagement import create_app
 
         app = create_app(
