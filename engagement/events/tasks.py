@@ -16,6 +16,7 @@ from flask import current_app, url_for
 from sqlalchemy.orm import contains_eager
 
 from engagement import clock
+from engagement.core.context import offline_request_context
 from engagement.core.timefmt import format_datetime
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.events.services import _external
@@ -141,7 +142,7 @@ def send_feedback_requests() -> int:
 
 def _with_urls(func: Callable[[], T]) -> T:
     """Run ``func`` in a request context on BASE_URL, so url_for builds the mails' links."""
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+    with offline_request_context():
         return func()
 
 

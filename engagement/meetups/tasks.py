@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
+from engagement.core.context import offline_request_context
 from engagement.meetups.services import send_feedback_surveys
 from engagement.scheduler.registry import job
 
@@ -11,5 +10,5 @@ from engagement.scheduler.registry import job
 @job("meetups_feedback_survey", minutes=30)
 def feedback_survey_job() -> int:
     """Email the survey link to each registrant of a meetup that just ended (once each)."""
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+    with offline_request_context():
         return send_feedback_surveys()

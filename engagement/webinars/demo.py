@@ -7,10 +7,10 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
 
 from engagement import clock
 from engagement.auth.models import User
+from engagement.core.context import offline_request_context
 from engagement.directory.models import OverseasEntity, OverseasEntityType, Sector
 from engagement.events import services as events
 from engagement.events.models import Event, EventKind
@@ -147,10 +147,8 @@ def _create(spec, partners, sectors, publish=True):
 
 def seed_demo() -> list[str]:
     """Idempotent: webinars are found by title; registrations are made only with new webinars."""
-    if has_request_context():
-        return _seed()
     # Mails carry links: build them against BASE_URL when run from the command line.
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+    with offline_request_context():
         return _seed()
 
 
