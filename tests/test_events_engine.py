@@ -325,3 +325,18 @@ def test_tasks_module_functions_are_idempotent(ctx, company):
     tasks.send_reminders()
     keys = [m.dedupe_key for m in mails("a@example.test") if m.dedupe_key]
     assert keys == [f"event-reminder:{event.registrations[0].id}:1h"]
+
+
+def test_a_new_time_is_mailed_to_everyone_registered_with_a_new_ics(ctx, company, staff):
+    event = make_event(capacity=1)
+    svc.register_attendees(event.id, people("ali", "sara"), user(company))  # confirmed, waitlisted
+    before = len(mails())
+    svc.update_event(event, user(staff), title="Selling software to Germany (updated)")
+    assert len(mails()) == before  # no new time, no mail
+    new_start = NOW + timedelta(days=4, hours=2)
+    svc.update_event(event, user(staff), starts_at=new_start, duration_minutes=60)
+    for name in ("ali", "sara"):
+        (mail,) = [m for m in mails(f"{name}@example.test") if m.subject.startswith("New time")]
+        assert "Was: Thu 04 Mar 2027, 14:00 PKT" in mail.body_text
+        assert "Now: Fri 05 Mar 2027, 16:00 PKT to 17:00 PKT" in mail.body_text
+        assert b"DTSTART;TZID=Asia/Karachi:20270305T160000" in mail.attachment_data

@@ -204,9 +204,15 @@ def update_event(event: Event, by_user: User | None = None, **changes: object) -
         changes.get("registration_closes_at", event.registration_closes_at),  # type: ignore[arg-type]
     )
     _check_numbers(event.capacity, changes.get("seat_limit_per_org", event.seat_limit_per_org))  # type: ignore[arg-type]
+    moved = any(
+        key in changes and changes[key] != getattr(event, key) for key in ("starts_at", "ends_at")
+    )
+    previous_start = event.starts_at
     for key, value in changes.items():
         setattr(event, key, value)
     db.session.flush()
+    if moved and event.state in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED):
+        _mail_rescheduled(event, previous_start)
     if capacity is not None and capacity != event.capacity:
         set_capacity(event, int(capacity), by_user)  # type: ignore[arg-type]
     return event
@@ -818,6 +824,26 @@ def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
         link=_external(event.url),
         ticket_link=_external(url_for("events.ticket", token=registration.ticket_token)),
     )
+
+
+def _mail_rescheduled(event: Event, previous_start: datetime) -> None:
+    """Tell everyone registered (confirmed or waitlisted) the new time, with an updated .ics."""
+    attachment = Attachment(ics_filename(event), "text/calendar", event_ics(event))
+    for registration in db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.state.in_(ACTIVE_STATES))
+        .order_by(Registration.id)
+    ):
+        queue_mail(
+            registration.email,
+            f"New time: {event.title}",
+            "event_rescheduled",
+            attachment=attachment,
+            registration=registration,
+            event=event,
+            previous_start=previous_start,
+            link=_external(event.url),
+        )
 
 
 def _mail_waitlisted(registration: Registration) -> None:
