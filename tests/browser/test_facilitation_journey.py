@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from engagement.extensions import db
 from tests.conftest import PASSWORD
@@ -64,11 +65,11 @@ def test_capital_request_journey(app, browser, live_server, page, make_user):
         {"name": "pitch-deck.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     page.get_by_role("button", name="Upload file").click()
-    assert page.get_by_role("link", name="pitch-deck.pdf").is_visible()
+    expect(page.get_by_role("link", name="pitch-deck.pdf")).to_be_visible()
     page.get_by_role("button", name="Submit request").click()
     page.wait_for_url(re.compile(r".*/facilitation/requests/\d+$"))
     request_url = page.url
-    assert "submitted" in page.locator(".page-head").inner_text().lower()
+    expect(page.locator(".page-head")).to_contain_text("submitted", ignore_case=True)
 
     # Staff assign it and ask for information.
     staff_context = browser.new_context(base_url=live_server)
@@ -78,28 +79,29 @@ def test_capital_request_journey(app, browser, live_server, page, make_user):
     staff.get_by_role("link", name="Seed round for our crop-advice app").click()
     staff.get_by_label("Assign to").select_option(label="Bilal Officer")
     staff.get_by_role("button", name="Assign", exact=True).click()
-    assert "Assigned to Bilal Officer" in staff.content()
+    # Wait for the page after the POST (auto-retrying), not the one being left.
+    expect(staff.locator("main")).to_contain_text("Assigned to Bilal Officer")
     staff.get_by_label("Question to the startup").fill("What is your monthly revenue?")
     staff.get_by_role("button", name="Ask for information").click()
-    assert "needs information" in staff.locator(".page-head").inner_text().lower()
+    expect(staff.locator(".page-head")).to_contain_text("needs information", ignore_case=True)
 
     # The startup answers; the request goes back to review.
     page.goto(request_url)
-    assert "PSEB needs more information" in page.content()
+    expect(page.locator("main")).to_contain_text("PSEB needs more information")
     page.get_by_label("Message").fill("About PKR 350,000 a month.")
     page.get_by_role("button", name="Send answer").click()
-    assert "in review" in page.locator(".page-head").inner_text().lower()
+    expect(page.locator(".page-head")).to_contain_text("in review", ignore_case=True)
 
     # Staff refer it to the suggested channel, then resolve it.
     staff.goto(request_url)
     suggestions = staff.locator(".fac-suggestions")
     assert "Karachi Angels Network" in suggestions.inner_text()
     suggestions.get_by_role("button", name="Refer to Karachi Angels Network").click()
-    assert "referred" in staff.locator(".page-head").inner_text().lower()
+    expect(staff.locator(".page-head")).to_contain_text("referred", ignore_case=True)
     staff.locator("#mv-resolved-outcome").select_option("introduced")
     staff.locator("#mv-resolved-note").fill("Meeting with the angels on 10 Dec")
     staff.get_by_role("button", name="Resolve").click()
-    assert "resolved" in staff.locator(".page-head").inner_text().lower()
+    expect(staff.locator(".page-head")).to_contain_text("resolved", ignore_case=True)
     staff_context.close()
 
     # The startup sees the whole timeline.

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from engagement.auth.models import User
 from engagement.directory.models import City
@@ -107,7 +108,7 @@ def test_staff_plan_pin_replan_publish_then_company_registers(app, page, make_us
     page.fill("#day", gilgit_day.isoformat())
     page.select_option("#team_id", label="Gilgit team")
     page.click("button:has-text('Move')")
-    assert "Moved Gilgit to" in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("Moved Gilgit to")
     assert page.locator("#city-gilgit .chip-pinned").count() == 1
 
     # Re-plan: the pinned date stays.
@@ -119,7 +120,7 @@ def test_staff_plan_pin_replan_publish_then_company_registers(app, page, make_us
     # Publish it.
     chip.locator("input[name=entry_id]").check()
     page.click("button:has-text('Publish selected drafts')")
-    assert "Published 1 meetup(s)" in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("Published 1 meetup(s)")
     assert page.locator("#city-gilgit .chip-published").count() == 1
     page.click(".user-menu button:has-text('Sign out')")
 
@@ -135,6 +136,6 @@ def test_staff_plan_pin_replan_publish_then_company_registers(app, page, make_us
     assert page.input_value("#email") == "rep.roadmap@example.com"
     page.fill("#colleagues", "Hina Colleague <hina.roadmap@example.com>")
     page.click("main form button:has-text('Register')")
-    assert "Registered: 2 confirmed" in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("Registered: 2 confirmed")
     assert "You are registered" in page.inner_text("main")
     assert errors == []
