@@ -54,6 +54,14 @@ class Base(DeclarativeBase):
     )
 
 
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose ``label`` is its value for people: ``needs_information`` → ``Needs information``."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
 def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     """A portable enum column: VARCHAR of the values plus a named CHECK constraint."""
     return sa.Enum(

@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.routing import BuildError
 
-from engagement.db import TimestampMixin, enum_type
+from engagement.db import LabelledEnum, TimestampMixin, enum_type
 from engagement.extensions import db
 
 __all__ = ["EventKind", "EventState", "RegistrationState", "Event", "Registration", "SEAT_STATES"]
@@ -26,28 +26,20 @@ class EventKind(enum.StrEnum):
     MEETUP = "meetup"
 
 
-class EventState(enum.StrEnum):
+class EventState(LabelledEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     REGISTRATION_CLOSED = "registration_closed"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
-
-class RegistrationState(enum.StrEnum):
+class RegistrationState(LabelledEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 #: Registration states that hold a seat.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engagement import clock
 from engagement.auth.models import Organisation, User
-from engagement.db import TimestampMixin, enum_type
+from engagement.db import LabelledEnum, TimestampMixin, enum_type
 from engagement.directory.models import City, Sector, StartupStage
 from engagement.extensions import db
 
@@ -60,7 +60,7 @@ SPHERE_LABELS = {
 }
 
 
-class RequestState(enum.StrEnum):
+class RequestState(LabelledEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
@@ -70,25 +70,17 @@ class RequestState(enum.StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
 
 #: States in which nothing more happens to a request.
 CLOSED_STATES = frozenset({RequestState.RESOLVED, RequestState.DECLINED, RequestState.WITHDRAWN})
 
 
-class ResolutionOutcome(enum.StrEnum):
+class ResolutionOutcome(LabelledEnum):
     FUNDED = "funded"
     INTRODUCED = "introduced"
     SPACE_ALLOCATED = "space_allocated"
     ADVICE_GIVEN = "advice_given"
     OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Currency(enum.StrEnum):
@@ -126,16 +118,12 @@ class ChannelKind(enum.StrEnum):
         }[self.value]
 
 
-class ReferralOutcome(enum.StrEnum):
+class ReferralOutcome(LabelledEnum):
     PENDING = "pending"
     IN_DISCUSSION = "in_discussion"
     FUNDED = "funded"
     NOT_A_FIT = "not_a_fit"
     NO_RESPONSE = "no_response"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class FacilitationRequest(TimestampMixin, db.Model):

@@ -7,7 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engagement.db import TimestampMixin, enum_type
+from engagement.db import LabelledEnum, TimestampMixin, enum_type
 from engagement.extensions import db
 
 __all__ = ["VenueKind", "StpStatus", "Venue", "Meetup", "MeetupReport", "MeetupFeedback"]
@@ -29,14 +29,10 @@ class VenueKind(enum.StrEnum):
         }[self.value]
 
 
-class StpStatus(enum.StrEnum):
+class StpStatus(LabelledEnum):
     OPERATING = "operating"
     BEING_SET_UP = "being_set_up"
     PLANNED = "planned"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Venue(TimestampMixin, db.Model):
