@@ -146,6 +146,15 @@ def demo_command(if_empty: bool) -> None:
         click.echo(line)
 
 
+@seed.command("logins")
+def logins_command() -> None:
+    """Print the demo logins that exist in this database (scripts/run repeats them at start-up)."""
+    from engagement.auth.demo import login_lines
+
+    for line in login_lines():
+        click.echo(line)
+
+
 from engagement.scale import scale_command  # noqa: E402  (registers `flask seed scale`)
 
 seed.add_command(scale_command)

@@ -100,3 +100,12 @@ def test_deactivate(app, runner, make_user):
     assert find(app, "gone@example.test").active is False
     unknown = runner.invoke(args=["users", "deactivate", "nobody@example.test"])
     assert unknown.exit_code != 0 and "no account for nobody@example.test" in unknown.output
+
+
+def test_seed_logins_lists_only_existing_demo_accounts(app, runner, make_user):
+    make_user("staff", email="staff@pseb.demo")
+    result = runner.invoke(args=["seed", "logins"])
+    assert result.exit_code == 0, result.output
+    assert "Demo logins (password for all:" in result.output
+    assert "staff@pseb.demo" in result.output
+    assert "admin@pseb.demo" not in result.output

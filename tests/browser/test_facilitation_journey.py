@@ -20,8 +20,7 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_capital_request_journey(app, browser, live_server, page, make_user):
@@ -95,7 +94,7 @@ def test_capital_request_journey(app, browser, live_server, page, make_user):
     # Staff refer it to the suggested channel, then resolve it.
     staff.goto(request_url)
     suggestions = staff.locator(".fac-suggestions")
-    assert "Karachi Angels Network" in suggestions.inner_text()
+    expect(suggestions).to_contain_text("Karachi Angels Network")
     suggestions.get_by_role("button", name="Refer to Karachi Angels Network").click()
     expect(staff.locator(".page-head")).to_contain_text("referred", ignore_case=True)
     staff.locator("#mv-resolved-outcome").select_option("introduced")
@@ -106,7 +105,7 @@ def test_capital_request_journey(app, browser, live_server, page, make_user):
 
     # The startup sees the whole timeline.
     page.goto(request_url)
-    timeline = page.locator(".timeline").inner_text()
+    timeline = page.locator(".timeline")
     for step in (
         "Draft → Submitted",
         "Assigned to Bilal Officer",
@@ -118,6 +117,6 @@ def test_capital_request_journey(app, browser, live_server, page, make_user):
         "Referred → Resolved",
         "Outcome: Introduced (Meeting with the angels on 10 Dec)",
     ):
-        assert step in timeline, step
-    assert "Karachi Angels Network" in page.locator("#referrals").inner_text()
-    assert page.get_by_role("link", name="pitch-deck.pdf").is_visible()
+        expect(timeline).to_contain_text(step)
+    expect(page.locator("#referrals")).to_contain_text("Karachi Angels Network")
+    expect(page.get_by_role("link", name="pitch-deck.pdf")).to_be_visible()
