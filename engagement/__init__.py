@@ -52,6 +52,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    from engagement.core import i18n
+
+    i18n.init_app(app)
     # Import every feature's models so metadata is complete for migrations and create_all.
     from engagement import models  # noqa: F401
 

@@ -63,3 +63,17 @@ def test_a_page_that_touched_the_session_is_not_stored(tmp_path):
     app, calls = make_app(tmp_path)
     assert app.test_client().get("/probe-session").get_data(as_text=True) == "rendered 1"
     assert app.test_client().get("/probe-session").get_data(as_text=True) == "rendered 2"
+
+
+def test_the_page_cache_keys_on_the_language(tmp_path):
+    app, calls = make_app(tmp_path)
+    client = app.test_client()
+    assert client.get("/probe").get_data(as_text=True) == "rendered 1"
+    client.set_cookie("lang", "ur")
+    assert client.get("/probe").get_data(as_text=True) == "rendered 2"
+    assert client.get("/probe").get_data(as_text=True) == "rendered 2"
+    other = app.test_client()
+    assert other.get("/probe", headers={"Accept-Language": "ur"}).get_data(as_text=True) == (
+        "rendered 2"
+    )
+    assert calls["plain"] == 2

@@ -54,6 +54,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Secret part of the user's private iCalendar feed URL.
     calendar_token: Mapped[str] = mapped_column(sa.String(43), unique=True)
     last_login_at: Mapped[datetime | None]
+    #: Interface and mail language (``en`` or ``ur``); None: the browser's choice.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 

@@ -3,7 +3,8 @@
 Only visitors without a session or remember-me cookie and without an Authorization header are
 served from the cache, so flash messages, CSRF tokens and personal content are never shared. A
 page whose rendering touched the session (for example a CSRF token) is not stored. The key is the
-full path plus the browser time-zone cookie, since times are shown in the viewer's zone.
+full path plus the browser time-zone cookie and the language, since times are shown in the
+viewer's zone and pages in the viewer's language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Response, request, session
 
+from engagement.core.i18n import current_language
 from engagement.extensions import cache
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,7 +31,7 @@ def _personal(*_args: Any, **_kwargs: Any) -> bool:
 
 
 def _key() -> str:
-    return f"anon-page:{request.full_path}|tz={request.cookies.get('tz', '')}"
+    return f"anon-page:{request.full_path}|tz={request.cookies.get('tz', '')}|lang={current_language()}"
 
 
 def _storable(response: Any) -> bool:

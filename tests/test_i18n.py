@@ -1,0 +1,55 @@
+"""Choosing the language: ?lang= on any page, the profile, a cookie, then Accept-Language;
+Urdu pages are right to left (Babel's text direction)."""
+
+from __future__ import annotations
+
+import re
+
+from engagement.auth.models import User
+from engagement.extensions import db
+
+
+def html_tag(response) -> str:
+    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+
+
+def test_english_left_to_right_by_default(client):
+    response = client.get("/")
+    assert html_tag(response) == '<html lang="en" dir="ltr">'
+
+
+def test_accept_language_is_the_first_default(client):
+    response = client.get("/", headers={"Accept-Language": "ur-PK,ur;q=0.9,en;q=0.5"})
+    assert html_tag(response) == '<html lang="ur" dir="rtl">'
+    response = client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert html_tag(response) == '<html lang="en" dir="ltr">'
+
+
+def test_lang_parameter_on_any_page_is_remembered_in_a_cookie(client):
+    response = client.get("/webinars/?lang=ur")
+    assert html_tag(response) == '<html lang="ur" dir="rtl">'
+    assert "lang=ur" in response.headers["Set-Cookie"]
+    # The next page, without the parameter, stays Urdu; the browser's English does not win.
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert html_tag(response) == '<html lang="ur" dir="rtl">'
+    response = client.get("/?lang=en")
+    assert html_tag(response) == '<html lang="en" dir="ltr">'
+    assert client.get("/").get_data(as_text=True).count('dir="ltr"') >= 1
+
+
+def test_an_unknown_language_is_ignored(client):
+    response = client.get("/?lang=xx")
+    assert html_tag(response) == '<html lang="en" dir="ltr">'
+    assert "lang=" not in response.headers.get("Set-Cookie", "")
+
+
+def test_signed_in_choice_is_saved_in_the_profile(app, login_as):
+    client = login_as("company")
+    response = client.get("/?lang=ur")
+    assert html_tag(response) == '<html lang="ur" dir="rtl">'
+    with app.app_context():
+        assert db.session.get(User, client.user_id).language == "ur"
+    # Another browser of the same user: the profile wins over Accept-Language.
+    client.delete_cookie("lang")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert html_tag(response) == '<html lang="ur" dir="rtl">'
