@@ -160,7 +160,7 @@ def test_staff_verify_registration_then_company_cannot_change_it(app, login_as):
         f"/directory/companies/{company_id}/verify", data={"registration_number": "PSEB/2021/0458"}
     )
     assert own(app, company_client.user_id, Company).registration_number == "PSEB/2021/0458"
-    staff.post(f"/directory/companies/{company_id}/unverify")
+    staff.post(f"/directory/companies/{company_id}/unverify", data={"reason": "Wrong certificate"})
     company = own(app, company_client.user_id, Company)
     assert not company.verified and company.registration_number == "PSEB/2021/0458"
 

@@ -143,6 +143,18 @@ class VerifyRegistrationForm(FlaskForm):
     submit = SubmitField("Verify registration")
 
 
+class RevokeVerificationForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for withdrawing",
+        validators=[
+            DataRequired(message="Say why the verification is withdrawn."),
+            Length(max=1000),
+        ],
+        description='Kept in the verification history, e.g. "Certificate expired in 2025".',
+    )
+    submit = SubmitField("Withdraw verification")
+
+
 class OverseasEntityForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     entity_type = SelectField(

@@ -26,6 +26,7 @@ from engagement.directory.forms import (
     CompanyProfileForm,
     ContactForm,
     OverseasEntityForm,
+    RevokeVerificationForm,
     StakeholderBodyForm,
     StartupProfileForm,
     VerifyRegistrationForm,
@@ -186,12 +187,18 @@ def bodies_csv():
 # --- Companies and startups ---------------------------------------------------------------------
 
 
-def _company_page(company: Company, verify_form: VerifyRegistrationForm, status: int = 200):
+def _company_page(
+    company: Company,
+    verify_form: VerifyRegistrationForm,
+    status: int = 200,
+    revoke_form: RevokeVerificationForm | None = None,
+):
     return render_template(
         "directory/company.html",
         company=company,
         verify_form=verify_form,
-        empty_form=EmptyForm(),
+        revoke_form=revoke_form or RevokeVerificationForm(formdata=None),
+        history=services.verification_history(company),
         markets=[
             (code, services.country_name(code))
             for code in company.export_markets.split(",")
@@ -231,10 +238,19 @@ def verify_company(company_id: int):
 @staff_required
 def unverify_company(company_id: int):
     company = services.get_company_for(current_user, company_id)
-    EmptyForm().validate_on_submit() or abort(400)
-    services.revoke_verification(company, current_user)
-    flash(f"{company.legal_name}: verification withdrawn.", "info")
-    return redirect(url_for("directory.company", company_id=company.id))
+    form = RevokeVerificationForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_verification(company, current_user, form.reason.data)
+        except DirectoryError as error:
+            _apply_error(form, error)
+        else:
+            flash(f"{company.legal_name}: verification withdrawn.", "info")
+            return redirect(url_for("directory.company", company_id=company.id))
+    verify_form = VerifyRegistrationForm(
+        formdata=None, registration_number=company.registration_number
+    )
+    return _company_page(company, verify_form, 422, revoke_form=form)
 
 
 @bp.route("/startups/<int:startup_id>")

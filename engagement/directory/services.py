@@ -16,7 +16,7 @@ from typing import Any
 
 import pycountry
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from engagement import clock
@@ -26,6 +26,7 @@ from engagement.directory.models import (
     REGISTRATION_NUMBER_PATTERN,
     City,
     Company,
+    CompanyVerificationEvent,
     Contact,
     EmployeeBand,
     OverseasEntity,
@@ -36,6 +37,7 @@ from engagement.directory.models import (
     StakeholderKind,
     Startup,
     StartupStage,
+    VerificationAction,
 )
 from engagement.extensions import db
 
@@ -470,25 +472,61 @@ def update_startup_profile(
     return startup
 
 
+def _audit_verification(
+    company: Company, staff: User, action: VerificationAction, reason: str | None = None
+) -> CompanyVerificationEvent:
+    event = CompanyVerificationEvent(
+        company_id=company.id,
+        action=action,
+        registration_number=company.registration_number or "",
+        reason=reason,
+        actor_id=staff.id,
+    )
+    db.session.add(event)
+    return event
+
+
 def verify_registration(company: Company, staff: User, number: str) -> Company:
-    """Staff confirm (or correct) a company's PSEB registration number and mark it verified."""
+    """Staff confirm (or correct) a company's PSEB registration number and mark it verified;
+    audited (who, when, which number)."""
     if not staff.is_staff:
         raise DirectoryError("Only PSEB staff can verify registrations.")
     company.registration_number = _check_registration_number(company, number)
     company.registration_verified_at = clock.now()
     company.verified_by_id = staff.id
+    _audit_verification(company, staff, VerificationAction.VERIFIED)
     db.session.flush()
     return company
 
 
-def revoke_verification(company: Company, staff: User) -> Company:
-    """Staff withdraw a verification (the number stays, unverified)."""
+def revoke_verification(company: Company, staff: User, reason: str) -> Company:
+    """Staff withdraw a verification, giving a reason (the number stays, unverified); audited."""
     if not staff.is_staff:
         raise DirectoryError("Only PSEB staff can change verifications.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DirectoryError("Say why the verification is withdrawn.", "reason")
+    if not company.verified:
+        raise DirectoryError("This registration is not verified.")
     company.registration_verified_at = None
     company.verified_by_id = None
+    _audit_verification(company, staff, VerificationAction.REVOKED, reason)
     db.session.flush()
     return company
+
+
+def verification_history(company: Company) -> list[CompanyVerificationEvent]:
+    """The company's verification audit, newest first, with each actor loaded (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(CompanyVerificationEvent)
+            .where(CompanyVerificationEvent.company_id == company.id)
+            .options(joinedload(CompanyVerificationEvent.actor))
+            .order_by(
+                CompanyVerificationEvent.created_at.desc(), CompanyVerificationEvent.id.desc()
+            )
+        )
+    )
 
 
 # --- Overseas entities, stakeholder bodies, contacts (staff) -----------------------------------
