@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from engagement import clock
-from engagement.auth.models import Role, User
+from engagement.auth.models import Membership, MembershipRole, Organisation, Role, User
 from engagement.core.timefmt import valid_timezone
 from engagement.directory.models import (
     REGISTRATION_NUMBER_PATTERN,
@@ -665,6 +665,44 @@ def _city(entry: Any) -> tuple[str, str]:
     return (entry.city.name, entry.city.province.name) if entry.city else ("", "")
 
 
+def _market_names(codes: str) -> str:
+    """``"US,GB"`` → ``"United States; United Kingdom"``, the names the pages show."""
+    return "; ".join(country_name(code) or code for code in codes.split(",") if code)
+
+
+def _representatives(entry: Company | Startup) -> list[User]:
+    """The organisation's people, owners first (the staff contact columns)."""
+    if entry.organisation is None:
+        return []
+    memberships = sorted(
+        entry.organisation.memberships,
+        key=lambda m: (m.role != MembershipRole.OWNER, m.id),
+    )
+    return [m.user for m in memberships if m.user.is_active]
+
+
+def _contact_cells(entry: Company | Startup) -> list[object]:
+    people = _representatives(entry)
+    first = people[0] if people else None
+    return [
+        first.name if first else "",
+        first.email if first else "",
+        "; ".join(f"{p.name} <{p.email}>" for p in people[1:]),
+    ]
+
+
+CONTACT_HEADER = ["contact_name", "contact_email", "other_contacts"]
+
+
+def _with_people(model: Any) -> Any:
+    """Eager-load an entry's organisation, memberships and users (constant queries per batch)."""
+    return (
+        selectinload(model.organisation)
+        .selectinload(Organisation.memberships)
+        .selectinload(Membership.user)
+    )
+
+
 def _company_row(company: Company) -> list[object]:
     city, province = _city(company)
     return [
@@ -676,9 +714,10 @@ def _company_row(company: Company) -> list[object]:
         province,
         _names(company.sectors),
         company.employee_band.value if company.employee_band else "",
-        company.export_markets,
+        _market_names(company.export_markets),
         company.website,
         company.created_at.date().isoformat(),
+        *_contact_cells(company),
     ]
 
 
@@ -695,6 +734,7 @@ def _startup_row(startup: Startup) -> list[object]:
         "; ".join(startup.founders.splitlines()),
         startup.website,
         startup.created_at.date().isoformat(),
+        *_contact_cells(startup),
     ]
 
 
@@ -726,11 +766,12 @@ def _body_row(body: StakeholderBody) -> list[object]:
 
 @dataclass(frozen=True)
 class Export:
-    """How one list becomes CSV: its search, header and row function."""
+    """How one list becomes CSV: its search, header, row function and extra eager loads."""
 
     search: Callable[[DirectoryFilters], sa.Select]
     header: list[str]
     row: Callable[[Any], list[object]]
+    options: tuple[Any, ...] = ()
 
 
 EXPORTS: dict[str, Export] = {
@@ -748,8 +789,10 @@ EXPORTS: dict[str, Export] = {
             "export_markets",
             "website",
             "created",
+            *CONTACT_HEADER,
         ],
         _company_row,
+        (_with_people(Company),),
     ),
     "startups": Export(
         search_startups,
@@ -764,8 +807,10 @@ EXPORTS: dict[str, Export] = {
             "founders",
             "website",
             "created",
+            *CONTACT_HEADER,
         ],
         _startup_row,
+        (_with_people(Startup),),
     ),
     "overseas": Export(
         search_overseas_entities,
@@ -786,7 +831,7 @@ def export_csv(kind: str, filters: DirectoryFilters) -> Iterator[str]:
     """Stream the filtered list as CSV text, in batches of ``EXPORT_BATCH`` rows (a fixed number
     of queries per batch, however long the list)."""
     export = EXPORTS[kind]
-    statement = export.search(filters)
+    statement = export.search(filters).options(*export.options)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
