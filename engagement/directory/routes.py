@@ -21,6 +21,7 @@ from engagement import clock
 from engagement.auth.access import roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role
+from engagement.core.timeline import timeline_for
 from engagement.directory import bp, services
 from engagement.directory.forms import (
     CompanyProfileForm,
@@ -199,6 +200,7 @@ def _company_page(
         verify_form=verify_form,
         revoke_form=revoke_form or RevokeVerificationForm(formdata=None),
         history=services.verification_history(company),
+        timeline_items=timeline_for(company),
         markets=[
             (code, services.country_name(code))
             for code in company.export_markets.split(",")
@@ -257,7 +259,9 @@ def unverify_company(company_id: int):
 @staff_required
 def startup(startup_id: int):
     startup = services.get_startup_for(current_user, startup_id)
-    return render_template("directory/startup.html", startup=startup)
+    return render_template(
+        "directory/startup.html", startup=startup, timeline_items=timeline_for(startup)
+    )
 
 
 # --- Own profile --------------------------------------------------------------------------------
