@@ -62,6 +62,16 @@ def registration_number_problem(number: str) -> str | None:
     return None
 
 
+def normalise_website(value: str | None) -> str | None:
+    """``example.pk`` → ``https://example.pk``; blank → None; an address with a scheme is kept."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        text = "https://" + text.lstrip("/")
+    return text
+
+
 def country_name(code: str) -> str | None:
     """The English name of an ISO 3166-1 alpha-2 code, or None when there is no such country."""
     if not code or len(code) != 2 or not code.isalpha():
@@ -431,7 +441,7 @@ def update_company_profile(
     company.city = city
     company.employee_band = EmployeeBand(employee_band) if employee_band else None
     company.export_markets = ",".join(markets)
-    company.website = (website or "").strip() or None
+    company.website = normalise_website(website)
     company.description = description.strip()
     db.session.flush()
     return company
@@ -466,7 +476,7 @@ def update_startup_profile(
     startup.sectors = sectors
     startup.city = city
     startup.founders = "\n".join(line.strip() for line in founders.splitlines() if line.strip())
-    startup.website = (website or "").strip() or None
+    startup.website = normalise_website(website)
     startup.description = description.strip()
     db.session.flush()
     return startup
@@ -576,7 +586,7 @@ def save_overseas_entity(
     entity.timezone = timezone.strip()
     entity.entity_type = kind
     entity.sectors = sectors
-    entity.website = (website or "").strip() or None
+    entity.website = normalise_website(website)
     entity.description = description.strip()
     db.session.flush()
     return entity
@@ -614,7 +624,7 @@ def save_stakeholder_body(
     body.name = name
     body.kind = body_kind
     body.province_id = province_id
-    body.website = (website or "").strip() or None
+    body.website = normalise_website(website)
     db.session.flush()
     return body
 
