@@ -28,5 +28,4 @@ def verifications(entry: Any) -> Iterator[TimelineEntry]:
             ),
             detail=f"By {who}" + (f": {event.reason}" if event.reason else ""),
             url=url_for("directory.company", company_id=entry.id) + "#verification-history",
-            state="verified" if verified else "withdrawn",
         )
