@@ -81,3 +81,11 @@ def test_holiday_warning_names_the_country(app):
         # 3 October is German Unity Day.
         advice = schedule_advice(datetime(2027, 10, 3, 9, tzinfo=UTC), 60, [berlin])
         assert any("public holiday in Germany" in w for w in advice.warnings), advice.warnings
+
+
+def test_company_profile_reads_its_export_markets_as_names(login_as):
+    company = login_as("company", org="Arfa Soft")
+    company.post("/directory/profile", data={"legal_name": "Arfa Soft", "export_markets": "de ae"})
+    page = company.get("/directory/profile").get_data(as_text=True)
+    assert 'value="DE, AE"' in page  # still typed as codes
+    assert "Saved: Germany, United Arab Emirates." in page
