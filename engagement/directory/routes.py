@@ -188,17 +188,12 @@ def bodies_csv():
 # --- Companies and startups ---------------------------------------------------------------------
 
 
-def _company_page(
-    company: Company,
-    verify_form: VerifyRegistrationForm,
-    status: int = 200,
-    revoke_form: RevokeVerificationForm | None = None,
-):
+def _company_page(company: Company, verify_form: VerifyRegistrationForm, status: int = 200):
     return render_template(
         "directory/company.html",
         company=company,
         verify_form=verify_form,
-        revoke_form=revoke_form or RevokeVerificationForm(formdata=None),
+        revoke_form=RevokeVerificationForm(formdata=None),
         history=services.verification_history(company),
         timeline_items=timeline_for(company),
         markets=[
@@ -241,18 +236,18 @@ def verify_company(company_id: int):
 def unverify_company(company_id: int):
     company = services.get_company_for(current_user, company_id)
     form = RevokeVerificationForm()
-    if form.validate_on_submit():
+    # Redirect after the POST either way, so a reload never re-sends it (a refusal has nothing
+    # typed worth keeping: the reason was empty, or nothing is verified).
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or "Say why the verification is withdrawn.", "error")
+    else:
         try:
             services.revoke_verification(company, current_user, form.reason.data)
         except DirectoryError as error:
-            _apply_error(form, error)
+            flash(str(error), "error")
         else:
             flash(f"{company.legal_name}: verification withdrawn.", "info")
-            return redirect(url_for("directory.company", company_id=company.id))
-    verify_form = VerifyRegistrationForm(
-        formdata=None, registration_number=company.registration_number
-    )
-    return _company_page(company, verify_form, 422, revoke_form=form)
+    return redirect(url_for("directory.company", company_id=company.id))
 
 
 @bp.route("/startups/<int:startup_id>")
