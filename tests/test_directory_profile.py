@@ -93,7 +93,7 @@ def test_company_profile_bad_input_keeps_input_and_saves_nothing(app, login_as):
     found = errors(response)
     assert "Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457." in found
     assert "Unknown country code: XX. Use two-letter ISO codes such as US, GB, AE." in found
-    assert "Enter a full address such as https://example.pk." in found
+    assert "Enter a web address such as example.pk or https://example.pk." in found
     assert "Field cannot be longer than 200 characters." in found
     body = response.get_data(as_text=True)
     assert 'value="PSEB-2021-457"' in body and "We build payment systems." in body
@@ -160,7 +160,7 @@ def test_staff_verify_registration_then_company_cannot_change_it(app, login_as):
         f"/directory/companies/{company_id}/verify", data={"registration_number": "PSEB/2021/0458"}
     )
     assert own(app, company_client.user_id, Company).registration_number == "PSEB/2021/0458"
-    staff.post(f"/directory/companies/{company_id}/unverify")
+    staff.post(f"/directory/companies/{company_id}/unverify", data={"reason": "Wrong certificate"})
     company = own(app, company_client.user_id, Company)
     assert not company.verified and company.registration_number == "PSEB/2021/0458"
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import Flask, current_app, request
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from engagement.auth.models import Role
 from engagement.extensions import login_manager
@@ -52,7 +54,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in allowed:
-                abort(403)
+                raise refusal(allowed)
             return view(*args, **kwargs)
 
         wrapper.access_rule = allowed  # type: ignore[attr-defined]
@@ -63,3 +65,59 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
 
 staff_required = roles_required(Role.STAFF)
 admin_required = roles_required(Role.ADMIN)
+
+
+# --- Telling a refused user why, and what to do instead ----------------------------------------
+
+#: Who a role is, in a sentence ("This page is for startups").
+AUDIENCES = {
+    Role.COMPANY: "companies",
+    Role.STARTUP: "startups",
+    Role.STAFF: "PSEB staff",
+    Role.ADMIN: "PSEB administrators",
+}
+#: What the viewer is, in a sentence ("You are signed in as a company representative").
+VIEWERS = {
+    Role.COMPANY: "a company representative",
+    Role.STARTUP: "a startup founder",
+    Role.STAFF: "PSEB staff",
+    Role.ADMIN: "a PSEB administrator",
+}
+
+ADVICE_KEY = "engagement.access_advice"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What a refused role may do instead: a sentence and links (label, endpoint)."""
+
+    text: str
+    links: tuple[tuple[str, str], ...] = ()
+
+
+class Refused(Forbidden):
+    """A 403 that says who the page is for and, when its feature says so, what to do instead."""
+
+    def __init__(self, description: str, advice: Advice | None = None) -> None:
+        super().__init__(description)
+        self.advice = advice
+
+
+def add_access_advice(app: Flask, blueprint: str, advice: dict[Role, Advice]) -> None:
+    """A feature registers what each refused role should do instead on its pages."""
+    app.extensions.setdefault(ADVICE_KEY, {})[blueprint] = advice
+
+
+def _audience(allowed: frozenset[Role]) -> str:
+    names = [AUDIENCES[role] for role in Role if role in allowed and role != Role.ADMIN]
+    if not names:
+        names = [AUDIENCES[Role.ADMIN]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def refusal(allowed: frozenset[Role]) -> Refused:
+    """The 403 for the current user on a page for ``allowed`` roles."""
+    role = current_user.role
+    description = f"This page is for {_audience(allowed)}. You are signed in as {VIEWERS[role]}."
+    by_role = current_app.extensions.get(ADVICE_KEY, {}).get(request.blueprint or "", {})
+    return Refused(description, by_role.get(role))

@@ -38,3 +38,18 @@ def main_nav() -> list[tuple[str, str]]:
         elif audience == SIGNED_IN or current_user.role in audience:  # type: ignore[operator]
             items.append((endpoint, label))
     return items
+
+
+def is_staff_tool(audience: object) -> bool:
+    """Items only staff or admins see go in the "Manage" menu (new staff items land there too)."""
+    return isinstance(audience, frozenset) and audience <= STAFF
+
+
+def nav_sections() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(items shown in the bar, items in the "Manage" menu) for the current viewer."""
+    tools = {endpoint for endpoint, _label, audience in NAV if is_staff_tool(audience)}
+    items = main_nav()
+    return (
+        [item for item in items if item[0] not in tools],
+        [item for item in items if item[0] in tools],
+    )

@@ -8,13 +8,17 @@ from flask import current_app, jsonify, render_template
 from engagement.auth.access import public
 from engagement.core import bp
 from engagement.core.cache import anonymous_page
-from engagement.core.nav import main_nav
+from engagement.core.nav import main_nav, nav_sections
 from engagement.extensions import db
 
 
 @bp.app_context_processor
 def inject_nav() -> dict[str, object]:
-    return {"main_nav": main_nav, "has_endpoint": lambda name: name in current_app.view_functions}
+    return {
+        "main_nav": main_nav,
+        "nav_sections": nav_sections,
+        "has_endpoint": lambda name: name in current_app.view_functions,
+    }
 
 
 @bp.route("/")

@@ -107,7 +107,11 @@ def init_app(app: Flask) -> None:
         if isinstance(getattr(error, "original_exception", None), OperationalError):
             # The database went away at commit (after_request): Flask reports it as a 500.
             return database_unavailable(error.original_exception)  # type: ignore[union-attr]
-        response = make_response(render_error(error.code, error.description or ""))
+        detail = error.description or ""
+        if detail == type(error).description:  # the framework's stock text: say it plainly
+            detail = PLAIN_DETAILS.get(error.code, detail)
+        advice = getattr(error, "advice", None)
+        response = make_response(render_error(error.code, detail, advice))
         for key, value in error.get_headers():
             if key.lower() not in ("content-type", "content-length"):
                 response.headers[key] = value
@@ -141,14 +145,30 @@ TITLES = {
 }
 
 
-def render_error(status: int, detail: str) -> tuple[Any, int]:
-    """Answer an error as problem+json for JSON clients, else as a page in the site layout."""
+#: Said instead of Werkzeug's stock descriptions ("read-protected or not readable by the server").
+PLAIN_DETAILS = {
+    403: "Your account cannot open this page.",
+    404: (
+        "There is no page at this address. The link may be mistyped or out of date, or what it "
+        "pointed to was removed. Pages of a registration or request open only for the account "
+        "that made it."
+    ),
+    405: "This address cannot be used that way. Go back and use the page's own buttons.",
+    400: "The request could not be understood. Go back, reload the page and try again.",
+}
+
+
+def render_error(status: int, detail: str, advice: Any = None) -> tuple[Any, int]:
+    """Answer an error as problem+json for JSON clients, else as a page in the site layout;
+    ``advice`` (text and links) says what to do instead."""
     title = TITLES.get(status, "Error")
     if status == 413:
         detail = "The request is larger than the server accepts. Files may be at most 10 MB each."
     if wants_json():
         return problem(status, title, detail), status
-    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+    return render_template(
+        "errors/error.html", status=status, title=title, detail=detail, advice=advice
+    ), status
 
 
 def url_for_page(page: int) -> str:

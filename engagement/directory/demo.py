@@ -8,10 +8,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from engagement import clock
-from engagement.auth.models import Organisation
+from engagement.auth.models import Organisation, User
 from engagement.directory.models import (
     City,
     Company,
+    CompanyVerificationEvent,
     Contact,
     EmployeeBand,
     OverseasEntity,
@@ -22,6 +23,7 @@ from engagement.directory.models import (
     StakeholderKind,
     Startup,
     StartupStage,
+    VerificationAction,
 )
 from engagement.extensions import db
 
@@ -275,6 +277,7 @@ def seed_demo() -> list[str]:
     organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
     created = 0
     now = clock.now()
+    verifier = db.session.scalar(sa.select(User).where(User.email == "staff@pseb.demo"))
 
     for name, number, verified, city, slugs, band, markets in COMPANIES:
         company = db.session.scalar(sa.select(Company).where(Company.legal_name == name))
@@ -286,6 +289,18 @@ def seed_demo() -> list[str]:
         # New, or the empty profile a demo company user's sign-up made: fill it in once.
         company.registration_number = number
         company.registration_verified_at = now - timedelta(days=30) if verified else None
+        if verified and verifier is not None:
+            company.verified_by_id = verifier.id
+            db.session.flush()  # the company's id, for its audit row
+            db.session.add(
+                CompanyVerificationEvent(
+                    company_id=company.id,
+                    action=VerificationAction.VERIFIED,
+                    registration_number=number,
+                    actor_id=verifier.id,
+                    created_at=company.registration_verified_at,
+                )
+            )
         company.city = cities.get(city)
         company.sectors = _sectors(slugs, sectors)
         company.employee_band = band

@@ -38,6 +38,7 @@ from engagement.directory.models import (
 )
 from engagement.directory.services import (
     DirectoryError,
+    normalise_website,
     parse_country_codes,
     registration_number_problem,
 )
@@ -72,7 +73,7 @@ def optional_int(value: object) -> int | None:
 WEBSITE = [
     Optional(),
     Length(max=300),
-    URL(message="Enter a full address such as https://example.pk."),
+    URL(message="Enter a web address such as example.pk or https://example.pk."),
 ]
 
 
@@ -96,7 +97,7 @@ class CompanyProfileForm(FlaskForm):
         validators=[Optional(), Length(max=300)],
         description="Two-letter country codes, separated by commas: US, GB, AE.",
     )
-    website = URLField("Website", validators=WEBSITE)
+    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
     description = TextAreaField("About the company", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Save profile")
 
@@ -129,7 +130,7 @@ class StartupProfileForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description="One name per line.",
     )
-    website = URLField("Website", validators=WEBSITE)
+    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
     description = TextAreaField("About the startup", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Save profile")
 
@@ -141,6 +142,18 @@ class VerifyRegistrationForm(FlaskForm):
         description="As on the PSEB registration certificate: PSEB/YYYY/NNNN.",
     )
     submit = SubmitField("Verify registration")
+
+
+class RevokeVerificationForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for withdrawing",
+        validators=[
+            DataRequired(message="Say why the verification is withdrawn."),
+            Length(max=1000),
+        ],
+        description='Kept in the verification history, e.g. "Certificate expired in 2025".',
+    )
+    submit = SubmitField("Withdraw verification")
 
 
 class OverseasEntityForm(FlaskForm):
@@ -159,7 +172,7 @@ class OverseasEntityForm(FlaskForm):
         description="IANA name, e.g. Europe/Berlin, America/New_York, Asia/Dubai.",
     )
     sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
-    website = URLField("Website", validators=WEBSITE)
+    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
     description = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Save")
 
@@ -179,7 +192,7 @@ class StakeholderBodyForm(FlaskForm):
         ],
     )
     province = SelectField("Province", coerce=optional_int, validators=[Optional()])
-    website = URLField("Website", validators=WEBSITE)
+    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
     submit = SubmitField("Save")
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engagement import clock
 from engagement.db import TimestampMixin, enum_type
 from engagement.extensions import db
 
@@ -200,6 +201,7 @@ class Company(TimestampMixin, db.Model):
     city: Mapped[City | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=company_sector, order_by=Sector.id)
     organisation = relationship("Organisation")
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
 
     @property
     def verified(self) -> bool:
@@ -289,3 +291,37 @@ class Contact(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     body: Mapped[StakeholderBody] = relationship(back_populates="contacts")
+
+
+class VerificationAction(enum.StrEnum):
+    VERIFIED = "verified"
+    REVOKED = "revoked"
+
+
+class CompanyVerificationEvent(db.Model):
+    """One line of a company's verification audit: who verified or revoked which number, when,
+    and (for a revocation) why. Rows are only ever added."""
+
+    __tablename__ = "company_verification_event"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "action <> 'revoked' OR reason IS NOT NULL", name="revocation_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[VerificationAction] = mapped_column(
+        enum_type(VerificationAction, "verification_action")
+    )
+    #: The registration number as verified (or as it stood when revoked).
+    registration_number: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=lambda: clock.now())
+
+    actor = relationship("User")

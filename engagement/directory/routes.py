@@ -21,11 +21,13 @@ from engagement import clock
 from engagement.auth.access import roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role
+from engagement.core.timeline import timeline_for
 from engagement.directory import bp, services
 from engagement.directory.forms import (
     CompanyProfileForm,
     ContactForm,
     OverseasEntityForm,
+    RevokeVerificationForm,
     StakeholderBodyForm,
     StartupProfileForm,
     VerifyRegistrationForm,
@@ -191,7 +193,9 @@ def _company_page(company: Company, verify_form: VerifyRegistrationForm, status:
         "directory/company.html",
         company=company,
         verify_form=verify_form,
-        empty_form=EmptyForm(),
+        revoke_form=RevokeVerificationForm(formdata=None),
+        history=services.verification_history(company),
+        timeline_items=timeline_for(company),
         markets=[
             (code, services.country_name(code))
             for code in company.export_markets.split(",")
@@ -231,9 +235,18 @@ def verify_company(company_id: int):
 @staff_required
 def unverify_company(company_id: int):
     company = services.get_company_for(current_user, company_id)
-    EmptyForm().validate_on_submit() or abort(400)
-    services.revoke_verification(company, current_user)
-    flash(f"{company.legal_name}: verification withdrawn.", "info")
+    form = RevokeVerificationForm()
+    # Redirect after the POST either way, so a reload never re-sends it (a refusal has nothing
+    # typed worth keeping: the reason was empty, or nothing is verified).
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or "Say why the verification is withdrawn.", "error")
+    else:
+        try:
+            services.revoke_verification(company, current_user, form.reason.data)
+        except DirectoryError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{company.legal_name}: verification withdrawn.", "info")
     return redirect(url_for("directory.company", company_id=company.id))
 
 
@@ -241,7 +254,9 @@ def unverify_company(company_id: int):
 @staff_required
 def startup(startup_id: int):
     startup = services.get_startup_for(current_user, startup_id)
-    return render_template("directory/startup.html", startup=startup)
+    return render_template(
+        "directory/startup.html", startup=startup, timeline_items=timeline_for(startup)
+    )
 
 
 # --- Own profile --------------------------------------------------------------------------------

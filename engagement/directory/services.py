@@ -16,16 +16,17 @@ from typing import Any
 
 import pycountry
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from engagement import clock
-from engagement.auth.models import Role, User
+from engagement.auth.models import Membership, MembershipRole, Organisation, Role, User
 from engagement.core.timefmt import valid_timezone
 from engagement.directory.models import (
     REGISTRATION_NUMBER_PATTERN,
     City,
     Company,
+    CompanyVerificationEvent,
     Contact,
     EmployeeBand,
     OverseasEntity,
@@ -36,6 +37,7 @@ from engagement.directory.models import (
     StakeholderKind,
     Startup,
     StartupStage,
+    VerificationAction,
 )
 from engagement.extensions import db
 
@@ -58,6 +60,16 @@ def registration_number_problem(number: str) -> str | None:
     if not re.fullmatch(REGISTRATION_NUMBER_PATTERN, number):
         return "Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457."
     return None
+
+
+def normalise_website(value: str | None) -> str | None:
+    """``example.pk`` → ``https://example.pk``; blank → None; an address with a scheme is kept."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        text = "https://" + text.lstrip("/")
+    return text
 
 
 def country_name(code: str) -> str | None:
@@ -429,7 +441,7 @@ def update_company_profile(
     company.city = city
     company.employee_band = EmployeeBand(employee_band) if employee_band else None
     company.export_markets = ",".join(markets)
-    company.website = (website or "").strip() or None
+    company.website = normalise_website(website)
     company.description = description.strip()
     db.session.flush()
     return company
@@ -464,31 +476,67 @@ def update_startup_profile(
     startup.sectors = sectors
     startup.city = city
     startup.founders = "\n".join(line.strip() for line in founders.splitlines() if line.strip())
-    startup.website = (website or "").strip() or None
+    startup.website = normalise_website(website)
     startup.description = description.strip()
     db.session.flush()
     return startup
 
 
+def _audit_verification(
+    company: Company, staff: User, action: VerificationAction, reason: str | None = None
+) -> CompanyVerificationEvent:
+    event = CompanyVerificationEvent(
+        company_id=company.id,
+        action=action,
+        registration_number=company.registration_number or "",
+        reason=reason,
+        actor_id=staff.id,
+    )
+    db.session.add(event)
+    return event
+
+
 def verify_registration(company: Company, staff: User, number: str) -> Company:
-    """Staff confirm (or correct) a company's PSEB registration number and mark it verified."""
+    """Staff confirm (or correct) a company's PSEB registration number and mark it verified;
+    audited (who, when, which number)."""
     if not staff.is_staff:
         raise DirectoryError("Only PSEB staff can verify registrations.")
     company.registration_number = _check_registration_number(company, number)
     company.registration_verified_at = clock.now()
     company.verified_by_id = staff.id
+    _audit_verification(company, staff, VerificationAction.VERIFIED)
     db.session.flush()
     return company
 
 
-def revoke_verification(company: Company, staff: User) -> Company:
-    """Staff withdraw a verification (the number stays, unverified)."""
+def revoke_verification(company: Company, staff: User, reason: str) -> Company:
+    """Staff withdraw a verification, giving a reason (the number stays, unverified); audited."""
     if not staff.is_staff:
         raise DirectoryError("Only PSEB staff can change verifications.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DirectoryError("Say why the verification is withdrawn.", "reason")
+    if not company.verified:
+        raise DirectoryError("This registration is not verified.")
     company.registration_verified_at = None
     company.verified_by_id = None
+    _audit_verification(company, staff, VerificationAction.REVOKED, reason)
     db.session.flush()
     return company
+
+
+def verification_history(company: Company) -> list[CompanyVerificationEvent]:
+    """The company's verification audit, newest first, with each actor loaded (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(CompanyVerificationEvent)
+            .where(CompanyVerificationEvent.company_id == company.id)
+            .options(joinedload(CompanyVerificationEvent.actor))
+            .order_by(
+                CompanyVerificationEvent.created_at.desc(), CompanyVerificationEvent.id.desc()
+            )
+        )
+    )
 
 
 # --- Overseas entities, stakeholder bodies, contacts (staff) -----------------------------------
@@ -538,7 +586,7 @@ def save_overseas_entity(
     entity.timezone = timezone.strip()
     entity.entity_type = kind
     entity.sectors = sectors
-    entity.website = (website or "").strip() or None
+    entity.website = normalise_website(website)
     entity.description = description.strip()
     db.session.flush()
     return entity
@@ -576,7 +624,7 @@ def save_stakeholder_body(
     body.name = name
     body.kind = body_kind
     body.province_id = province_id
-    body.website = (website or "").strip() or None
+    body.website = normalise_website(website)
     db.session.flush()
     return body
 
@@ -627,6 +675,44 @@ def _city(entry: Any) -> tuple[str, str]:
     return (entry.city.name, entry.city.province.name) if entry.city else ("", "")
 
 
+def _market_names(codes: str) -> str:
+    """``"US,GB"`` → ``"United States; United Kingdom"``, the names the pages show."""
+    return "; ".join(country_name(code) or code for code in codes.split(",") if code)
+
+
+def _representatives(entry: Company | Startup) -> list[User]:
+    """The organisation's people, owners first (the staff contact columns)."""
+    if entry.organisation is None:
+        return []
+    memberships = sorted(
+        entry.organisation.memberships,
+        key=lambda m: (m.role != MembershipRole.OWNER, m.id),
+    )
+    return [m.user for m in memberships if m.user.is_active]
+
+
+def _contact_cells(entry: Company | Startup) -> list[object]:
+    people = _representatives(entry)
+    first = people[0] if people else None
+    return [
+        first.name if first else "",
+        first.email if first else "",
+        "; ".join(f"{p.name} <{p.email}>" for p in people[1:]),
+    ]
+
+
+CONTACT_HEADER = ["contact_name", "contact_email", "other_contacts"]
+
+
+def _with_people(model: Any) -> Any:
+    """Eager-load an entry's organisation, memberships and users (constant queries per batch)."""
+    return (
+        selectinload(model.organisation)
+        .selectinload(Organisation.memberships)
+        .selectinload(Membership.user)
+    )
+
+
 def _company_row(company: Company) -> list[object]:
     city, province = _city(company)
     return [
@@ -638,9 +724,10 @@ def _company_row(company: Company) -> list[object]:
         province,
         _names(company.sectors),
         company.employee_band.value if company.employee_band else "",
-        company.export_markets,
+        _market_names(company.export_markets),
         company.website,
         company.created_at.date().isoformat(),
+        *_contact_cells(company),
     ]
 
 
@@ -657,6 +744,7 @@ def _startup_row(startup: Startup) -> list[object]:
         "; ".join(startup.founders.splitlines()),
         startup.website,
         startup.created_at.date().isoformat(),
+        *_contact_cells(startup),
     ]
 
 
@@ -688,11 +776,12 @@ def _body_row(body: StakeholderBody) -> list[object]:
 
 @dataclass(frozen=True)
 class Export:
-    """How one list becomes CSV: its search, header and row function."""
+    """How one list becomes CSV: its search, header, row function and extra eager loads."""
 
     search: Callable[[DirectoryFilters], sa.Select]
     header: list[str]
     row: Callable[[Any], list[object]]
+    options: tuple[Any, ...] = ()
 
 
 EXPORTS: dict[str, Export] = {
@@ -710,8 +799,10 @@ EXPORTS: dict[str, Export] = {
             "export_markets",
             "website",
             "created",
+            *CONTACT_HEADER,
         ],
         _company_row,
+        (_with_people(Company),),
     ),
     "startups": Export(
         search_startups,
@@ -726,8 +817,10 @@ EXPORTS: dict[str, Export] = {
             "founders",
             "website",
             "created",
+            *CONTACT_HEADER,
         ],
         _startup_row,
+        (_with_people(Startup),),
     ),
     "overseas": Export(
         search_overseas_entities,
@@ -748,7 +841,7 @@ def export_csv(kind: str, filters: DirectoryFilters) -> Iterator[str]:
     """Stream the filtered list as CSV text, in batches of ``EXPORT_BATCH`` rows (a fixed number
     of queries per batch, however long the list)."""
     export = EXPORTS[kind]
-    statement = export.search(filters)
+    statement = export.search(filters).options(*export.options)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 

@@ -15,6 +15,7 @@ from engagement.auth.access import public, roles_required, staff_required
 from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
 from engagement.directory.models import OverseasEntity, Sector
+from engagement.directory.services import country_name
 from engagement.events import services as events
 from engagement.events.markdown import render_markdown
 from engagement.events.models import Registration
@@ -65,8 +66,12 @@ def _filter_form() -> WebinarFilterForm:
     countries = db.session.scalars(
         sa.select(OverseasEntity.country_code).distinct().order_by(OverseasEntity.country_code)
     ).all()
+    # Codes stay in the URL (?country=DE); people read names, sorted by name.
     form.country.choices = [SelectChoice("", "All countries")] + [
-        SelectChoice(c, c) for c in countries
+        SelectChoice(code, name)
+        for code, name in sorted(
+            ((c, country_name(c) or c) for c in countries), key=lambda pair: pair[1]
+        )
     ]
     today = clock.now().astimezone(PKT)
     months = []
@@ -161,7 +166,9 @@ def detail(event_id: int):
 
 def _choices(form: WebinarForm) -> None:
     form.partners.choices = [
-        SelectChoice(p.id, f"{p.name} ({p.country_code}, {p.timezone})")
+        SelectChoice(
+            p.id, f"{p.name} ({country_name(p.country_code) or p.country_code}, {p.timezone})"
+        )
         for p in db.session.scalars(sa.select(OverseasEntity).order_by(OverseasEntity.name))
     ]
     form.sectors.choices = [
@@ -324,7 +331,8 @@ def request_introduction(event_id: int):
         return redirect(url_for("webinars.detail", event_id=event_id))
     form = IntroductionForm()
     form.partner.choices = [
-        SelectChoice(p.id, f"{p.name} ({p.country_code})") for p in webinar.partners
+        SelectChoice(p.id, f"{p.name} ({country_name(p.country_code) or p.country_code})")
+        for p in webinar.partners
     ]
     form.sectors.choices = [
         SelectChoice(s.id, s.name)

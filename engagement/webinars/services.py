@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from engagement import clock
 from engagement.auth.models import Role, User
 from engagement.directory.models import OverseasEntity, Sector
+from engagement.directory.services import country_name
 from engagement.events import services as events
 from engagement.events.models import (
     ACTIVE_STATES,
@@ -289,7 +290,8 @@ def schedule_advice(
             schedule.warnings.append(f"{local_start:%A} is a weekend day for {label}.")
         if name := _holiday(partner.country_code, local_start.date()):
             schedule.warnings.append(
-                f"{local_start:%d %b %Y} is a public holiday in {partner.country_code}: {name}."
+                f"{local_start:%d %b %Y} is a public holiday in "
+                f"{country_name(partner.country_code) or partner.country_code}: {name}."
             )
         warnings.extend(schedule.warnings)
         advice.append(schedule)

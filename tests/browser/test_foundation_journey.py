@@ -75,6 +75,7 @@ def test_company_signs_up_edits_profile_and_staff_find_it(page, make_user, outbo
     # Staff find the company through the directory filters.
     make_user("staff", email=STAFF_EMAIL)
     sign_in(page, STAFF_EMAIL)
+    page.get_by_role("navigation", name="Main").get_by_text("Manage").click()  # staff tools menu
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
     page.get_by_label("Search by name").fill("karakoram")
     page.get_by_label("City").select_option(label="Lahore")
