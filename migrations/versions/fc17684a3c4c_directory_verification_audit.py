@@ -1,7 +1,7 @@
 """directory verification audit
 
 Revision ID: fc17684a3c4c
-Revises: 0d95fa68f738
+Revises: a1b2c3d4e5f6
 Create Date: 2026-12-02 14:30:49
 
 Audit of registration verifications (who verified or withdrew, when, why).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fc17684a3c4c'
-down_revision = '0d95fa68f738'
+down_revision = 'a1b2c3d4e5f6'
 branch_labels = None
 depends_on = None
 
