@@ -53,3 +53,10 @@ def test_signed_in_choice_is_saved_in_the_profile(app, login_as):
     client.delete_cookie("lang")
     response = client.get("/", headers={"Accept-Language": "en"})
     assert html_tag(response) == '<html lang="ur" dir="rtl">'
+
+
+def test_the_header_offers_the_other_language_on_the_same_page(client):
+    html = client.get("/webinars/?sector=fintech").get_data(as_text=True)
+    assert 'href="/webinars/?sector=fintech&amp;lang=ur" lang="ur" hreflang="ur">اردو</a>' in html
+    html = client.get("/webinars/?lang=ur").get_data(as_text=True)
+    assert 'href="/webinars/?lang=en" lang="en" hreflang="en">English</a>' in html
