@@ -144,7 +144,7 @@ def test_moves_over_http(app, people):
 
     illegal = staff.post(url, data={"to": "submitted"})
     assert illegal.status_code == 409
-    assert "cannot be moved to submitted" in illegal.get_data(as_text=True)
+    assert "cannot be moved to “Submitted”" in illegal.get_data(as_text=True)
     as_json = staff.post(url, data={"to": "draft"}, headers={"Accept": "application/json"})
     assert as_json.status_code == 409 and as_json.mimetype == "application/problem+json"
     assert "cannot be moved" in as_json.json["detail"]

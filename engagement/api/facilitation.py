@@ -157,6 +157,13 @@ class TransitionSchema(Strict):
     )
     channel_id = Id(allow_none=True, metadata={"description": "Referring: a funding channel"})
     note = Text(allow_none=True, validate=validate.Length(max=2000))
+    comment_to = Text(
+        allow_none=True,
+        validate=validate.OneOf(services.COMMENT_AUDIENCES),
+        metadata={
+            "description": "Staff: who reads the comment (internal, the default, or startup)"
+        },
+    )
 
 
 def present(request: FacilitationRequest) -> dict[str, Any]:

@@ -70,6 +70,39 @@ class RequestState(LabelledEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def now_sentence(self) -> str:
+        """What a person is told after a move: "The request now needs more information."."""
+        return STATE_NOW_SENTENCES[self]
+
+    @property
+    def condition(self) -> str:
+        """The state as a predicate: "A request that {condition} cannot ..."."""
+        return STATE_CONDITIONS[self]
+
+
+STATE_NOW_SENTENCES = {
+    RequestState.DRAFT: "The request is a draft again.",
+    RequestState.SUBMITTED: "The request was submitted.",
+    RequestState.IN_REVIEW: "The request is now in review.",
+    RequestState.NEEDS_INFORMATION: "The request now needs more information.",
+    RequestState.REFERRED: "The request was referred to a funding channel.",
+    RequestState.RESOLVED: "The request is resolved.",
+    RequestState.DECLINED: "The request was declined.",
+    RequestState.WITHDRAWN: "The request was withdrawn.",
+}
+
+STATE_CONDITIONS = {
+    RequestState.DRAFT: "is still a draft",
+    RequestState.SUBMITTED: "is submitted but not yet in review",
+    RequestState.IN_REVIEW: "is in review",
+    RequestState.NEEDS_INFORMATION: "is waiting for more information",
+    RequestState.REFERRED: "is referred",
+    RequestState.RESOLVED: "is resolved",
+    RequestState.DECLINED: "was declined",
+    RequestState.WITHDRAWN: "was withdrawn",
+}
+
 
 #: States in which nothing more happens to a request.
 CLOSED_STATES = frozenset({RequestState.RESOLVED, RequestState.DECLINED, RequestState.WITHDRAWN})

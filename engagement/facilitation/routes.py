@@ -308,6 +308,7 @@ def move(request_id: int):
             reason=request.form.get("reason", ""),
             outcome=request.form.get("outcome", ""),
             outcome_note=request.form.get("outcome_note", ""),
+            comment_to=request.form.get("comment_to", ""),
         )
     except FacilitationError as error:
         db.session.rollback()
@@ -324,7 +325,7 @@ def move(request_id: int):
         return _workflow_refusal(error, fr)
     if wants_json():
         return {"id": fr.id, "state": fr.state.value}
-    flash(f"The request is now {fr.state.label.lower()}.", "success")
+    flash(fr.state.now_sentence, "success")
     return redirect(url_for("facilitation.detail", request_id=fr.id))
 
 

@@ -37,7 +37,7 @@ from engagement.facilitation.models import (
     ResolutionOutcome,
     Sphere,
 )
-from engagement.facilitation.workflow import Actor, Move, Needs, find_move
+from engagement.facilitation.workflow import Actor, Move, Needs, find_move, find_moves
 from engagement.notifications.services import queue_mail
 
 
@@ -118,7 +118,14 @@ def _startup_org_id(user: User) -> int:
 
 AGE_CHOICES = (3, 7, 14, 30)
 SORTS = {
-    "due": (FacilitationRequest.first_response_due_at.asc(), FacilitationRequest.id.asc()),
+    # "First response due": requests still waiting for PSEB's first response come first, by due
+    # time (so the overdue ones lead), then those already answered. Answered requests have the
+    # earliest due times, so sorting by due time alone put the overdue request last.
+    "due": (
+        FacilitationRequest.first_response_at.is_not(None).asc(),
+        FacilitationRequest.first_response_due_at.asc(),
+        FacilitationRequest.id.asc(),
+    ),
     "oldest": (FacilitationRequest.submitted_at.asc(), FacilitationRequest.id.asc()),
     "newest": (FacilitationRequest.submitted_at.desc(), FacilitationRequest.id.desc()),
     "updated": (FacilitationRequest.updated_at.desc(), FacilitationRequest.id.desc()),
@@ -383,7 +390,8 @@ def transition(
     """Move ``request`` to ``to_state`` as ``by_user``, by the table in workflow.py.
 
     ``extra``: ``outcome`` and ``outcome_note`` (resolve), ``reason`` (decline), ``channel_id``
-    (refer: also records a referral). Raises IllegalTransition (409), TransitionForbidden (403)
+    (refer: also records a referral), ``comment_to`` (``internal``, the default, or ``startup``:
+    who reads a staff comment; the question of "needs information" always goes to the startup). Raises IllegalTransition (409), TransitionForbidden (403)
     or FacilitationError (422, missing input). Writes an audit row and queues notifications.
     """
     target = _enum_or_none(RequestState, to_state)
@@ -394,19 +402,22 @@ def transition(
         db.session.flush()
         db.session.refresh(request, with_for_update=True)
     source = request.state
-    move = find_move(source, target)
-    if move is None:
+    candidates = find_moves(source, target)
+    if not candidates:
         raise IllegalTransition(
-            f"A request that is {source.label.lower()} cannot be moved to {target.label.lower()}."
+            f"This request {source.condition}, so it cannot be moved to “{target.label}”."
         )
     actor = actor_of(by_user, request)
-    if actor != move.actor:
+    move = find_move(source, target, actor) if actor is not None else None
+    if move is None:
+        move = candidates[0]
         who = "the startup that made it" if move.actor == Actor.OWNER else "PSEB staff"
         raise TransitionForbidden(f"Only {who} can {move.label.lower()} this request.")
     comment = (comment or "").strip() or None
     if comment and len(comment) > 5000:
         raise FacilitationError("Use at most 5000 characters.", "comment")
     _check_needs(request, move, comment, extra)
+    audience = _comment_audience(move, extra.get("comment_to"))
 
     now = clock.now()
     if target == RequestState.SUBMITTED:
@@ -435,10 +446,23 @@ def transition(
         kind=EventKind.STATE,
         from_state=source,
         to_state=target,
-        comment=_event_comment(target, comment, extra),
+        # An internal note stays out of the audit row the startup reads (it goes to the thread).
+        comment=_event_comment(target, comment if audience != "internal" else None, extra),
         created_at=now,
     )
     db.session.add(event)
+    if comment and actor == Actor.STAFF:
+        # The question of "needs information" and any staff comment live in the conversation,
+        # where the startup is told to answer (or, for an internal note, where staff read it).
+        db.session.add(
+            RequestMessage(
+                request=request,
+                author_id=by_user.id,
+                body=comment,
+                internal=audience == "internal",
+                created_at=now,
+            )
+        )
     if target == RequestState.REFERRED and extra.get("channel_id"):
         _add_referral(request, extra["channel_id"], by_user, extra.get("note") or "", now)
     db.session.flush()
@@ -463,6 +487,24 @@ def _check_needs(
         and _enum_or_none(ResolutionOutcome, extra.get("outcome")) is None
     ):
         raise FacilitationError("Choose the outcome of the request.", "outcome")
+
+
+#: Who reads a staff member's comment on a move: the startup, or staff only (the default).
+COMMENT_AUDIENCES = ("internal", "startup")
+
+
+def _comment_audience(move: Move, chosen: Any) -> str:
+    """Where a move's comment goes: the startup's own words and PSEB's question are public."""
+    if move.actor == Actor.OWNER or Needs.COMMENT in move.needs:
+        return "startup"
+    if chosen in (None, ""):
+        return "internal"
+    if chosen not in COMMENT_AUDIENCES:
+        raise FacilitationError(
+            "Choose whether the comment is a message to the startup or an internal note.",
+            "comment_to",
+        )
+    return str(chosen)
 
 
 def _event_comment(target: RequestState, comment: str | None, extra: dict[str, Any]) -> str | None:
@@ -748,7 +790,8 @@ def refer(
         return transition(request, RequestState.REFERRED, by_user, channel_id=channel_id, note=note)
     if request.state != RequestState.REFERRED:
         raise IllegalTransition(
-            f"A request that is {request.state.label.lower()} cannot be referred; start its review first."
+            f"This request {request.state.condition}, so it cannot be referred; "
+            "start its review first."
         )
     _add_referral(request, channel_id, by_user, note, clock.now())
     request.updated_at = clock.now()

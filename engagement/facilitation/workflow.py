@@ -56,6 +56,8 @@ MOVES: tuple[Move, ...] = (
     _m(S.IN_REVIEW, S.WITHDRAWN, OWN, "Withdraw"),
     # The startup's answer (a reply in the thread) takes the request back to review.
     _m(S.NEEDS_INFORMATION, S.IN_REVIEW, OWN, "Answer", C),
+    # Staff may take it back into review themselves (e.g. the answer came by phone).
+    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, STF, "Back to review"),
     _m(S.NEEDS_INFORMATION, S.DECLINED, STF, "Decline", R),
     _m(S.NEEDS_INFORMATION, S.WITHDRAWN, OWN, "Withdraw"),
     _m(S.REFERRED, S.IN_REVIEW, STF, "Back to review"),
@@ -65,11 +67,21 @@ MOVES: tuple[Move, ...] = (
     _m(S.REFERRED, S.WITHDRAWN, OWN, "Withdraw"),
 )
 
-TABLE: dict[tuple[S, S], Move] = {(m.source, m.target): m for m in MOVES}
+#: (source, target, actor) -> move; a pair of states may have one move per actor.
+TABLE: dict[tuple[S, S, Actor], Move] = {(m.source, m.target, m.actor): m for m in MOVES}
 
 
-def find_move(source: S, target: S) -> Move | None:
-    return TABLE.get((source, target))
+def find_moves(source: S, target: S) -> list[Move]:
+    """Every move from ``source`` to ``target`` (at most one per actor)."""
+    return [m for m in MOVES if m.source == source and m.target == target]
+
+
+def find_move(source: S, target: S, actor: Actor | None = None) -> Move | None:
+    """The move ``actor`` may take from ``source`` to ``target`` (any actor's when None)."""
+    if actor is not None:
+        return TABLE.get((source, target, actor))
+    moves = find_moves(source, target)
+    return moves[0] if moves else None
 
 
 def moves_from(source: S, actor: Actor) -> list[Move]:
