@@ -452,7 +452,7 @@ def test_report_numbers(app, people, frozen_clock):
         at(2)
         services.transition(a, RequestState.IN_REVIEW, staff)
         at(10)
-        services.transition(a, RequestState.REFERRED, staff)
+        services.transition(a, RequestState.REFERRED, staff, channel_id="other", other_name="X")
         at(50)
         services.transition(a, RequestState.RESOLVED, staff, outcome="funded")
         # B: capital, Mingora: response after 6 h, resolved after 30 h (never referred).

@@ -191,3 +191,65 @@ def test_state_wording_is_a_sentence(app, people, outbox):
     assert "is needs information" not in text
     for state in RequestState:
         assert state.now_sentence.endswith(".") and state.now_sentence.startswith("The request")
+
+
+def test_one_referral_path_always_names_a_channel(app, people):
+    from engagement.facilitation.models import ChannelKind, FundingChannel, Referral
+    from tests.test_facilitation_factories import make_channel
+
+    with app.app_context(), app.test_request_context():
+        request = make_request(user(people["owner"]), user(people["staff"]), RequestState.IN_REVIEW)
+        make_channel("Karachi Angels")
+        db.session.commit()
+        request_id = request.id
+    url = f"/facilitation/requests/{request_id}"
+    staff = client_for(app, "staff@pseb.test")
+    page = staff.get(url).get_data(as_text=True)
+    assert "describe the referral here" not in page
+    assert 'name="to" value="referred"' not in page  # no plain "Refer" button without a channel
+    assert "Other (not in the list)" in page and "Name of the other channel" in page
+
+    # The move without a channel is refused, through the page and the API alike.
+    plain = staff.post(f"{url}/transition", data={"to": "referred", "comment": "Sent to a VC"})
+    assert plain.status_code == 422 and "Choose the funding channel" in plain.get_data(as_text=True)
+    api = staff.post(
+        f"/api/v1/facilitation-requests/{request_id}/transitions",
+        json={"to": "referred"},
+        headers={"Accept": "application/json"},
+    )
+    assert api.status_code in (401, 422)
+    unnamed = staff.post(f"{url}/referrals", data={"channel_id": "other", "other_name": " "})
+    assert unnamed.status_code == 422
+    assert "Enter the name of the other funding channel." in unnamed.get_data(as_text=True)
+
+    named = staff.post(
+        f"{url}/referrals",
+        data={"channel_id": "other", "other_name": "Lahore Seed Fund", "note": "By phone"},
+    )
+    assert named.status_code == 302
+    again = staff.post(
+        f"{url}/referrals", data={"channel_id": "other", "other_name": "lahore seed fund"}
+    )
+    assert again.status_code == 422 and "already referred" in again.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(FacilitationRequest, request_id)
+        assert stored.state == RequestState.REFERRED
+        channel = db.session.scalar(
+            sa.select(FundingChannel).where(FundingChannel.name == "Lahore Seed Fund")
+        )
+        assert channel.kind == ChannelKind.OTHER
+        referral = db.session.scalar(sa.select(Referral))
+        assert referral.channel_id == channel.id and referral.note == "By phone"
+        # Referral figures are complete: every referred request names its channel.
+        referred_without = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(FacilitationRequest)
+            .where(
+                FacilitationRequest.state == RequestState.REFERRED,
+                ~FacilitationRequest.referrals.any(),
+            )
+        )
+        assert referred_without == 0
+    shown = staff.get(url).get_data(as_text=True)
+    assert "Lahore Seed Fund" in shown.split('id="referrals"', 1)[1]
+    assert "Other" in staff.get("/facilitation/channels").get_data(as_text=True)

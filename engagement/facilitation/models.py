@@ -137,6 +137,8 @@ class ChannelKind(enum.StrEnum):
     GOVERNMENT = "government"
     DONOR = "donor"
     ACCELERATOR = "accelerator"
+    #: Named by staff while referring, when the channel was not in the registry yet.
+    OTHER = "other"
 
     @property
     def label(self) -> str:
@@ -148,6 +150,7 @@ class ChannelKind(enum.StrEnum):
             "government": "Government programme",
             "donor": "Donor programme",
             "accelerator": "Accelerator",
+            "other": "Other",
         }[self.value]
 
 

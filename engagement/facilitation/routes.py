@@ -233,7 +233,12 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
         "messages": services.visible_messages(fr, current_user),
         "attachments": fr.attachments,
         "referrals": referrals,
-        "moves": [m for m in moves_from(fr.state, actor) if m.target != RequestState.SUBMITTED]
+        # Referring has its own form (it names the channel), so it is not among the buttons.
+        "moves": [
+            m
+            for m in moves_from(fr.state, actor)
+            if m.target not in (RequestState.SUBMITTED, RequestState.REFERRED)
+        ]
         if actor
         else [],
         "message_form": MessageForm(formdata=None),
@@ -248,24 +253,31 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
         assign_form.assignee_id.choices = [SelectChoice("", "Nobody")] + [
             SelectChoice(str(u.id), u.name) for u in services.staff_users()
         ]
-        refer_form = ReferForm(formdata=None)
-        channels = db.session.scalars(
-            sa.select(FundingChannel)
-            .where(FundingChannel.active.is_(True))
-            .order_by(FundingChannel.name)
-        ).all()
-        refer_form.channel_id.choices = [SelectChoice("", "Choose…")] + [
-            SelectChoice(str(c.id), c.name) for c in channels
-        ]
         context.update(
             assign_form=assign_form,
-            refer_form=refer_form,
+            refer_form=_refer_form(fr),
             suggestions=services.suggested_channels(fr),
             referral_form=ReferralOutcomeForm(formdata=None),
             can_refer=fr.state in (RequestState.IN_REVIEW, RequestState.REFERRED),
         )
     context.update(overrides)
     return render_template("facilitation/detail.html", **context), status
+
+
+def _refer_form(fr: FacilitationRequest, formdata: Any = None) -> ReferForm:
+    """The one referral form: a registered channel, or "Other" with the channel's name."""
+    form = ReferForm(formdata=formdata)
+    channels = db.session.scalars(
+        sa.select(FundingChannel)
+        .where(FundingChannel.active.is_(True))
+        .order_by(FundingChannel.name)
+    ).all()
+    form.channel_id.choices = (
+        [SelectChoice("", "Choose…")]
+        + [SelectChoice(str(c.id), c.name) for c in channels]
+        + [SelectChoice(services.OTHER_CHANNEL, "Other (not in the list): name it below")]
+    )
+    return form
 
 
 @bp.route("/requests/<int:request_id>")
@@ -315,6 +327,8 @@ def move(request_id: int):
         if wants_json():
             return problem(422, "Invalid input", error.message, {error.field or "": error.message})
         fr = services.get_request_for(current_user, request_id)
+        if target == RequestState.REFERRED.value:
+            flash(error.message, "error")  # referring has its own form, not a move button
         return _render_detail(
             fr,
             status=422,
@@ -429,12 +443,18 @@ def refer(request_id: int):
     fr = services.get_request_for(current_user, request_id, for_update=True)
     try:
         services.refer(
-            fr, request.form.get("channel_id"), current_user, request.form.get("note", "")
+            fr,
+            request.form.get("channel_id"),
+            current_user,
+            request.form.get("note", ""),
+            other_name=request.form.get("other_name", ""),
         )
     except FacilitationError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(services.get_request_for(current_user, request_id), status=422)
+        fr = services.get_request_for(current_user, request_id)
+        refer_form = _refer_form(fr, formdata=request.form)
+        _apply_error(refer_form, error)
+        return _render_detail(fr, status=422, refer_form=refer_form)
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
     flash("Referral recorded.", "success")

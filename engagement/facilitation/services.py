@@ -463,8 +463,15 @@ def transition(
                 created_at=now,
             )
         )
-    if target == RequestState.REFERRED and extra.get("channel_id"):
-        _add_referral(request, extra["channel_id"], by_user, extra.get("note") or "", now)
+    if target == RequestState.REFERRED:
+        _add_referral(
+            request,
+            extra["channel_id"],
+            by_user,
+            extra.get("note") or "",
+            now,
+            other_name=extra.get("other_name"),
+        )
     db.session.flush()
     _notify_state_change(request, event, by_user)
     return request
@@ -487,6 +494,8 @@ def _check_needs(
         and _enum_or_none(ResolutionOutcome, extra.get("outcome")) is None
     ):
         raise FacilitationError("Choose the outcome of the request.", "outcome")
+    if Needs.CHANNEL in move.needs and extra.get("channel_id") in (None, ""):
+        raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
 
 
 #: Who reads a staff member's comment on a move: the startup, or staff only (the default).
@@ -742,12 +751,45 @@ def suggested_channels(request: FacilitationRequest, limit: int = 5) -> list[Sug
     return suggestions[:limit]
 
 
-def _add_referral(
-    request: FacilitationRequest, channel_id: Any, by_user: User, note: str, now: Any
-) -> Referral:
+CHOOSE_CHANNEL = "Choose the funding channel you refer the startup to, or “Other” with its name."
+#: The value of the channel choice that names a channel not (yet) in the registry.
+OTHER_CHANNEL = "other"
+
+
+def _referral_channel(channel_id: Any, other_name: Any) -> FundingChannel:
+    """The channel a referral names: one from the registry, or an "other" one by its name.
+
+    An "other" name matching a registered channel (any case) is that channel; a new name is
+    added to the registry as kind "other", so every referral counts against a channel.
+    """
+    if channel_id == OTHER_CHANNEL:
+        name = _text(other_name, "other_name", 200)
+        if not name:
+            raise FacilitationError("Enter the name of the other funding channel.", "other_name")
+        channel = db.session.scalar(
+            sa.select(FundingChannel).where(sa.func.lower(FundingChannel.name) == name.lower())
+        )
+        if channel is None:
+            channel = FundingChannel(name=name, kind=ChannelKind.OTHER)
+            db.session.add(channel)
+            db.session.flush()
+        return channel
     channel = db.session.get(FundingChannel, _int_or_none(channel_id) or 0)
     if channel is None:
-        raise FacilitationError("Choose a funding channel from the list.", "channel_id")
+        raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
+    return channel
+
+
+def _add_referral(
+    request: FacilitationRequest,
+    channel_id: Any,
+    by_user: User,
+    note: str,
+    now: Any,
+    *,
+    other_name: Any = None,
+) -> Referral:
+    channel = _referral_channel(channel_id, other_name)
     exists = db.session.scalar(
         sa.select(Referral.id).where(
             Referral.request_id == request.id, Referral.channel_id == channel.id
@@ -780,20 +822,34 @@ def _add_referral(
 
 
 def refer(
-    request: FacilitationRequest, channel_id: Any, by_user: User, note: str = ""
+    request: FacilitationRequest,
+    channel_id: Any,
+    by_user: User,
+    note: str = "",
+    other_name: str = "",
 ) -> FacilitationRequest:
-    """Record a referral to a channel; moves an in-review request to ``referred``."""
+    """Record a referral to a channel (or "other" with a name); an in-review request moves to
+    ``referred``. The one way to refer: every referral names its channel."""
     if actor_of(by_user, request) != Actor.STAFF:
         raise TransitionForbidden("Only PSEB staff can refer requests.")
     if request.state in (RequestState.IN_REVIEW,):
         # The referral's own audit row names the channel.
-        return transition(request, RequestState.REFERRED, by_user, channel_id=channel_id, note=note)
+        return transition(
+            request,
+            RequestState.REFERRED,
+            by_user,
+            channel_id=channel_id,
+            note=note,
+            other_name=other_name,
+        )
     if request.state != RequestState.REFERRED:
         raise IllegalTransition(
             f"This request {request.state.condition}, so it cannot be referred; "
             "start its review first."
         )
-    _add_referral(request, channel_id, by_user, note, clock.now())
+    if channel_id in (None, ""):
+        raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
+    _add_referral(request, channel_id, by_user, note, clock.now(), other_name=other_name)
     request.updated_at = clock.now()
     db.session.flush()
     return request

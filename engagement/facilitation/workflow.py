@@ -24,6 +24,7 @@ class Needs(enum.StrEnum):
     COMMENT = "comment"  # a message to the startup (the question, the answer, ...)
     DECLINE_REASON = "reason"
     OUTCOME = "outcome"
+    CHANNEL = "channel"  # the funding channel referred to (one from the registry, or "other")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def _m(source: S, target: S, actor: Actor, label: str, *needs: Needs) -> Move:
 
 
 OWN, STF = Actor.OWNER, Actor.STAFF
-C, R, OUT = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME
+C, R, OUT, CH = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME, Needs.CHANNEL
 
 MOVES: tuple[Move, ...] = (
     _m(S.DRAFT, S.SUBMITTED, OWN, "Submit"),
@@ -50,7 +51,8 @@ MOVES: tuple[Move, ...] = (
     _m(S.SUBMITTED, S.DECLINED, STF, "Decline", R),
     _m(S.SUBMITTED, S.WITHDRAWN, OWN, "Withdraw"),
     _m(S.IN_REVIEW, S.NEEDS_INFORMATION, STF, "Ask for information", C),
-    _m(S.IN_REVIEW, S.REFERRED, STF, "Refer"),
+    # Every referral names a channel, so the referral figures are complete.
+    _m(S.IN_REVIEW, S.REFERRED, STF, "Refer", CH),
     _m(S.IN_REVIEW, S.RESOLVED, STF, "Resolve", OUT),
     _m(S.IN_REVIEW, S.DECLINED, STF, "Decline", R),
     _m(S.IN_REVIEW, S.WITHDRAWN, OWN, "Withdraw"),
