@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -20,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from engagement.auth.access import admin_required, login_required, roles_required, staff_required
+from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role, User
 from engagement.core.web import problem, wants_json
 from engagement.directory.models import City, Province, Sector
@@ -70,6 +72,40 @@ def _apply_error(form: Any, error: FacilitationError) -> None:
         target.errors.append(error.message)
     else:
         flash(error.message, "error")
+
+
+#: Session key holding a form that failed on POST, until the page it belongs to shows it.
+FORM_STASH = "facilitation_form"
+#: Longer typed text does not fit the signed session cookie (4 KB) and is re-rendered instead.
+STASH_MAX_CHARS = 1500
+
+
+def _redirect_with_errors(fr: FacilitationRequest, name: str, form: Any, target: str):  # type: ignore[no-untyped-def]
+    """Post/redirect/get after a form error: keep what was typed and the errors for the page
+    the form lives on, so the address bar never shows the POST target and a reload re-posts
+    nothing."""
+    session[FORM_STASH] = {
+        "request_id": fr.id,
+        "form": name,
+        "values": {n: f.data for n, f in form._fields.items() if n not in ("csrf_token", "file")},
+        "errors": {n: list(f.errors) for n, f in form._fields.items() if f.errors},
+    }
+    return redirect(target, code=303)
+
+
+def _restore_form(fr: FacilitationRequest, name: str, form: Any) -> Any:
+    """Put a stashed form's values and errors back (once), if it belongs to this request."""
+    stash = session.get(FORM_STASH)
+    if not stash or stash.get("request_id") != fr.id or stash.get("form") != name:
+        return form
+    session.pop(FORM_STASH, None)
+    for field_name, value in stash.get("values", {}).items():
+        if field_name in form._fields:
+            form[field_name].data = value
+    for field_name, errors in stash.get("errors", {}).items():
+        if field_name in form._fields:
+            form[field_name].errors = list(errors)
+    return form
 
 
 def _workflow_refusal(error: WorkflowError, fr: FacilitationRequest | None = None):  # type: ignore[no-untyped-def]
@@ -152,7 +188,8 @@ def _step_form(fr: FacilitationRequest, step: str) -> Any:
     if step == "summary":
         return SummaryStepForm(obj=data)
     if step == "files":
-        return AttachmentForm()
+        form = AttachmentForm()
+        return _restore_form(fr, "attachment", form) if request.method == "GET" else form
     if fr.sphere == Sphere.CAPITAL_AVAILABILITY:
         form = CapitalStepForm(obj=data)
         if data is not None and fr.currency is None:
@@ -241,8 +278,8 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
         ]
         if actor
         else [],
-        "message_form": MessageForm(formdata=None),
-        "attachment_form": AttachmentForm(formdata=None),
+        "message_form": _restore_form(fr, "message", MessageForm(formdata=None)),
+        "attachment_form": _restore_form(fr, "attachment", AttachmentForm(formdata=None)),
         "accept": uploads.ACCEPT_ATTRIBUTE,
         "outcomes": list(ResolutionOutcome),
         "move_error": None,
@@ -306,6 +343,28 @@ def submit(request_id: int):
     return redirect(url_for("facilitation.detail", request_id=fr.id))
 
 
+@bp.route("/requests/<int:request_id>/discard", methods=["GET", "POST"])
+@roles_required(Role.STARTUP)
+def discard(request_id: int):
+    """Ask, then delete a never-submitted draft and its files."""
+    fr = services.get_request_for(current_user, request_id, for_update=request.method == "POST")
+    if fr.state != RequestState.DRAFT:
+        flash("This request was submitted; withdraw it instead of discarding it.", "info")
+        return redirect(url_for("facilitation.detail", request_id=fr.id))
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("The form expired; please try again.", "error")
+            return redirect(url_for("facilitation.discard", request_id=fr.id))
+        try:
+            title = services.discard_draft(fr, current_user)
+        except WorkflowError as error:
+            return _workflow_refusal(error, fr)
+        flash(f"The draft “{title}” and its files were deleted.", "success")
+        return redirect(url_for("facilitation.my_requests"))
+    return render_template("facilitation/discard.html", fr=fr, form=form, files=len(fr.attachments))
+
+
 @bp.route("/requests/<int:request_id>/transition", methods=["POST"])
 @login_required
 def move(request_id: int):
@@ -349,6 +408,7 @@ def post_message(request_id: int):
     fr = services.get_request_for(current_user, request_id, for_update=True)
     form = MessageForm()
     internal = bool(form.internal.data) and current_user.is_staff
+    thread = url_for("facilitation.detail", request_id=fr.id) + "#thread"
     if form.validate_on_submit():
         try:
             services.add_message(fr, current_user, form.body.data, internal=internal)
@@ -359,8 +419,20 @@ def post_message(request_id: int):
             return _workflow_refusal(error, fr)
         else:
             flash("Internal note saved." if internal else "Message sent.", "success")
-            return redirect(url_for("facilitation.detail", request_id=fr.id) + "#thread")
-    return _render_detail(fr, status=422, message_form=form)
+            return redirect(thread)
+    elif wants_json():
+        return problem(422, "Invalid input", "The message is not valid.", form.errors)
+    flash("Your message was not sent: " + " ".join(_first_errors(form)), "error")
+    if len(form.body.data or "") > STASH_MAX_CHARS:
+        # Too long for the session cookie: show it here rather than lose what was typed.
+        return _render_detail(fr, status=422, message_form=form)
+    return _redirect_with_errors(fr, "message", form, thread)
+
+
+def _first_errors(form: Any) -> list[str]:
+    return [errors[0] for name, errors in form.errors.items() if name != "csrf_token"] or [
+        "the form expired; please try again."
+    ]
 
 
 @bp.route("/requests/<int:request_id>/attachments", methods=["POST"])
@@ -381,19 +453,14 @@ def upload(request_id: int):
         db.session.rollback()
         fr = services.get_request_for(current_user, request_id)
         form.file.errors = [error.message]
-        if fr.state == RequestState.DRAFT:
-            return render_template(
-                "facilitation/wizard.html",
-                form=form,
-                step="files",
-                fr=fr,
-                steps=STEPS,
-                step_titles=STEP_TITLES,
-                sphere_hints=SPHERE_HINTS,
-                missing=services.missing_for_submission(fr),
-                accept=uploads.ACCEPT_ATTRIBUTE,
-            ), 422
-        return _render_detail(fr, status=422, attachment_form=form)
+        if wants_json():
+            return problem(422, "Invalid input", error.message, {"file": error.message})
+        back = (
+            url_for("facilitation.edit_draft", request_id=fr.id, step="files")
+            if fr.state == RequestState.DRAFT
+            else url_for("facilitation.detail", request_id=fr.id) + "#files"
+        )
+        return _redirect_with_errors(fr, "attachment", form, back)
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
     flash(f"{attachment.original_name} was attached.", "success")

@@ -269,6 +269,28 @@ def update_draft(request: FacilitationRequest, user: User, **fields: Any) -> Fac
     return request
 
 
+def discard_draft(request: FacilitationRequest, user: User) -> str:
+    """Delete a never-submitted draft with its files (they go when the request commits).
+
+    Only the owning startup; a submitted request is withdrawn instead. Returns the title.
+    """
+    from engagement.facilitation import uploads  # uploads builds on this module
+
+    if actor_of(user, request) != Actor.OWNER:
+        raise TransitionForbidden("Only the startup that owns this draft can discard it.")
+    if request.state != RequestState.DRAFT or request.submitted_at is not None:
+        raise IllegalTransition(
+            f"This request {request.state.condition}; only a draft can be discarded."
+        )
+    title = request.title
+    uploads.delete_attachments(request)
+    for model in (RequestMessage, RequestEvent):
+        db.session.execute(sa.delete(model).where(model.request_id == request.id))
+    db.session.delete(request)
+    db.session.flush()
+    return title
+
+
 def _text(value: Any, field_name: str, limit: int) -> str:
     text = ("" if value is None else str(value)).strip()
     if len(text) > limit:
@@ -325,7 +347,18 @@ def _apply_fields(request: FacilitationRequest, fields: dict[str, Any]) -> None:
                 raise FacilitationError("Enter a number of seats from 1 to 10,000.", "seats_needed")
             request.seats_needed = seats
         elif name == "needed_from":
-            request.needed_from = _date(value, "needed_from")
+            needed_from = _date(value, "needed_from")
+            if needed_from is not None and needed_from < today_in_pakistan():
+                raise FacilitationError(NEEDED_FROM_PAST, "needed_from")
+            request.needed_from = needed_from
+
+
+NEEDED_FROM_PAST = "The date you need the space from cannot be in the past: choose today or later."
+
+
+def today_in_pakistan() -> date:
+    """Today's date in Pakistan, where "needed from" dates are meant."""
+    return clock.now().astimezone(sla.PK_ZONE).date()
 
 
 def _amount(value: Any, field_name: str) -> Decimal | None:
@@ -374,6 +407,9 @@ def missing_for_submission(request: FacilitationRequest) -> list[tuple[str, str]
             missing.append(("seats_needed", "Enter the number of seats you need."))
         if request.needed_from is None:
             missing.append(("needed_from", "Enter the date you need the space from."))
+        elif request.needed_from < today_in_pakistan():
+            # A draft saved weeks ago can fall into the past before it is submitted.
+            missing.append(("needed_from", NEEDED_FROM_PAST))
     return missing
 
 

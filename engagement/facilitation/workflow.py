@@ -45,7 +45,7 @@ C, R, OUT, CH = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME, Needs.CHANNE
 
 MOVES: tuple[Move, ...] = (
     _m(S.DRAFT, S.SUBMITTED, OWN, "Submit"),
-    _m(S.DRAFT, S.WITHDRAWN, OWN, "Discard draft"),
+    # A draft is not withdrawn but discarded: services.discard_draft deletes it with its files.
     _m(S.SUBMITTED, S.IN_REVIEW, STF, "Start review"),
     _m(S.SUBMITTED, S.NEEDS_INFORMATION, STF, "Ask for information", C),
     _m(S.SUBMITTED, S.DECLINED, STF, "Decline", R),
