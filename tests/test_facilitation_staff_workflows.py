@@ -253,3 +253,49 @@ def test_one_referral_path_always_names_a_channel(app, people):
     shown = staff.get(url).get_data(as_text=True)
     assert "Lahore Seed Fund" in shown.split('id="referrals"', 1)[1]
     assert "Other" in staff.get("/facilitation/channels").get_data(as_text=True)
+
+
+def test_new_request_alerts_follow_sphere_routing(app, people, make_user, outbox):
+    handler_id = make_user("staff", email="marketing.lead@pseb.test", org=None, name="Hina Lead")
+    staff = client_for(app, "staff@pseb.test")
+    page = staff.get("/facilitation/spheres").get_data(as_text=True)
+    assert "all staff (nobody named)" in page and "Hina Lead" in page
+    saved = staff.post(
+        "/facilitation/spheres", data={"sphere": "marketing", "user_ids": [str(handler_id)]}
+    )
+    assert saved.status_code == 302
+    assert "New Marketing requests now go to Hina Lead." in staff.get(saved.location).get_data(
+        as_text=True
+    )
+    bad = staff.post("/facilitation/spheres", data={"sphere": "marketing", "user_ids": ["999"]})
+    assert "Choose staff members from the list." in staff.get(bad.location).get_data(as_text=True)
+    company = make_user("company", email="rep2@company.test", org="Other Co")
+    staff.post("/facilitation/spheres", data={"sphere": "hr", "user_ids": [str(company)]})
+    with app.app_context():
+        assert services.sphere_handlers()[services.Sphere.HR] == []
+
+    def submitted_to(title: str) -> set[str]:
+        return {
+            m.to_address
+            for m in outbox()
+            if title in m.subject and m.subject.startswith("[Request") and "Submitted" in m.subject
+        }
+
+    with app.app_context(), app.test_request_context():
+        owner, staff_user = user(people["owner"]), user(people["staff"])
+        make_request(owner, staff_user, RequestState.SUBMITTED, sphere="marketing", title="Stall")
+        make_request(owner, staff_user, RequestState.SUBMITTED, sphere="hr", title="Interns")
+        db.session.commit()
+    # The sphere's handler only; a sphere with nobody named: every active staff member.
+    assert submitted_to("Stall") == {"marketing.lead@pseb.test"}
+    assert submitted_to("Interns") == {
+        "staff@pseb.test",
+        "admin@pseb.test",
+        "marketing.lead@pseb.test",
+    }
+    # Clearing the list falls back to all staff again.
+    staff.post("/facilitation/spheres", data={"sphere": "marketing"})
+    with app.app_context():
+        assert services.sphere_handlers()[services.Sphere.MARKETING] == []
+    # Startups cannot reach the setting.
+    assert client_for(app, "owner@alpha.test").get("/facilitation/spheres").status_code == 403

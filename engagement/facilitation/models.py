@@ -30,6 +30,7 @@ __all__ = [
     "FundingChannel",
     "Referral",
     "FacilitationStaff",
+    "SphereHandler",
     "funding_channel_sector",
     "FundingChannelStage",
 ]
@@ -429,5 +430,23 @@ class FacilitationStaff(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
     supervisor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    user: Mapped[User] = relationship()
+
+
+class SphereHandler(db.Model):
+    """A staff member who handles a sphere: new requests in it are announced to them.
+
+    A sphere without handlers announces new requests to all staff.
+    """
+
+    __tablename__ = "facilitation_sphere_handler"
+
+    sphere: Mapped[Sphere] = mapped_column(
+        enum_type(Sphere, "facilitation_sphere_handler_sphere"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
     user: Mapped[User] = relationship()

@@ -697,6 +697,34 @@ def team():
     return render_template("facilitation/team.html", staff=services.staff_users(), flagged=flagged)
 
 
+@bp.route("/spheres", methods=["GET", "POST"])
+@staff_required
+def spheres():
+    """Who handles each sphere: new requests are announced to them (else to all staff)."""
+    if request.method == "POST":
+        try:
+            named = services.set_sphere_handlers(
+                request.form.get("sphere"), request.form.getlist("user_ids")
+            )
+        except FacilitationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            sphere = Sphere(request.form["sphere"])
+            flash(
+                f"New {sphere.label} requests now go to "
+                + (", ".join(u.name for u in named) if named else "all staff")
+                + ".",
+                "success",
+            )
+        return redirect(url_for("facilitation.spheres"))
+    return render_template(
+        "facilitation/spheres.html",
+        handlers=services.sphere_handlers(),
+        staff=services.staff_users(),
+    )
+
+
 @bp.route("/report")
 @staff_required
 def report_page():

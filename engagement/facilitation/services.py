@@ -36,6 +36,7 @@ from engagement.facilitation.models import (
     RequestState,
     ResolutionOutcome,
     Sphere,
+    SphereHandler,
 )
 from engagement.facilitation.workflow import Actor, Move, Needs, find_move, find_moves
 from engagement.notifications.services import queue_mail
@@ -600,6 +601,43 @@ def supervisors() -> list[User]:
     )
 
 
+def sphere_handlers() -> dict[Sphere, list[User]]:
+    """Every sphere with the active staff who handle it (empty: nobody named)."""
+    handlers: dict[Sphere, list[User]] = {sphere: [] for sphere in Sphere}
+    rows = db.session.execute(
+        sa.select(SphereHandler.sphere, User)
+        .join(User, User.id == SphereHandler.user_id)
+        .where(User.active.is_(True), User.role.in_([Role.STAFF, Role.ADMIN]))
+        .order_by(User.name, User.id)
+    ).all()
+    for sphere, user in rows:
+        handlers[sphere].append(user)
+    return handlers
+
+
+def set_sphere_handlers(sphere: Any, user_ids: list[Any]) -> list[User]:
+    """Name the staff who handle ``sphere`` (replacing the previous list; empty = all staff)."""
+    value = _enum_or_none(Sphere, sphere)
+    if value is None:
+        raise FacilitationError("Choose a sphere from the list.", "sphere")
+    wanted = {i for i in (_int_or_none(x) for x in user_ids) if i is not None}
+    if len(wanted) != len([x for x in user_ids if x not in (None, "")]):
+        raise FacilitationError("Choose staff members from the list.", "user_ids")
+    staff = {u.id: u for u in staff_users()}
+    if not wanted <= set(staff):
+        raise FacilitationError("Choose staff members from the list.", "user_ids")
+    db.session.execute(sa.delete(SphereHandler).where(SphereHandler.sphere == value))
+    for user_id in sorted(wanted):
+        db.session.add(SphereHandler(sphere=value, user_id=user_id))
+    db.session.flush()
+    return [staff[i] for i in sorted(wanted)]
+
+
+def new_request_recipients(request: FacilitationRequest) -> list[User]:
+    """Who hears of a new submission: the sphere's handlers, else all active staff."""
+    return sphere_handlers()[request.sphere] or staff_users()
+
+
 def set_supervisor(user: User, supervisor: bool) -> None:
     if not user.is_staff:
         raise FacilitationError("Only staff can be supervisors.", "user_id")
@@ -1007,9 +1045,8 @@ def _notify_state_change(request: FacilitationRequest, event: RequestEvent, by_u
     elif request.assignee is not None and request.assignee.id != by_user.id:
         recipients.append(request.assignee)  # a colleague moved the assignee's request
     if request.state == RequestState.SUBMITTED:
-        recipients = [u for u in recipients if u.is_staff] + [
-            u for u in supervisors() if u.id != by_user.id
-        ]
+        # A new request: the staff who handle its sphere (a setting per sphere), else all staff.
+        recipients = [u for u in new_request_recipients(request) if u.id != by_user.id]
     seen: set[int] = set()
     for user in recipients:
         if user.id in seen:
