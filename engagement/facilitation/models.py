@@ -430,8 +430,14 @@ class FacilitationStaff(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
     supervisor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: The person this staff member reports to: their overdue requests are escalated to them
+    #: (None: to the flagged supervisors and the admins).
+    reports_to_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    reports_to: Mapped[User | None] = relationship(foreign_keys=[reports_to_id])
 
 
 class SphereHandler(db.Model):

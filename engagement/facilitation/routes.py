@@ -682,19 +682,25 @@ def team():
     if request.method == "POST":
         user = db.get_or_404(User, request.form.get("user_id", type=int) or 0)
         try:
-            services.set_supervisor(user, request.form.get("supervisor") == "1")
+            if "reports_to" in request.form:
+                services.set_reports_to(user, request.form.get("reports_to"), current_user)
+            else:
+                services.set_supervisor(user, request.form.get("supervisor") == "1", current_user)
         except FacilitationError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             flash(f"{user.name} updated.", "success")
         return redirect(url_for("facilitation.team"))
-    flagged = set(
-        db.session.scalars(
-            sa.select(FacilitationStaff.user_id).where(FacilitationStaff.supervisor.is_(True))
-        )
+    rows = db.session.scalars(sa.select(FacilitationStaff)).all()
+    flagged = {row.user_id for row in rows if row.supervisor}
+    reports_to = {row.user_id: row.reports_to_id for row in rows if row.reports_to_id}
+    return render_template(
+        "facilitation/team.html",
+        staff=services.staff_users(),
+        flagged=flagged,
+        reports_to=reports_to,
     )
-    return render_template("facilitation/team.html", staff=services.staff_users(), flagged=flagged)
 
 
 @bp.route("/spheres", methods=["GET", "POST"])

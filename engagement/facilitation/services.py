@@ -12,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth.models import Membership, Role, User
+from engagement.auth.services import OpenWork, record_account_event, register_open_work
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
 from engagement.facilitation import sla
@@ -638,15 +639,104 @@ def new_request_recipients(request: FacilitationRequest) -> list[User]:
     return sphere_handlers()[request.sphere] or staff_users()
 
 
-def set_supervisor(user: User, supervisor: bool) -> None:
-    if not user.is_staff:
-        raise FacilitationError("Only staff can be supervisors.", "user_id")
+def _staff_row(user: User) -> FacilitationStaff:
     row = db.session.get(FacilitationStaff, user.id)
     if row is None:
         row = FacilitationStaff(user_id=user.id)
         db.session.add(row)
+    return row
+
+
+def set_supervisor(user: User, supervisor: bool, by_user: User | None = None) -> None:
+    """Flag a staff member as a supervisor (receives escalations nobody else is named for)."""
+    if not user.is_staff:
+        raise FacilitationError("Only staff can be supervisors.", "user_id")
+    row = _staff_row(user)
+    if row.supervisor != supervisor:
+        record_account_event(
+            by_user,
+            user,
+            "supervisor_changed",
+            "Made a facilitation supervisor." if supervisor else "No longer a supervisor.",
+        )
     row.supervisor = supervisor
     db.session.flush()
+
+
+def set_reports_to(user: User, supervisor_id: Any, by_user: User | None = None) -> User | None:
+    """Name the supervisor ``user`` reports to (None clears it); their escalations go there."""
+    if not user.is_staff:
+        raise FacilitationError("Only staff have a supervisor.", "user_id")
+    supervisor = None
+    if supervisor_id not in (None, "", "none"):
+        supervisor = db.session.get(User, _int_or_none(supervisor_id) or 0)
+        if supervisor is None or not supervisor.is_staff or not supervisor.active:
+            raise FacilitationError("Choose an active staff member as supervisor.", "reports_to")
+        if supervisor.id == user.id:
+            raise FacilitationError("Nobody can be their own supervisor.", "reports_to")
+    row = _staff_row(user)
+    new_id = supervisor.id if supervisor else None
+    if row.reports_to_id != new_id:
+        record_account_event(
+            by_user,
+            user,
+            "supervisor_changed",
+            f"Reports to {supervisor.name}." if supervisor else "Reports to nobody in particular.",
+        )
+    row.reports_to_id = new_id
+    db.session.flush()
+    return supervisor
+
+
+def escalation_recipients(request: FacilitationRequest) -> list[User]:
+    """Who hears of an overdue first response: the assignee and the supervisor they report to;
+    without a named (active) supervisor, the flagged supervisors and the admins."""
+    recipients: dict[int, User] = {}
+    assignee = request.assignee
+    named = None
+    if assignee is not None and assignee.active:
+        recipients[assignee.id] = assignee
+        row = db.session.get(FacilitationStaff, assignee.id)
+        if row is not None and row.reports_to is not None and row.reports_to.active:
+            named = row.reports_to
+    for user in [named] if named else supervisors():
+        recipients[user.id] = user
+    return list(recipients.values())
+
+
+def _open_requests_assigned_to(user: User) -> list[FacilitationRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(FacilitationRequest)
+            .where(
+                FacilitationRequest.assignee_id == user.id,
+                FacilitationRequest.submitted_at.is_not(None),
+                FacilitationRequest.state.not_in(CLOSED_STATES),
+            )
+            .order_by(FacilitationRequest.id)
+        )
+    )
+
+
+def reassign_open_requests(from_user: User, to_user: User | None, by_user: User) -> int:
+    """Give every open request of ``from_user`` to ``to_user`` (or nobody); each is audited."""
+    requests = _open_requests_assigned_to(from_user)
+    for request in requests:
+        assign(request, to_user.id if to_user else None, by_user)
+    return len(requests)
+
+
+def _open_request_items(user: User) -> list[tuple[str, str]]:
+    return [
+        (f"#{r.id} {r.title}", url_for("facilitation.detail", request_id=r.id))
+        for r in _open_requests_assigned_to(user)
+    ]
+
+
+# Deactivating a staff member warns about (and hands over) their open requests.
+register_open_work(
+    OpenWork("open facilitation requests", _open_request_items, reassign_open_requests)
+)
 
 
 def _assignable(assignee_id: Any) -> User | None:
