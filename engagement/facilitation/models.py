@@ -169,6 +169,7 @@ class FacilitationRequest(TimestampMixin, db.Model):
     __tablename__ = "facilitation_request"
     __table_args__ = (
         # The staff queue's sorts (services.SORTS) walk these instead of sorting the whole table.
+        # ("due" leads with "awaiting a first response?", then uses the due-time index's order.)
         sa.Index("ix_facilitation_request_due_sort", "first_response_due_at", "id"),
         sa.Index("ix_facilitation_request_submitted_sort", "submitted_at", "id"),
         sa.Index("ix_facilitation_request_updated_sort", "updated_at", "id"),
