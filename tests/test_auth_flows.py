@@ -169,7 +169,12 @@ def test_deactivated_user_is_signed_out_and_cannot_sign_in(app, login_as, make_u
     assert signed_in(member)
 
     admin = login_as("admin")
+    # Deactivating asks first: the old button leads to the confirmation page.
     response = admin.post(f"/admin/users/{member_id}/active", data={"active": "0"})
+    assert response.status_code == 302
+    assert response.location.endswith(f"/admin/users/{member_id}/deactivate")
+    assert user(app, "gone@example.test").active is True
+    response = admin.post(f"/admin/users/{member_id}/deactivate", data={"reassign_to": ""})
     assert response.status_code == 302
     assert user(app, "gone@example.test").active is False
 
@@ -389,26 +394,40 @@ def test_invitation_rules(app, make_user, login_as, outbox):
         )
 
 
-def test_admin_creates_staff(app, login_as):
+def test_admin_invites_staff_who_set_their_own_password(app, login_as, outbox):
     admin = login_as("admin")
-    data = {
-        "name": "New Staff",
-        "email": "new.staff@pseb.test",
-        "role": "staff",
-        "password": PASSWORD,
-    }
+    data = {"name": "New Staff", "email": "new.staff@pseb.test", "role": "staff"}
+    form = admin.get("/admin/users").get_data(as_text=True)
+    assert "Initial password" not in form and "Invite a staff member" in form
     response = admin.post("/admin/users", data=data)
     assert response.status_code == 302
     created = user(app, "new.staff@pseb.test")
-    assert created.role == Role.STAFF and created.email_verified_at is not None
+    assert created.role == Role.STAFF and created.email_verified_at is None
     duplicate = admin.post("/admin/users", data=data)
     assert duplicate.status_code == 422
     assert "already exists" in duplicate.get_data(as_text=True)
     listing = admin.get("/admin/users?q=new.staff").get_data(as_text=True)
-    assert "new.staff@pseb.test" in listing
+    assert "new.staff@pseb.test" in listing and "invited" in listing and "never" in listing
+    mail = outbox("new.staff@pseb.test")[-1]
+    assert "invites you to PSEB Engage as staff" in mail.subject
+    link = link_in(mail.body_text, "/staff-invitation/")
+
     staff = app.test_client()
-    Auth(staff).login("new.staff@pseb.test")
-    assert staff.get("/directory/companies").status_code == 200
+    page = staff.get(link)
+    assert page.status_code == 200 and 'value="New Staff"' in page.get_data(as_text=True)
+    weak = staff.post(link, data={"name": "New Staff", "password": "short", "confirm": "short"})
+    assert weak.status_code == 422
+    done = staff.post(link, data={"name": "Nadia Staff", "password": PASSWORD, "confirm": PASSWORD})
+    assert done.status_code == 302
+    assert staff.get("/directory/companies").status_code == 200  # signed in as staff
+    accepted = user(app, "new.staff@pseb.test")
+    assert accepted.name == "Nadia Staff" and accepted.email_verified_at is not None
+    assert accepted.last_login_at is not None
+    # Single use: the link does nothing a second time.
+    again = app.test_client().get(link)
+    assert again.status_code == 302 and again.location.endswith("/login")
+    events = admin.get("/admin/users").get_data(as_text=True)
+    assert "Invited as staff." in events and "Password set from the invitation." in events
 
 
 @pytest.mark.parametrize("role", ["company", "startup", "staff"])

@@ -46,6 +46,9 @@ EVERYTHING = {
     "comment": "Please send your latest accounts.",
     "reason": "Out of scope",
     "outcome": "other",
+    # Referring names a channel: here one not in the registry, added as kind "other".
+    "channel_id": "other",
+    "other_name": "Factory Ventures",
 }
 
 MONDAY_NOON_PKT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Mon 2 Nov 2026, 12:00 in Karachi

@@ -144,7 +144,7 @@ def test_moves_over_http(app, people):
 
     illegal = staff.post(url, data={"to": "submitted"})
     assert illegal.status_code == 409
-    assert "cannot be moved to submitted" in illegal.get_data(as_text=True)
+    assert "cannot be moved to “Submitted”" in illegal.get_data(as_text=True)
     as_json = staff.post(url, data={"to": "draft"}, headers={"Accept": "application/json"})
     assert as_json.status_code == 409 and as_json.mimetype == "application/problem+json"
     assert "cannot be moved" in as_json.json["detail"]
@@ -452,7 +452,7 @@ def test_report_numbers(app, people, frozen_clock):
         at(2)
         services.transition(a, RequestState.IN_REVIEW, staff)
         at(10)
-        services.transition(a, RequestState.REFERRED, staff)
+        services.transition(a, RequestState.REFERRED, staff, channel_id="other", other_name="X")
         at(50)
         services.transition(a, RequestState.RESOLVED, staff, outcome="funded")
         # B: capital, Mingora: response after 6 h, resolved after 30 h (never referred).

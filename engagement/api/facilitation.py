@@ -156,7 +156,19 @@ class TransitionSchema(Strict):
         allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Declining"}
     )
     channel_id = Id(allow_none=True, metadata={"description": "Referring: a funding channel"})
+    other_name = Text(
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "Referring to a channel not in the registry: its name"},
+    )
     note = Text(allow_none=True, validate=validate.Length(max=2000))
+    comment_to = Text(
+        allow_none=True,
+        validate=validate.OneOf(services.COMMENT_AUDIENCES),
+        metadata={
+            "description": "Staff: who reads the comment (internal, the default, or startup)"
+        },
+    )
 
 
 def present(request: FacilitationRequest) -> dict[str, Any]:
@@ -252,6 +264,8 @@ def transition(data: dict, request_id: int):
     to_state = data.pop("to")
     comment = data.pop("comment")
     extra = {key: value for key, value in data.items() if value is not None}
+    if extra.get("other_name") and "channel_id" not in extra:
+        extra["channel_id"] = services.OTHER_CHANNEL
     try:
         services.transition(request, to_state, current_user, comment, **extra)
     except WORKFLOW_ERRORS as error:

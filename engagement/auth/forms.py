@@ -126,18 +126,39 @@ class AcceptInvitationForm(FlaskForm):
     submit = SubmitField("Join")
 
 
-class StaffAccountForm(FlaskForm):
+STAFF_ROLE_CHOICES = [SelectChoice("staff", "Staff"), SelectChoice("admin", "Admin")]
+
+
+class StaffInviteForm(FlaskForm):
+    """An admin invites a staff member by email; they set their own password from the link."""
+
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
     )
-    role = SelectField(
-        "Role",
-        choices=[SelectChoice("staff", "Staff"), SelectChoice("admin", "Admin")],
-        default="staff",
+    role = SelectField("Role", choices=STAFF_ROLE_CHOICES, default="staff")
+    submit = SubmitField("Send invitation")
+
+
+class StaffInvitationForm(FlaskForm):
+    """The invited staff member sets their name and password."""
+
+    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
+    password = PasswordField("Choose a password", validators=[DataRequired(), StrongPassword()])
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
     )
-    password = PasswordField("Initial password", validators=[DataRequired(), StrongPassword()])
-    submit = SubmitField("Create account")
+    submit = SubmitField("Set password and sign in")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=STAFF_ROLE_CHOICES)
+
+
+class DeactivateForm(FlaskForm):
+    reassign_to = SelectField("Hand their open work to", coerce=str, validate_choice=False)
+    submit = SubmitField("Deactivate the account")
 
 
 class ApiTokenForm(FlaskForm):

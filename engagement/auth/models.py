@@ -146,3 +146,32 @@ class ApiToken(TimestampMixin, db.Model):
     last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class AccountEvent(db.Model):
+    """Audit of account administration: invitations, (de)activation, role and supervisor changes."""
+
+    __tablename__ = "account_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who did it (None: the system, or the person themselves accepting an invitation).
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    #: Whose account it concerns.
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: A short stable word: invited, invitation_accepted, deactivated, reactivated, role_changed,
+    #: supervisor_changed, work_reassigned.
+    action: Mapped[str] = mapped_column(sa.String(40))
+    #: What changed, in a sentence for people.
+    detail: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=lambda: _now(), index=True)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+def _now() -> datetime:
+    from engagement import clock
+
+    return clock.now()

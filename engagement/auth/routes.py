@@ -14,14 +14,17 @@ from engagement.auth.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
     ChangePasswordForm,
+    DeactivateForm,
     EmptyForm,
     ForgotPasswordForm,
     InviteForm,
     LoginForm,
     ProfileForm,
     ResetPasswordForm,
+    RoleForm,
     SignupForm,
-    StaffAccountForm,
+    StaffInvitationForm,
+    StaffInviteForm,
 )
 from engagement.auth.models import ApiToken, Role, User
 from engagement.core.web import problem, wants_json
@@ -333,20 +336,18 @@ def revoke_token(token_id: int):
 @bp.route("/admin/users", methods=["GET", "POST"])
 @admin_required
 def admin_users():
-    form = StaffAccountForm()
+    form = StaffInviteForm()
     if form.validate_on_submit():
         try:
-            services.create_user(
-                form.email.data,
-                form.password.data,
-                Role(form.role.data),
-                name=form.name.data,
-                verified=True,
-            )
+            services.invite_staff(current_user, form.email.data, form.name.data, form.role.data)
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         else:
-            flash(f"Account created for {form.email.data}.", "success")
+            flash(
+                f"Invitation sent to {form.email.data}: the link lets them set a password "
+                f"(valid {services.STAFF_INVITATION_MAX_AGE // 86400} days, once).",
+                "success",
+            )
             return redirect(url_for("auth.admin_users"))
     query = request.args.get("q", "").strip()
     role = request.args.get("role", "")
@@ -366,10 +367,24 @@ def admin_users():
         form=form,
         page=page,
         empty_form=EmptyForm(),
+        role_form=RoleForm(formdata=None),
         roles=list(Role),
         q=query,
         role=role,
+        pending=services.pending_invitation,
+        events=services.recent_account_events(),
     ), 422 if request.method == "POST" else 200
+
+
+def _back_to_users():  # type: ignore[no-untyped-def]
+    """Back to the users list as it was filtered (same-site referrer only)."""
+    referrer = urlsplit(request.referrer or "")
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return redirect(
+        _safe_next(back)
+        if referrer.path == url_for("auth.admin_users")
+        else url_for("auth.admin_users")
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -379,14 +394,114 @@ def set_user_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
         flash("You cannot deactivate your own account.", "error")
+    elif request.form.get("active") == "1":
+        services.reactivate_user(current_user, user)
+        flash(f"{user.email} is active again.", "success")
     else:
-        active = request.form.get("active") == "1"
-        services.set_active(user, active)
-        flash(f"{user.email} is now {'active' if active else 'deactivated'}.", "success")
-    referrer = urlsplit(request.referrer or "")
-    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return redirect(
-        _safe_next(back)
-        if referrer.path == url_for("auth.admin_users")
-        else url_for("auth.admin_users")
-    )
+        # Deactivating asks first, with the person's open work (see deactivate_user).
+        return redirect(url_for("auth.deactivate_user", user_id=user.id))
+    return _back_to_users()
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@admin_required
+def deactivate_user(user_id: int):
+    """Confirmation page: warns about the person's open assignments and offers to hand them over."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id:
+        flash("You cannot deactivate your own account.", "error")
+        return redirect(url_for("auth.admin_users"))
+    if not user.active:
+        flash(f"{user.email} is already deactivated.", "info")
+        return redirect(url_for("auth.admin_users"))
+    form = DeactivateForm()
+    colleagues = [
+        u
+        for u in db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_(services.STAFF_ROLES), User.active.is_(True), User.id != user.id)
+            .order_by(User.name, User.id)
+        )
+    ]
+    form.reassign_to.choices = [("", "Nobody: leave them unassigned")] + [
+        (str(u.id), f"{u.name} ({u.email})") for u in colleagues
+    ]
+    if form.validate_on_submit():
+        try:
+            moved = services.deactivate_user(current_user, user, form.reassign_to.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.reassign_to.errors.append(str(error))
+        else:
+            flash(
+                f"{user.email} is deactivated."
+                + (f" {moved} open item{'s' if moved != 1 else ''} reassigned." if moved else ""),
+                "success",
+            )
+            return redirect(url_for("auth.admin_users"))
+    return render_template(
+        "auth/deactivate_user.html",
+        user=user,
+        form=form,
+        open_work=services.open_work_of(user),
+    ), 422 if request.method == "POST" else 200
+
+
+@bp.route("/admin/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def change_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose Staff or Admin.", "error")
+        return _back_to_users()
+    try:
+        services.change_role(current_user, user, form.role.data)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"{user.email} is now {user.role.value}.", "success")
+    return _back_to_users()
+
+
+@bp.route("/admin/users/<int:user_id>/invitation", methods=["POST"])
+@admin_required
+def resend_staff_invitation(user_id: int):
+    EmptyForm().validate_on_submit() or abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        services.resend_staff_invitation(current_user, user)
+    except services.AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            f"A new invitation was sent to {user.email}; the previous link no longer works.",
+            "success",
+        )
+    return _back_to_users()
+
+
+@bp.route("/staff-invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_staff_invitation(token: str):
+    try:
+        user = services.user_for_staff_invitation(token)
+    except services.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.login"))
+    form = StaffInvitationForm(data={"name": user.name} if request.method == "GET" else None)
+    form.account_email = user.email
+    if form.validate_on_submit():
+        try:
+            services.accept_staff_invitation(user, form.name.data, form.password.data)
+        except services.AccountError as error:
+            getattr(form, error.field or "password").errors.append(str(error))
+        else:
+            logout_user()
+            login_user(user)
+            services.record_login(user)
+            flash(f"Welcome to PSEB Engage, {user.name}. Your password is set.", "success")
+            return redirect(url_for("core.home"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/staff_invitation.html", form=form, user=user), status

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from engagement import clock
 from engagement.auth.models import (
+    AccountEvent,
     ApiToken,
     Invitation,
     Membership,
@@ -410,3 +412,209 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.security_stamp != stamp or not user.active:
         return None
     return user
+
+
+# --- Staff administration: invitations, deactivation, roles, audit ----------------------------
+
+#: How long a staff invitation link works.
+STAFF_INVITATION_MAX_AGE = 7 * 24 * 3600
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def record_account_event(actor: User | None, user: User, action: str, detail: str = "") -> None:
+    """One audit row about ``user``'s account (shown on the admin pages)."""
+    db.session.add(
+        AccountEvent(
+            actor_id=actor.id if actor is not None else None,
+            user_id=user.id,
+            action=action,
+            detail=detail,
+            created_at=clock.now(),
+        )
+    )
+    db.session.flush()
+
+
+def recent_account_events(limit: int = 20) -> list[AccountEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(AccountEvent)
+            .options(selectinload(AccountEvent.actor), selectinload(AccountEvent.user))
+            .order_by(AccountEvent.created_at.desc(), AccountEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _staff_role(role: Role | str) -> Role:
+    try:
+        value = Role(role)
+    except ValueError:
+        value = None
+    if value not in STAFF_ROLES:
+        raise AccountError("Choose Staff or Admin.", "role")
+    return value
+
+
+def _send_staff_invitation(admin: User, user: User) -> None:
+    token = _serializer("staff-invite").dumps({"id": user.id, "stamp": user.security_stamp})
+    queue_mail(
+        user.email,
+        f"{admin.name} invites you to PSEB Engage as {user.role.value}",
+        "staff_invitation",
+        user=user,
+        admin=admin,
+        link=url_for("auth.accept_staff_invitation", token=token, _external=True),
+        days=STAFF_INVITATION_MAX_AGE // 86400,
+    )
+
+
+def invite_staff(admin: User, email: str, name: str, role: Role | str) -> User:
+    """Create a staff (or admin) account without a usable password and email a single-use link
+    to set one. Nobody invents or passes on a password."""
+    staff_role = _staff_role(role)
+    user = create_user(
+        email,
+        secrets.token_urlsafe(32),  # never told to anyone: the link sets the real one
+        staff_role,
+        name=name,
+        check_strength=False,
+    )
+    _send_staff_invitation(admin, user)
+    record_account_event(admin, user, "invited", f"Invited as {staff_role.value}.")
+    return user
+
+
+def pending_invitation(user: User) -> bool:
+    """A staff account whose invitation has not been accepted (never signed in)."""
+    return user.is_staff and user.last_login_at is None and user.email_verified_at is None
+
+
+def resend_staff_invitation(admin: User, user: User) -> None:
+    if not pending_invitation(user):
+        raise AccountError("This person has already accepted the invitation.")
+    user.security_stamp = secrets.token_hex(16)  # the previous link stops working
+    _send_staff_invitation(admin, user)
+    record_account_event(admin, user, "invited", "Invitation sent again.")
+
+
+def user_for_staff_invitation(token: str) -> User:
+    """The invited user; the link is single-use (setting the password changes the stamp)."""
+    try:
+        data = _serializer("staff-invite").loads(token, max_age=STAFF_INVITATION_MAX_AGE)
+    except SignatureExpired as error:
+        raise AccountError(
+            "This invitation link has expired. Ask a PSEB administrator to send a new one."
+        ) from error
+    except BadSignature as error:
+        raise AccountError("This invitation link is not valid.") from error
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.security_stamp != data.get("stamp") or not user.active:
+        raise AccountError("This invitation link has already been used or is no longer valid.")
+    return user
+
+
+def accept_staff_invitation(user: User, name: str, password: str) -> None:
+    """Set the invited person's name and password; the link arrived, so the email is confirmed."""
+    set_password(user, password)
+    user.name = name.strip() or user.name
+    user.email_verified_at = user.email_verified_at or clock.now()
+    record_account_event(None, user, "invitation_accepted", "Password set from the invitation.")
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    """Work a feature assigns to staff, so deactivating someone can warn and hand it over."""
+
+    label: str  #: e.g. "open facilitation requests"
+    items: Callable[[User], list[tuple[str, str]]]  #: (title, url) of the user's open items
+    reassign: Callable[[User, User | None, User], int]  #: (from, to or nobody, by) -> moved
+
+
+#: Registered by features at import (auth knows no feature).
+OPEN_WORK: list[OpenWork] = []
+
+
+def register_open_work(work: OpenWork) -> None:
+    if all(existing.label != work.label for existing in OPEN_WORK):
+        OPEN_WORK.append(work)
+
+
+def open_work_of(user: User) -> list[tuple[OpenWork, list[tuple[str, str]]]]:
+    """Each kind of open work assigned to ``user`` with its items (kinds without items left out)."""
+    found = []
+    for work in OPEN_WORK:
+        items = work.items(user)
+        if items:
+            found.append((work, items))
+    return found
+
+
+def _active_admins() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.active.is_(True))
+    )
+
+
+def deactivate_user(admin: User, user: User, reassign_to_id: object = None) -> int:
+    """Deactivate ``user``, handing their open work to another staff member (or nobody).
+
+    Returns how many items were reassigned. Audited.
+    """
+    if user.id == admin.id:
+        raise AccountError("You cannot deactivate your own account.")
+    if not user.active:
+        raise AccountError(f"{user.email} is already deactivated.")
+    if user.role == Role.ADMIN and _active_admins() <= 1:
+        raise AccountError("This is the last active admin; make someone else admin first.")
+    successor = None
+    if reassign_to_id not in (None, "", "none"):
+        try:
+            successor = db.session.get(User, int(reassign_to_id))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            successor = None
+        if successor is None or not successor.is_staff or not successor.active or successor is user:
+            raise AccountError("Choose an active staff member to take over.", "reassign_to")
+    moved = 0
+    for work, _items in open_work_of(user):
+        count = work.reassign(user, successor, admin)
+        moved += count
+        record_account_event(
+            admin,
+            user,
+            "work_reassigned",
+            f"{count} {work.label} "
+            + (f"reassigned to {successor.name}." if successor else "left unassigned."),
+        )
+    set_active(user, False)
+    record_account_event(admin, user, "deactivated", "Account deactivated.")
+    return moved
+
+
+def reactivate_user(admin: User, user: User) -> None:
+    if user.active:
+        return
+    set_active(user, True)
+    record_account_event(admin, user, "reactivated", "Account reactivated.")
+
+
+def change_role(admin: User, user: User, role: Role | str) -> None:
+    """Make a staff member admin or the other way round (audited)."""
+    if user.id == admin.id:
+        raise AccountError("You cannot change your own role.", "role")
+    if not user.is_staff:
+        raise AccountError(
+            "Company and startup accounts keep their role; invite staff separately.", "role"
+        )
+    new_role = _staff_role(role)
+    if new_role == user.role:
+        return
+    if user.role == Role.ADMIN and user.active and _active_admins() <= 1:
+        raise AccountError("This is the last active admin; make someone else admin first.", "role")
+    old = user.role
+    user.role = new_role  # read on every request: the new rights apply at once
+    record_account_event(
+        admin, user, "role_changed", f"Role changed from {old.value} to {new_role.value}."
+    )

@@ -132,7 +132,12 @@ class AssignForm(FlaskForm):
 
 
 class ReferForm(FlaskForm):
-    channel_id = SelectField("Funding channel", coerce=str, validators=[DataRequired()])
+    channel_id = SelectField("Funding channel", coerce=str, validate_choice=False)
+    other_name = StringField(
+        "Name of the other channel",
+        description="Only with “Other”: it is added to the channel registry.",
+        validators=[Optional(), Length(max=200)],
+    )
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 

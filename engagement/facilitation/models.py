@@ -30,6 +30,7 @@ __all__ = [
     "FundingChannel",
     "Referral",
     "FacilitationStaff",
+    "SphereHandler",
     "funding_channel_sector",
     "FundingChannelStage",
 ]
@@ -70,6 +71,39 @@ class RequestState(LabelledEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def now_sentence(self) -> str:
+        """What a person is told after a move: "The request now needs more information."."""
+        return STATE_NOW_SENTENCES[self]
+
+    @property
+    def condition(self) -> str:
+        """The state as a predicate: "A request that {condition} cannot ..."."""
+        return STATE_CONDITIONS[self]
+
+
+STATE_NOW_SENTENCES = {
+    RequestState.DRAFT: "The request is a draft again.",
+    RequestState.SUBMITTED: "The request was submitted.",
+    RequestState.IN_REVIEW: "The request is now in review.",
+    RequestState.NEEDS_INFORMATION: "The request now needs more information.",
+    RequestState.REFERRED: "The request was referred to a funding channel.",
+    RequestState.RESOLVED: "The request is resolved.",
+    RequestState.DECLINED: "The request was declined.",
+    RequestState.WITHDRAWN: "The request was withdrawn.",
+}
+
+STATE_CONDITIONS = {
+    RequestState.DRAFT: "is still a draft",
+    RequestState.SUBMITTED: "is submitted but not yet in review",
+    RequestState.IN_REVIEW: "is in review",
+    RequestState.NEEDS_INFORMATION: "is waiting for more information",
+    RequestState.REFERRED: "is referred",
+    RequestState.RESOLVED: "is resolved",
+    RequestState.DECLINED: "was declined",
+    RequestState.WITHDRAWN: "was withdrawn",
+}
+
 
 #: States in which nothing more happens to a request.
 CLOSED_STATES = frozenset({RequestState.RESOLVED, RequestState.DECLINED, RequestState.WITHDRAWN})
@@ -104,6 +138,8 @@ class ChannelKind(enum.StrEnum):
     GOVERNMENT = "government"
     DONOR = "donor"
     ACCELERATOR = "accelerator"
+    #: Named by staff while referring, when the channel was not in the registry yet.
+    OTHER = "other"
 
     @property
     def label(self) -> str:
@@ -115,6 +151,7 @@ class ChannelKind(enum.StrEnum):
             "government": "Government programme",
             "donor": "Donor programme",
             "accelerator": "Accelerator",
+            "other": "Other",
         }[self.value]
 
 
@@ -132,6 +169,7 @@ class FacilitationRequest(TimestampMixin, db.Model):
     __tablename__ = "facilitation_request"
     __table_args__ = (
         # The staff queue's sorts (services.SORTS) walk these instead of sorting the whole table.
+        # ("due" leads with "awaiting a first response?", then uses the due-time index's order.)
         sa.Index("ix_facilitation_request_due_sort", "first_response_due_at", "id"),
         sa.Index("ix_facilitation_request_submitted_sort", "submitted_at", "id"),
         sa.Index("ix_facilitation_request_updated_sort", "updated_at", "id"),
@@ -393,5 +431,29 @@ class FacilitationStaff(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
     supervisor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: The person this staff member reports to: their overdue requests are escalated to them
+    #: (None: to the flagged supervisors and the admins).
+    reports_to_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    reports_to: Mapped[User | None] = relationship(foreign_keys=[reports_to_id])
+
+
+class SphereHandler(db.Model):
+    """A staff member who handles a sphere: new requests in it are announced to them.
+
+    A sphere without handlers announces new requests to all staff.
+    """
+
+    __tablename__ = "facilitation_sphere_handler"
+
+    sphere: Mapped[Sphere] = mapped_column(
+        enum_type(Sphere, "facilitation_sphere_handler_sphere"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
     user: Mapped[User] = relationship()

@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -20,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from engagement.auth.access import admin_required, login_required, roles_required, staff_required
+from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role, User
 from engagement.core.web import problem, wants_json
 from engagement.directory.models import City, Province, Sector
@@ -70,6 +72,40 @@ def _apply_error(form: Any, error: FacilitationError) -> None:
         target.errors.append(error.message)
     else:
         flash(error.message, "error")
+
+
+#: Session key holding a form that failed on POST, until the page it belongs to shows it.
+FORM_STASH = "facilitation_form"
+#: Longer typed text does not fit the signed session cookie (4 KB) and is re-rendered instead.
+STASH_MAX_CHARS = 1500
+
+
+def _redirect_with_errors(fr: FacilitationRequest, name: str, form: Any, target: str):  # type: ignore[no-untyped-def]
+    """Post/redirect/get after a form error: keep what was typed and the errors for the page
+    the form lives on, so the address bar never shows the POST target and a reload re-posts
+    nothing."""
+    session[FORM_STASH] = {
+        "request_id": fr.id,
+        "form": name,
+        "values": {n: f.data for n, f in form._fields.items() if n not in ("csrf_token", "file")},
+        "errors": {n: list(f.errors) for n, f in form._fields.items() if f.errors},
+    }
+    return redirect(target, code=303)
+
+
+def _restore_form(fr: FacilitationRequest, name: str, form: Any) -> Any:
+    """Put a stashed form's values and errors back (once), if it belongs to this request."""
+    stash = session.get(FORM_STASH)
+    if not stash or stash.get("request_id") != fr.id or stash.get("form") != name:
+        return form
+    session.pop(FORM_STASH, None)
+    for field_name, value in stash.get("values", {}).items():
+        if field_name in form._fields:
+            form[field_name].data = value
+    for field_name, errors in stash.get("errors", {}).items():
+        if field_name in form._fields:
+            form[field_name].errors = list(errors)
+    return form
 
 
 def _workflow_refusal(error: WorkflowError, fr: FacilitationRequest | None = None):  # type: ignore[no-untyped-def]
@@ -152,7 +188,8 @@ def _step_form(fr: FacilitationRequest, step: str) -> Any:
     if step == "summary":
         return SummaryStepForm(obj=data)
     if step == "files":
-        return AttachmentForm()
+        form = AttachmentForm()
+        return _restore_form(fr, "attachment", form) if request.method == "GET" else form
     if fr.sphere == Sphere.CAPITAL_AVAILABILITY:
         form = CapitalStepForm(obj=data)
         if data is not None and fr.currency is None:
@@ -233,11 +270,16 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
         "messages": services.visible_messages(fr, current_user),
         "attachments": fr.attachments,
         "referrals": referrals,
-        "moves": [m for m in moves_from(fr.state, actor) if m.target != RequestState.SUBMITTED]
+        # Referring has its own form (it names the channel), so it is not among the buttons.
+        "moves": [
+            m
+            for m in moves_from(fr.state, actor)
+            if m.target not in (RequestState.SUBMITTED, RequestState.REFERRED)
+        ]
         if actor
         else [],
-        "message_form": MessageForm(formdata=None),
-        "attachment_form": AttachmentForm(formdata=None),
+        "message_form": _restore_form(fr, "message", MessageForm(formdata=None)),
+        "attachment_form": _restore_form(fr, "attachment", AttachmentForm(formdata=None)),
         "accept": uploads.ACCEPT_ATTRIBUTE,
         "outcomes": list(ResolutionOutcome),
         "move_error": None,
@@ -248,24 +290,31 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
         assign_form.assignee_id.choices = [SelectChoice("", "Nobody")] + [
             SelectChoice(str(u.id), u.name) for u in services.staff_users()
         ]
-        refer_form = ReferForm(formdata=None)
-        channels = db.session.scalars(
-            sa.select(FundingChannel)
-            .where(FundingChannel.active.is_(True))
-            .order_by(FundingChannel.name)
-        ).all()
-        refer_form.channel_id.choices = [SelectChoice("", "Choose…")] + [
-            SelectChoice(str(c.id), c.name) for c in channels
-        ]
         context.update(
             assign_form=assign_form,
-            refer_form=refer_form,
+            refer_form=_refer_form(fr),
             suggestions=services.suggested_channels(fr),
             referral_form=ReferralOutcomeForm(formdata=None),
             can_refer=fr.state in (RequestState.IN_REVIEW, RequestState.REFERRED),
         )
     context.update(overrides)
     return render_template("facilitation/detail.html", **context), status
+
+
+def _refer_form(fr: FacilitationRequest, formdata: Any = None) -> ReferForm:
+    """The one referral form: a registered channel, or "Other" with the channel's name."""
+    form = ReferForm(formdata=formdata)
+    channels = db.session.scalars(
+        sa.select(FundingChannel)
+        .where(FundingChannel.active.is_(True))
+        .order_by(FundingChannel.name)
+    ).all()
+    form.channel_id.choices = (
+        [SelectChoice("", "Choose…")]
+        + [SelectChoice(str(c.id), c.name) for c in channels]
+        + [SelectChoice(services.OTHER_CHANNEL, "Other (not in the list): name it below")]
+    )
+    return form
 
 
 @bp.route("/requests/<int:request_id>")
@@ -294,6 +343,28 @@ def submit(request_id: int):
     return redirect(url_for("facilitation.detail", request_id=fr.id))
 
 
+@bp.route("/requests/<int:request_id>/discard", methods=["GET", "POST"])
+@roles_required(Role.STARTUP)
+def discard(request_id: int):
+    """Ask, then delete a never-submitted draft and its files."""
+    fr = services.get_request_for(current_user, request_id, for_update=request.method == "POST")
+    if fr.state != RequestState.DRAFT:
+        flash("This request was submitted; withdraw it instead of discarding it.", "info")
+        return redirect(url_for("facilitation.detail", request_id=fr.id))
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("The form expired; please try again.", "error")
+            return redirect(url_for("facilitation.discard", request_id=fr.id))
+        try:
+            title = services.discard_draft(fr, current_user)
+        except WorkflowError as error:
+            return _workflow_refusal(error, fr)
+        flash(f"The draft “{title}” and its files were deleted.", "success")
+        return redirect(url_for("facilitation.my_requests"))
+    return render_template("facilitation/discard.html", fr=fr, form=form, files=len(fr.attachments))
+
+
 @bp.route("/requests/<int:request_id>/transition", methods=["POST"])
 @login_required
 def move(request_id: int):
@@ -308,12 +379,15 @@ def move(request_id: int):
             reason=request.form.get("reason", ""),
             outcome=request.form.get("outcome", ""),
             outcome_note=request.form.get("outcome_note", ""),
+            comment_to=request.form.get("comment_to", ""),
         )
     except FacilitationError as error:
         db.session.rollback()
         if wants_json():
             return problem(422, "Invalid input", error.message, {error.field or "": error.message})
         fr = services.get_request_for(current_user, request_id)
+        if target == RequestState.REFERRED.value:
+            flash(error.message, "error")  # referring has its own form, not a move button
         return _render_detail(
             fr,
             status=422,
@@ -324,7 +398,7 @@ def move(request_id: int):
         return _workflow_refusal(error, fr)
     if wants_json():
         return {"id": fr.id, "state": fr.state.value}
-    flash(f"The request is now {fr.state.label.lower()}.", "success")
+    flash(fr.state.now_sentence, "success")
     return redirect(url_for("facilitation.detail", request_id=fr.id))
 
 
@@ -334,6 +408,7 @@ def post_message(request_id: int):
     fr = services.get_request_for(current_user, request_id, for_update=True)
     form = MessageForm()
     internal = bool(form.internal.data) and current_user.is_staff
+    thread = url_for("facilitation.detail", request_id=fr.id) + "#thread"
     if form.validate_on_submit():
         try:
             services.add_message(fr, current_user, form.body.data, internal=internal)
@@ -344,8 +419,20 @@ def post_message(request_id: int):
             return _workflow_refusal(error, fr)
         else:
             flash("Internal note saved." if internal else "Message sent.", "success")
-            return redirect(url_for("facilitation.detail", request_id=fr.id) + "#thread")
-    return _render_detail(fr, status=422, message_form=form)
+            return redirect(thread)
+    elif wants_json():
+        return problem(422, "Invalid input", "The message is not valid.", form.errors)
+    flash("Your message was not sent: " + " ".join(_first_errors(form)), "error")
+    if len(form.body.data or "") > STASH_MAX_CHARS:
+        # Too long for the session cookie: show it here rather than lose what was typed.
+        return _render_detail(fr, status=422, message_form=form)
+    return _redirect_with_errors(fr, "message", form, thread)
+
+
+def _first_errors(form: Any) -> list[str]:
+    return [errors[0] for name, errors in form.errors.items() if name != "csrf_token"] or [
+        "the form expired; please try again."
+    ]
 
 
 @bp.route("/requests/<int:request_id>/attachments", methods=["POST"])
@@ -366,19 +453,14 @@ def upload(request_id: int):
         db.session.rollback()
         fr = services.get_request_for(current_user, request_id)
         form.file.errors = [error.message]
-        if fr.state == RequestState.DRAFT:
-            return render_template(
-                "facilitation/wizard.html",
-                form=form,
-                step="files",
-                fr=fr,
-                steps=STEPS,
-                step_titles=STEP_TITLES,
-                sphere_hints=SPHERE_HINTS,
-                missing=services.missing_for_submission(fr),
-                accept=uploads.ACCEPT_ATTRIBUTE,
-            ), 422
-        return _render_detail(fr, status=422, attachment_form=form)
+        if wants_json():
+            return problem(422, "Invalid input", error.message, {"file": error.message})
+        back = (
+            url_for("facilitation.edit_draft", request_id=fr.id, step="files")
+            if fr.state == RequestState.DRAFT
+            else url_for("facilitation.detail", request_id=fr.id) + "#files"
+        )
+        return _redirect_with_errors(fr, "attachment", form, back)
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
     flash(f"{attachment.original_name} was attached.", "success")
@@ -428,12 +510,18 @@ def refer(request_id: int):
     fr = services.get_request_for(current_user, request_id, for_update=True)
     try:
         services.refer(
-            fr, request.form.get("channel_id"), current_user, request.form.get("note", "")
+            fr,
+            request.form.get("channel_id"),
+            current_user,
+            request.form.get("note", ""),
+            other_name=request.form.get("other_name", ""),
         )
     except FacilitationError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(services.get_request_for(current_user, request_id), status=422)
+        fr = services.get_request_for(current_user, request_id)
+        refer_form = _refer_form(fr, formdata=request.form)
+        _apply_error(refer_form, error)
+        return _render_detail(fr, status=422, refer_form=refer_form)
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
     flash("Referral recorded.", "success")
@@ -594,19 +682,53 @@ def team():
     if request.method == "POST":
         user = db.get_or_404(User, request.form.get("user_id", type=int) or 0)
         try:
-            services.set_supervisor(user, request.form.get("supervisor") == "1")
+            if "reports_to" in request.form:
+                services.set_reports_to(user, request.form.get("reports_to"), current_user)
+            else:
+                services.set_supervisor(user, request.form.get("supervisor") == "1", current_user)
         except FacilitationError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             flash(f"{user.name} updated.", "success")
         return redirect(url_for("facilitation.team"))
-    flagged = set(
-        db.session.scalars(
-            sa.select(FacilitationStaff.user_id).where(FacilitationStaff.supervisor.is_(True))
-        )
+    rows = db.session.scalars(sa.select(FacilitationStaff)).all()
+    flagged = {row.user_id for row in rows if row.supervisor}
+    reports_to = {row.user_id: row.reports_to_id for row in rows if row.reports_to_id}
+    return render_template(
+        "facilitation/team.html",
+        staff=services.staff_users(),
+        flagged=flagged,
+        reports_to=reports_to,
     )
-    return render_template("facilitation/team.html", staff=services.staff_users(), flagged=flagged)
+
+
+@bp.route("/spheres", methods=["GET", "POST"])
+@staff_required
+def spheres():
+    """Who handles each sphere: new requests are announced to them (else to all staff)."""
+    if request.method == "POST":
+        try:
+            named = services.set_sphere_handlers(
+                request.form.get("sphere"), request.form.getlist("user_ids")
+            )
+        except FacilitationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            sphere = Sphere(request.form["sphere"])
+            flash(
+                f"New {sphere.label} requests now go to "
+                + (", ".join(u.name for u in named) if named else "all staff")
+                + ".",
+                "success",
+            )
+        return redirect(url_for("facilitation.spheres"))
+    return render_template(
+        "facilitation/spheres.html",
+        handlers=services.sphere_handlers(),
+        staff=services.staff_users(),
+    )
 
 
 @bp.route("/report")

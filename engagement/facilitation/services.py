@@ -12,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth.models import Membership, Role, User
+from engagement.auth.services import OpenWork, record_account_event, register_open_work
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
 from engagement.facilitation import sla
@@ -36,8 +37,9 @@ from engagement.facilitation.models import (
     RequestState,
     ResolutionOutcome,
     Sphere,
+    SphereHandler,
 )
-from engagement.facilitation.workflow import Actor, Move, Needs, find_move
+from engagement.facilitation.workflow import Actor, Move, Needs, find_move, find_moves
 from engagement.notifications.services import queue_mail
 
 
@@ -118,7 +120,14 @@ def _startup_org_id(user: User) -> int:
 
 AGE_CHOICES = (3, 7, 14, 30)
 SORTS = {
-    "due": (FacilitationRequest.first_response_due_at.asc(), FacilitationRequest.id.asc()),
+    # "First response due": requests still waiting for PSEB's first response come first, by due
+    # time (so the overdue ones lead), then those already answered. Answered requests have the
+    # earliest due times, so sorting by due time alone put the overdue request last.
+    "due": (
+        FacilitationRequest.first_response_at.is_not(None).asc(),
+        FacilitationRequest.first_response_due_at.asc(),
+        FacilitationRequest.id.asc(),
+    ),
     "oldest": (FacilitationRequest.submitted_at.asc(), FacilitationRequest.id.asc()),
     "newest": (FacilitationRequest.submitted_at.desc(), FacilitationRequest.id.desc()),
     "updated": (FacilitationRequest.updated_at.desc(), FacilitationRequest.id.desc()),
@@ -262,6 +271,28 @@ def update_draft(request: FacilitationRequest, user: User, **fields: Any) -> Fac
     return request
 
 
+def discard_draft(request: FacilitationRequest, user: User) -> str:
+    """Delete a never-submitted draft with its files (they go when the request commits).
+
+    Only the owning startup; a submitted request is withdrawn instead. Returns the title.
+    """
+    from engagement.facilitation import uploads  # uploads builds on this module
+
+    if actor_of(user, request) != Actor.OWNER:
+        raise TransitionForbidden("Only the startup that owns this draft can discard it.")
+    if request.state != RequestState.DRAFT or request.submitted_at is not None:
+        raise IllegalTransition(
+            f"This request {request.state.condition}; only a draft can be discarded."
+        )
+    title = request.title
+    uploads.delete_attachments(request)
+    for model in (RequestMessage, RequestEvent):
+        db.session.execute(sa.delete(model).where(model.request_id == request.id))
+    db.session.delete(request)
+    db.session.flush()
+    return title
+
+
 def _text(value: Any, field_name: str, limit: int) -> str:
     text = ("" if value is None else str(value)).strip()
     if len(text) > limit:
@@ -318,7 +349,18 @@ def _apply_fields(request: FacilitationRequest, fields: dict[str, Any]) -> None:
                 raise FacilitationError("Enter a number of seats from 1 to 10,000.", "seats_needed")
             request.seats_needed = seats
         elif name == "needed_from":
-            request.needed_from = _date(value, "needed_from")
+            needed_from = _date(value, "needed_from")
+            if needed_from is not None and needed_from < today_in_pakistan():
+                raise FacilitationError(NEEDED_FROM_PAST, "needed_from")
+            request.needed_from = needed_from
+
+
+NEEDED_FROM_PAST = "The date you need the space from cannot be in the past: choose today or later."
+
+
+def today_in_pakistan() -> date:
+    """Today's date in Pakistan, where "needed from" dates are meant."""
+    return clock.now().astimezone(sla.PK_ZONE).date()
 
 
 def _amount(value: Any, field_name: str) -> Decimal | None:
@@ -367,6 +409,9 @@ def missing_for_submission(request: FacilitationRequest) -> list[tuple[str, str]
             missing.append(("seats_needed", "Enter the number of seats you need."))
         if request.needed_from is None:
             missing.append(("needed_from", "Enter the date you need the space from."))
+        elif request.needed_from < today_in_pakistan():
+            # A draft saved weeks ago can fall into the past before it is submitted.
+            missing.append(("needed_from", NEEDED_FROM_PAST))
     return missing
 
 
@@ -383,7 +428,8 @@ def transition(
     """Move ``request`` to ``to_state`` as ``by_user``, by the table in workflow.py.
 
     ``extra``: ``outcome`` and ``outcome_note`` (resolve), ``reason`` (decline), ``channel_id``
-    (refer: also records a referral). Raises IllegalTransition (409), TransitionForbidden (403)
+    (refer: also records a referral), ``comment_to`` (``internal``, the default, or ``startup``:
+    who reads a staff comment; the question of "needs information" always goes to the startup). Raises IllegalTransition (409), TransitionForbidden (403)
     or FacilitationError (422, missing input). Writes an audit row and queues notifications.
     """
     target = _enum_or_none(RequestState, to_state)
@@ -394,19 +440,22 @@ def transition(
         db.session.flush()
         db.session.refresh(request, with_for_update=True)
     source = request.state
-    move = find_move(source, target)
-    if move is None:
+    candidates = find_moves(source, target)
+    if not candidates:
         raise IllegalTransition(
-            f"A request that is {source.label.lower()} cannot be moved to {target.label.lower()}."
+            f"This request {source.condition}, so it cannot be moved to “{target.label}”."
         )
     actor = actor_of(by_user, request)
-    if actor != move.actor:
+    move = find_move(source, target, actor) if actor is not None else None
+    if move is None:
+        move = candidates[0]
         who = "the startup that made it" if move.actor == Actor.OWNER else "PSEB staff"
         raise TransitionForbidden(f"Only {who} can {move.label.lower()} this request.")
     comment = (comment or "").strip() or None
     if comment and len(comment) > 5000:
         raise FacilitationError("Use at most 5000 characters.", "comment")
     _check_needs(request, move, comment, extra)
+    audience = _comment_audience(move, extra.get("comment_to"))
 
     now = clock.now()
     if target == RequestState.SUBMITTED:
@@ -435,12 +484,32 @@ def transition(
         kind=EventKind.STATE,
         from_state=source,
         to_state=target,
-        comment=_event_comment(target, comment, extra),
+        # An internal note stays out of the audit row the startup reads (it goes to the thread).
+        comment=_event_comment(target, comment if audience != "internal" else None, extra),
         created_at=now,
     )
     db.session.add(event)
-    if target == RequestState.REFERRED and extra.get("channel_id"):
-        _add_referral(request, extra["channel_id"], by_user, extra.get("note") or "", now)
+    if comment and actor == Actor.STAFF:
+        # The question of "needs information" and any staff comment live in the conversation,
+        # where the startup is told to answer (or, for an internal note, where staff read it).
+        db.session.add(
+            RequestMessage(
+                request=request,
+                author_id=by_user.id,
+                body=comment,
+                internal=audience == "internal",
+                created_at=now,
+            )
+        )
+    if target == RequestState.REFERRED:
+        _add_referral(
+            request,
+            extra["channel_id"],
+            by_user,
+            extra.get("note") or "",
+            now,
+            other_name=extra.get("other_name"),
+        )
     db.session.flush()
     _notify_state_change(request, event, by_user)
     return request
@@ -463,6 +532,26 @@ def _check_needs(
         and _enum_or_none(ResolutionOutcome, extra.get("outcome")) is None
     ):
         raise FacilitationError("Choose the outcome of the request.", "outcome")
+    if Needs.CHANNEL in move.needs and extra.get("channel_id") in (None, ""):
+        raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
+
+
+#: Who reads a staff member's comment on a move: the startup, or staff only (the default).
+COMMENT_AUDIENCES = ("internal", "startup")
+
+
+def _comment_audience(move: Move, chosen: Any) -> str:
+    """Where a move's comment goes: the startup's own words and PSEB's question are public."""
+    if move.actor == Actor.OWNER or Needs.COMMENT in move.needs:
+        return "startup"
+    if chosen in (None, ""):
+        return "internal"
+    if chosen not in COMMENT_AUDIENCES:
+        raise FacilitationError(
+            "Choose whether the comment is a message to the startup or an internal note.",
+            "comment_to",
+        )
+    return str(chosen)
 
 
 def _event_comment(target: RequestState, comment: str | None, extra: dict[str, Any]) -> str | None:
@@ -513,15 +602,141 @@ def supervisors() -> list[User]:
     )
 
 
-def set_supervisor(user: User, supervisor: bool) -> None:
-    if not user.is_staff:
-        raise FacilitationError("Only staff can be supervisors.", "user_id")
+def sphere_handlers() -> dict[Sphere, list[User]]:
+    """Every sphere with the active staff who handle it (empty: nobody named)."""
+    handlers: dict[Sphere, list[User]] = {sphere: [] for sphere in Sphere}
+    rows = db.session.execute(
+        sa.select(SphereHandler.sphere, User)
+        .join(User, User.id == SphereHandler.user_id)
+        .where(User.active.is_(True), User.role.in_([Role.STAFF, Role.ADMIN]))
+        .order_by(User.name, User.id)
+    ).all()
+    for sphere, user in rows:
+        handlers[sphere].append(user)
+    return handlers
+
+
+def set_sphere_handlers(sphere: Any, user_ids: list[Any]) -> list[User]:
+    """Name the staff who handle ``sphere`` (replacing the previous list; empty = all staff)."""
+    value = _enum_or_none(Sphere, sphere)
+    if value is None:
+        raise FacilitationError("Choose a sphere from the list.", "sphere")
+    wanted = {i for i in (_int_or_none(x) for x in user_ids) if i is not None}
+    if len(wanted) != len([x for x in user_ids if x not in (None, "")]):
+        raise FacilitationError("Choose staff members from the list.", "user_ids")
+    staff = {u.id: u for u in staff_users()}
+    if not wanted <= set(staff):
+        raise FacilitationError("Choose staff members from the list.", "user_ids")
+    db.session.execute(sa.delete(SphereHandler).where(SphereHandler.sphere == value))
+    for user_id in sorted(wanted):
+        db.session.add(SphereHandler(sphere=value, user_id=user_id))
+    db.session.flush()
+    return [staff[i] for i in sorted(wanted)]
+
+
+def new_request_recipients(request: FacilitationRequest) -> list[User]:
+    """Who hears of a new submission: the sphere's handlers, else all active staff."""
+    return sphere_handlers()[request.sphere] or staff_users()
+
+
+def _staff_row(user: User) -> FacilitationStaff:
     row = db.session.get(FacilitationStaff, user.id)
     if row is None:
         row = FacilitationStaff(user_id=user.id)
         db.session.add(row)
+    return row
+
+
+def set_supervisor(user: User, supervisor: bool, by_user: User | None = None) -> None:
+    """Flag a staff member as a supervisor (receives escalations nobody else is named for)."""
+    if not user.is_staff:
+        raise FacilitationError("Only staff can be supervisors.", "user_id")
+    row = _staff_row(user)
+    if row.supervisor != supervisor:
+        record_account_event(
+            by_user,
+            user,
+            "supervisor_changed",
+            "Made a facilitation supervisor." if supervisor else "No longer a supervisor.",
+        )
     row.supervisor = supervisor
     db.session.flush()
+
+
+def set_reports_to(user: User, supervisor_id: Any, by_user: User | None = None) -> User | None:
+    """Name the supervisor ``user`` reports to (None clears it); their escalations go there."""
+    if not user.is_staff:
+        raise FacilitationError("Only staff have a supervisor.", "user_id")
+    supervisor = None
+    if supervisor_id not in (None, "", "none"):
+        supervisor = db.session.get(User, _int_or_none(supervisor_id) or 0)
+        if supervisor is None or not supervisor.is_staff or not supervisor.active:
+            raise FacilitationError("Choose an active staff member as supervisor.", "reports_to")
+        if supervisor.id == user.id:
+            raise FacilitationError("Nobody can be their own supervisor.", "reports_to")
+    row = _staff_row(user)
+    new_id = supervisor.id if supervisor else None
+    if row.reports_to_id != new_id:
+        record_account_event(
+            by_user,
+            user,
+            "supervisor_changed",
+            f"Reports to {supervisor.name}." if supervisor else "Reports to nobody in particular.",
+        )
+    row.reports_to_id = new_id
+    db.session.flush()
+    return supervisor
+
+
+def escalation_recipients(request: FacilitationRequest) -> list[User]:
+    """Who hears of an overdue first response: the assignee and the supervisor they report to;
+    without a named (active) supervisor, the flagged supervisors and the admins."""
+    recipients: dict[int, User] = {}
+    assignee = request.assignee
+    named = None
+    if assignee is not None and assignee.active:
+        recipients[assignee.id] = assignee
+        row = db.session.get(FacilitationStaff, assignee.id)
+        if row is not None and row.reports_to is not None and row.reports_to.active:
+            named = row.reports_to
+    for user in [named] if named else supervisors():
+        recipients[user.id] = user
+    return list(recipients.values())
+
+
+def _open_requests_assigned_to(user: User) -> list[FacilitationRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(FacilitationRequest)
+            .where(
+                FacilitationRequest.assignee_id == user.id,
+                FacilitationRequest.submitted_at.is_not(None),
+                FacilitationRequest.state.not_in(CLOSED_STATES),
+            )
+            .order_by(FacilitationRequest.id)
+        )
+    )
+
+
+def reassign_open_requests(from_user: User, to_user: User | None, by_user: User) -> int:
+    """Give every open request of ``from_user`` to ``to_user`` (or nobody); each is audited."""
+    requests = _open_requests_assigned_to(from_user)
+    for request in requests:
+        assign(request, to_user.id if to_user else None, by_user)
+    return len(requests)
+
+
+def _open_request_items(user: User) -> list[tuple[str, str]]:
+    return [
+        (f"#{r.id} {r.title}", url_for("facilitation.detail", request_id=r.id))
+        for r in _open_requests_assigned_to(user)
+    ]
+
+
+# Deactivating a staff member warns about (and hands over) their open requests.
+register_open_work(
+    OpenWork("open facilitation requests", _open_request_items, reassign_open_requests)
+)
 
 
 def _assignable(assignee_id: Any) -> User | None:
@@ -700,12 +915,45 @@ def suggested_channels(request: FacilitationRequest, limit: int = 5) -> list[Sug
     return suggestions[:limit]
 
 
-def _add_referral(
-    request: FacilitationRequest, channel_id: Any, by_user: User, note: str, now: Any
-) -> Referral:
+CHOOSE_CHANNEL = "Choose the funding channel you refer the startup to, or “Other” with its name."
+#: The value of the channel choice that names a channel not (yet) in the registry.
+OTHER_CHANNEL = "other"
+
+
+def _referral_channel(channel_id: Any, other_name: Any) -> FundingChannel:
+    """The channel a referral names: one from the registry, or an "other" one by its name.
+
+    An "other" name matching a registered channel (any case) is that channel; a new name is
+    added to the registry as kind "other", so every referral counts against a channel.
+    """
+    if channel_id == OTHER_CHANNEL:
+        name = _text(other_name, "other_name", 200)
+        if not name:
+            raise FacilitationError("Enter the name of the other funding channel.", "other_name")
+        channel = db.session.scalar(
+            sa.select(FundingChannel).where(sa.func.lower(FundingChannel.name) == name.lower())
+        )
+        if channel is None:
+            channel = FundingChannel(name=name, kind=ChannelKind.OTHER)
+            db.session.add(channel)
+            db.session.flush()
+        return channel
     channel = db.session.get(FundingChannel, _int_or_none(channel_id) or 0)
     if channel is None:
-        raise FacilitationError("Choose a funding channel from the list.", "channel_id")
+        raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
+    return channel
+
+
+def _add_referral(
+    request: FacilitationRequest,
+    channel_id: Any,
+    by_user: User,
+    note: str,
+    now: Any,
+    *,
+    other_name: Any = None,
+) -> Referral:
+    channel = _referral_channel(channel_id, other_name)
     exists = db.session.scalar(
         sa.select(Referral.id).where(
             Referral.request_id == request.id, Referral.channel_id == channel.id
@@ -738,19 +986,34 @@ def _add_referral(
 
 
 def refer(
-    request: FacilitationRequest, channel_id: Any, by_user: User, note: str = ""
+    request: FacilitationRequest,
+    channel_id: Any,
+    by_user: User,
+    note: str = "",
+    other_name: str = "",
 ) -> FacilitationRequest:
-    """Record a referral to a channel; moves an in-review request to ``referred``."""
+    """Record a referral to a channel (or "other" with a name); an in-review request moves to
+    ``referred``. The one way to refer: every referral names its channel."""
     if actor_of(by_user, request) != Actor.STAFF:
         raise TransitionForbidden("Only PSEB staff can refer requests.")
     if request.state in (RequestState.IN_REVIEW,):
         # The referral's own audit row names the channel.
-        return transition(request, RequestState.REFERRED, by_user, channel_id=channel_id, note=note)
+        return transition(
+            request,
+            RequestState.REFERRED,
+            by_user,
+            channel_id=channel_id,
+            note=note,
+            other_name=other_name,
+        )
     if request.state != RequestState.REFERRED:
         raise IllegalTransition(
-            f"A request that is {request.state.label.lower()} cannot be referred; start its review first."
+            f"This request {request.state.condition}, so it cannot be referred; "
+            "start its review first."
         )
-    _add_referral(request, channel_id, by_user, note, clock.now())
+    if channel_id in (None, ""):
+        raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
+    _add_referral(request, channel_id, by_user, note, clock.now(), other_name=other_name)
     request.updated_at = clock.now()
     db.session.flush()
     return request
@@ -872,9 +1135,8 @@ def _notify_state_change(request: FacilitationRequest, event: RequestEvent, by_u
     elif request.assignee is not None and request.assignee.id != by_user.id:
         recipients.append(request.assignee)  # a colleague moved the assignee's request
     if request.state == RequestState.SUBMITTED:
-        recipients = [u for u in recipients if u.is_staff] + [
-            u for u in supervisors() if u.id != by_user.id
-        ]
+        # A new request: the staff who handle its sphere (a setting per sphere), else all staff.
+        recipients = [u for u in new_request_recipients(request) if u.id != by_user.id]
     seen: set[int] = set()
     for user in recipients:
         if user.id in seen:

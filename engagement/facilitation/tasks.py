@@ -16,10 +16,10 @@ from engagement.facilitation import sla
 from engagement.facilitation.models import CLOSED_STATES, FacilitationRequest, RequestState
 from engagement.facilitation.services import (
     absolute_url,
+    escalation_recipients,
     request_link,
     staff_users,
     startup_recipients,
-    supervisors,
 )
 from engagement.notifications.services import queue_mail
 from engagement.scheduler.registry import job
@@ -46,16 +46,12 @@ def overdue_requests() -> list[FacilitationRequest]:
 
 @job("facilitation_sla_check", "cron", hour=4, minute=0)
 def check_slas() -> int:
-    """Escalate each overdue request to its assignee and the supervisors, once per breach."""
+    """Escalate each overdue request to its assignee and their supervisor, once per breach."""
     queued = 0
-    bosses = supervisors()
     for request in overdue_requests():
-        recipients = {u.id: u for u in bosses}
-        if request.assignee is not None and request.assignee.active:
-            recipients[request.assignee.id] = request.assignee
         # A breach is identified by the due time it missed: a new due time is a new breach.
         breach = request.first_response_due_at.strftime("%Y%m%dT%H%M")
-        for user in recipients.values():
+        for user in escalation_recipients(request):
             queued += queue_mail(
                 user.email,
                 f"[Request #{request.id}] first response overdue: {request.title}",

@@ -150,11 +150,29 @@ def store_attachment(
 
 
 _NEW_FILES = "facilitation_new_files"
+_DOOMED_FILES = "facilitation_doomed_files"
+
+
+def delete_attachments(request: FacilitationRequest) -> int:
+    """Delete the request's attachment rows; their files go once the transaction commits."""
+    attachments = db.session.scalars(
+        sa.select(RequestAttachment).where(RequestAttachment.request_id == request.id)
+    ).all()
+    for attachment in attachments:
+        db.session.info.setdefault(_DOOMED_FILES, []).append(
+            upload_folder() / attachment.stored_name
+        )
+        db.session.delete(attachment)
+    db.session.flush()
+    return len(attachments)
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _keep_files(session: Session) -> None:
     session.info.pop(_NEW_FILES, None)
+    # Deleted rows are gone for good now, so their files may go too.
+    for path in session.info.pop(_DOOMED_FILES, []):
+        path.unlink(missing_ok=True)
 
 
 @sa.event.listens_for(Session, "after_rollback")
@@ -162,6 +180,7 @@ def _forget_files(session: Session) -> None:
     """Files written in a transaction that rolled back are deleted: no row, no file."""
     for path in session.info.pop(_NEW_FILES, []):
         path.unlink(missing_ok=True)
+    session.info.pop(_DOOMED_FILES, None)  # their rows are back: keep the files
 
 
 def get_attachment_for(user: User, attachment_id: int) -> RequestAttachment:
@@ -183,6 +202,7 @@ __all__ = [
     "ACCEPT_ATTRIBUTE",
     "attachment_path",
     "clean_filename",
+    "delete_attachments",
     "detect_type",
     "get_attachment_for",
     "store_attachment",

@@ -24,6 +24,7 @@ class Needs(enum.StrEnum):
     COMMENT = "comment"  # a message to the startup (the question, the answer, ...)
     DECLINE_REASON = "reason"
     OUTCOME = "outcome"
+    CHANNEL = "channel"  # the funding channel referred to (one from the registry, or "other")
 
 
 @dataclass(frozen=True)
@@ -40,22 +41,25 @@ def _m(source: S, target: S, actor: Actor, label: str, *needs: Needs) -> Move:
 
 
 OWN, STF = Actor.OWNER, Actor.STAFF
-C, R, OUT = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME
+C, R, OUT, CH = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME, Needs.CHANNEL
 
 MOVES: tuple[Move, ...] = (
     _m(S.DRAFT, S.SUBMITTED, OWN, "Submit"),
-    _m(S.DRAFT, S.WITHDRAWN, OWN, "Discard draft"),
+    # A draft is not withdrawn but discarded: services.discard_draft deletes it with its files.
     _m(S.SUBMITTED, S.IN_REVIEW, STF, "Start review"),
     _m(S.SUBMITTED, S.NEEDS_INFORMATION, STF, "Ask for information", C),
     _m(S.SUBMITTED, S.DECLINED, STF, "Decline", R),
     _m(S.SUBMITTED, S.WITHDRAWN, OWN, "Withdraw"),
     _m(S.IN_REVIEW, S.NEEDS_INFORMATION, STF, "Ask for information", C),
-    _m(S.IN_REVIEW, S.REFERRED, STF, "Refer"),
+    # Every referral names a channel, so the referral figures are complete.
+    _m(S.IN_REVIEW, S.REFERRED, STF, "Refer", CH),
     _m(S.IN_REVIEW, S.RESOLVED, STF, "Resolve", OUT),
     _m(S.IN_REVIEW, S.DECLINED, STF, "Decline", R),
     _m(S.IN_REVIEW, S.WITHDRAWN, OWN, "Withdraw"),
     # The startup's answer (a reply in the thread) takes the request back to review.
     _m(S.NEEDS_INFORMATION, S.IN_REVIEW, OWN, "Answer", C),
+    # Staff may take it back into review themselves (e.g. the answer came by phone).
+    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, STF, "Back to review"),
     _m(S.NEEDS_INFORMATION, S.DECLINED, STF, "Decline", R),
     _m(S.NEEDS_INFORMATION, S.WITHDRAWN, OWN, "Withdraw"),
     _m(S.REFERRED, S.IN_REVIEW, STF, "Back to review"),
@@ -65,11 +69,21 @@ MOVES: tuple[Move, ...] = (
     _m(S.REFERRED, S.WITHDRAWN, OWN, "Withdraw"),
 )
 
-TABLE: dict[tuple[S, S], Move] = {(m.source, m.target): m for m in MOVES}
+#: (source, target, actor) -> move; a pair of states may have one move per actor.
+TABLE: dict[tuple[S, S, Actor], Move] = {(m.source, m.target, m.actor): m for m in MOVES}
 
 
-def find_move(source: S, target: S) -> Move | None:
-    return TABLE.get((source, target))
+def find_moves(source: S, target: S) -> list[Move]:
+    """Every move from ``source`` to ``target`` (at most one per actor)."""
+    return [m for m in MOVES if m.source == source and m.target == target]
+
+
+def find_move(source: S, target: S, actor: Actor | None = None) -> Move | None:
+    """The move ``actor`` may take from ``source`` to ``target`` (any actor's when None)."""
+    if actor is not None:
+        return TABLE.get((source, target, actor))
+    moves = find_moves(source, target)
+    return moves[0] if moves else None
 
 
 def moves_from(source: S, actor: Actor) -> list[Move]:

@@ -83,10 +83,12 @@ def test_capital_request_journey(app, browser, live_server, page, make_user):
     staff.get_by_label("Question to the startup").fill("What is your monthly revenue?")
     staff.get_by_role("button", name="Ask for information").click()
     expect(staff.locator(".page-head")).to_contain_text("needs information", ignore_case=True)
+    expect(staff.locator("main")).to_contain_text("The request now needs more information.")
 
-    # The startup answers; the request goes back to review.
+    # The startup answers in the conversation, where the question is; back to review.
     page.goto(request_url)
     expect(page.locator("main")).to_contain_text("PSEB needs more information")
+    expect(page.locator("#thread")).to_contain_text("What is your monthly revenue?")
     page.get_by_label("Message").fill("About PKR 350,000 a month.")
     page.get_by_role("button", name="Send answer").click()
     expect(page.locator(".page-head")).to_contain_text("in review", ignore_case=True)
