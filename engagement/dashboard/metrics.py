@@ -311,29 +311,37 @@ def quarter_label(quarter_start: date) -> str:
     return f"{quarter_start:%B}-{end:%B %Y} ({fiscal_year_label(quarter_start)})"
 
 
+#: Quarters listed under the remittance figures (the latest up to the period's end).
+LISTED_QUARTERS = 8
+
+
 def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[str, Any]]]:
-    """Quarters overlapping each period, summed, in both series; and the quarters themselves."""
+    """Quarters overlapping each period, summed, in both series; and the latest quarters up to
+    the period's end, each with its growth against the same quarter a year before."""
     in_now, in_before = _overlapping_quarters(now), _overlapping_quarters(before)
     computer, ict = ExportRemittance.computer_services_usd_m, ExportRemittance.ict_services_usd_m
-    rows = db.session.execute(
+
+    def total(column: Any, where: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        return sa.func.sum(sa.case((where, column)))
+
+    sums = db.session.execute(
         sa.select(
-            ExportRemittance.quarter_start,
-            computer,
-            ict,
-            ExportRemittance.source,
-            sa.case((in_now, True), else_=False),
-        )
-        .where(sa.or_(in_now, in_before))
-        .order_by(ExportRemittance.quarter_start)
+            total(computer, in_now),
+            total(ict, in_now),
+            total(computer, in_before),
+            total(ict, in_before),
+        ).where(sa.or_(in_now, in_before))
+    ).one()
+    # The listed quarters and the year before each: the latest 4 + LISTED_QUARTERS rows.
+    rows = db.session.execute(
+        sa.select(ExportRemittance.quarter_start, computer, ict, ExportRemittance.source)
+        .where(ExportRemittance.quarter_start <= now.last)
+        .order_by(ExportRemittance.quarter_start.desc())
+        .limit(LISTED_QUARTERS + 4)
     ).all()
-    sums: dict[bool, list[float | None]] = {True: [None, None], False: [None, None]}
     by_quarter = {row[0]: row for row in rows}
     quarters: list[dict[str, Any]] = []
-    for quarter_start, computer_m, ict_m, source, current in rows:
-        total = sums[bool(current)]
-        total[0] = (total[0] or 0) + float(computer_m)
-        if ict_m is not None:
-            total[1] = (total[1] or 0) + float(ict_m)
+    for quarter_start, computer_m, ict_m, source in sorted(rows[:LISTED_QUARTERS]):
         year_before = by_quarter.get(quarter_start.replace(year=quarter_start.year - 1))
         quarters.append(
             {
@@ -342,7 +350,6 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
                 "computer_services_usd_m": _number(computer_m),
                 "ict_services_usd_m": _number(ict_m),
                 "source": source,
-                "in_period": bool(current),
                 "computer_growth_pct": growth_pct(
                     _number(computer_m), _number(year_before[1]) if year_before else None
                 ),
@@ -351,8 +358,10 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
                 ),
             }
         )
+    rounded = [
+        [None if v is None else round(float(v), 3) for v in pair] for pair in (sums[:2], sums[2:])
+    ]
     link = ("dashboard.remittances", {})
-    rounded = [[None if v is None else round(v, 3) for v in sums[k]] for k in (True, False)]
     section = Section(
         "remittances",
         "Export remittances",
@@ -377,10 +386,24 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
         [
             Table(
                 "remittances_by_quarter",
-                "Export remittances by quarter (US$ million)",
-                ["Quarter", "Computer and call-centre", "Incl. telecom and information", "Source"],
+                "Export remittances by quarter (US$ million), latest quarters up to the period's end",
                 [
-                    [q["label"], q["computer_services_usd_m"], q["ict_services_usd_m"], q["source"]]
+                    "Quarter",
+                    "Computer and call-centre",
+                    "Incl. telecom and information",
+                    "Growth % (computer)",
+                    "Growth % (incl. telecom)",
+                    "Source",
+                ],
+                [
+                    [
+                        q["label"],
+                        q["computer_services_usd_m"],
+                        q["ict_services_usd_m"],
+                        q["computer_growth_pct"],
+                        q["ict_growth_pct"],
+                        q["source"],
+                    ]
                     for q in quarters
                 ],
             )
