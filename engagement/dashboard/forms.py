@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from engagement.dashboard.services import quarter_problem
 
@@ -30,7 +30,7 @@ class RemittanceForm(FlaskForm):
 
     def validate_quarter_start(self, field: DateField) -> None:
         if field.data and (problem := quarter_problem(field.data)):
-            raise ValueError(problem)
+            raise ValidationError(problem)
 
 
 class RemittanceImportForm(FlaskForm):
