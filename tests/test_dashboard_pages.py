@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pypdf
 import pytest
@@ -179,7 +180,7 @@ def test_staff_enter_import_and_delete_remittances(staff, app):
     assert "2020-07-01,379.251,444.050,State Bank of Pakistan" in listing
     with app.app_context():
         row_id = db.session.scalar(
-            sa.select(ExportRemittance.id).where(ExportRemittance.quarter_start == "2019-07-01")
+            sa.select(ExportRemittance.id).where(ExportRemittance.quarter_start == date(2019, 7, 1))
         )
     assert staff.post(f"/dashboard/remittances/{row_id}/delete").status_code == 302
     assert staff.post(f"/dashboard/remittances/{row_id}/delete").status_code == 404
