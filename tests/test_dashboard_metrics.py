@@ -467,3 +467,16 @@ def test_parse_period_names_the_bad_field():
         with pytest.raises(PeriodError) as error:
             parse_period(args, today)
         assert error.value.field == field
+
+
+def test_running_period_counts_registrations_today_against_the_same_day_a_year_before(
+    ctx, fixture_data
+):
+    clock.freeze(utc(2020, 11, 15, 12))
+    board = figures()
+    # Counted up to 15 November 2020 (A, B, C) against 15 November 2019 (A, B).
+    assert values(board, "companies_registered") == (3, 2, 50.0)
+    assert board.table("companies_by_province").headers[1:3] == [
+        "On 15 November 2020",
+        "On 15 November 2019",
+    ]

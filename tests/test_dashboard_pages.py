@@ -176,6 +176,14 @@ def test_staff_enter_import_and_delete_remittances(staff, app):
     assert "line 2: quarter_start: Not a date" in refused.get_data(as_text=True)
     page = staff.get("/dashboard/?period=quarter&on=2020-08-01").get_data(as_text=True)
     assert "379.251" in page and "+43.6 %" in page
+    briefing = _text(
+        staff.get("/dashboard/briefing?period=quarter&on=2020-08-01").get_data(as_text=True)
+    )
+    assert (
+        "IT and ITeS export remittances (computer and call-centre services), July-September 2020"
+        " (FY 2020-21): US$ 379.251 million against US$ 264.187 million a year before, a growth"
+        " of 43.6 %." in briefing
+    )
     listing = staff.get("/dashboard/remittances.csv").get_data(as_text=True)
     assert "2020-07-01,379.251,444.050,State Bank of Pakistan" in listing
     with app.app_context():

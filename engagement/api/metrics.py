@@ -61,6 +61,10 @@ class QuarterSchema(Strict):
     label = fields.String(required=True)
     computer_services_usd_m = fields.Float(required=True, allow_none=True)
     ict_services_usd_m = fields.Float(required=True, allow_none=True)
+    computer_services_before_usd_m = fields.Float(
+        required=True, allow_none=True, metadata={"description": "The same quarter a year before"}
+    )
+    ict_services_before_usd_m = fields.Float(required=True, allow_none=True)
     computer_growth_pct = fields.Float(required=True, allow_none=True)
     ict_growth_pct = fields.Float(required=True, allow_none=True)
     source = fields.String(required=True)

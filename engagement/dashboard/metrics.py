@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,10 +23,13 @@ from engagement import clock
 from engagement.dashboard.models import ExportRemittance
 from engagement.dashboard.periods import (
     Period,
+    day_label,
     fiscal_year_label,
     growth_pct,
     pk_midnight_utc,
     quarter_of,
+    today_pk,
+    year_earlier,
 )
 from engagement.directory.models import (
     City,
@@ -232,11 +235,20 @@ def _working_day_medians(
 # --- Sections ------------------------------------------------------------------------------------
 
 
+def as_of_days(now: Period, before: Period) -> tuple[date, date]:
+    """The days registrations are counted on: each period's last day, or today and the same day
+    a year before while the period is still running."""
+    day_now = now.as_of(today_pk(clock.now()))
+    return day_now, min(year_earlier(day_now), before.last)
+
+
 def companies_figures(now: Period, before: Period) -> Section:
-    """Verified PSEB registrations valid at each period's end, new ones, by province and sector."""
+    """Verified PSEB registrations valid at each period's end (or today and the same day a year
+    before, while the period runs), new ones, by province and by sector."""
     verified = Company.registration_verified_at
-    at_end = verified < now.end_utc
-    at_before_end = verified < before.end_utc
+    day_now, day_before = as_of_days(now, before)
+    at_end = verified < pk_midnight_utc(day_now + timedelta(days=1))
+    at_before_end = verified < pk_midnight_utc(day_before + timedelta(days=1))
     totals = db.session.execute(
         sa.select(
             _count_if(at_end),
@@ -264,7 +276,7 @@ def companies_figures(now: Period, before: Period) -> Section:
         .order_by(Sector.id)
     ).all()
     link = ("directory.companies", {"verified": "yes"})
-    end_headers = [f"On {now.end_label}", f"On {before.end_label}", "Growth %"]
+    end_headers = [f"On {day_label(day_now)}", f"On {day_label(day_before)}", "Growth %"]
     return Section(
         "companies",
         "Companies",
@@ -350,6 +362,8 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
                 "computer_services_usd_m": _number(computer_m),
                 "ict_services_usd_m": _number(ict_m),
                 "source": source,
+                "computer_services_before_usd_m": _number(year_before[1]) if year_before else None,
+                "ict_services_before_usd_m": _number(year_before[2]) if year_before else None,
                 "computer_growth_pct": growth_pct(
                     _number(computer_m), _number(year_before[1]) if year_before else None
                 ),
@@ -868,9 +882,27 @@ def facilitation_figures(now: Period, before: Period) -> Section:
         "facilitation",
         "Facilitation",
         [
-            Figure("requests_received", "Requests received", totals[0], totals[1], link=queue),
-            Figure("requests_resolved", "Resolved", totals[2], totals[3], link=queue),
-            Figure("requests_declined", "Declined", totals[4], totals[5], link=queue),
+            Figure(
+                "requests_received",
+                "Facilitation requests received",
+                totals[0],
+                totals[1],
+                link=queue,
+            ),
+            Figure(
+                "requests_resolved",
+                "Facilitation requests resolved",
+                totals[2],
+                totals[3],
+                link=queue,
+            ),
+            Figure(
+                "requests_declined",
+                "Facilitation requests declined",
+                totals[4],
+                totals[5],
+                link=queue,
+            ),
             Figure(
                 "requests_open", "Open at the end of the period", totals[6], totals[7], link=queue
             ),

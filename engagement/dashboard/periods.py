@@ -93,10 +93,9 @@ class Period:
             return f"{fiscal_year_label(self.first)} (July {self.first.year}-June {self.last.year})"
         return f"{self.first:%d %B %Y} to {self.last:%d %B %Y}"
 
-    @property
-    def end_label(self) -> str:
-        """``31 October 2020``: the last day, as the briefing writes it."""
-        return f"{self.last.day} {self.last:%B %Y}"
+    def as_of(self, today: date) -> date:
+        """The last day counted so far: ``last``, or today while the period is still running."""
+        return min(self.last, today)
 
 
 def month_of(day: date) -> Period:
@@ -128,6 +127,15 @@ def period_of(kind: PeriodKind, day: date) -> Period:
         PeriodKind.QUARTER: quarter_of,
         PeriodKind.FISCAL_YEAR: fiscal_year_of,
     }[kind](day)
+
+
+def day_label(day: date) -> str:
+    """``31 October 2020``, as the briefing writes it."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def year_earlier(day: date) -> date:
+    return _year_earlier(day)
 
 
 def today_pk(now: datetime) -> date:
