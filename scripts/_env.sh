@@ -24,3 +24,5 @@ if [ ! -f "$stamp" ]; then
 fi
 export PATH="$VENV/bin:$PATH"
 export FLASK_APP=wsgi
+#: Debian packages WeasyPrint needs at run time (the dashboard's briefing PDF).
+PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
