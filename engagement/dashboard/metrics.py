@@ -40,6 +40,7 @@ from engagement.directory.models import (
     Sector,
     company_sector,
 )
+from engagement.directory.services import country_name
 from engagement.events.models import SEAT_STATES, Event, EventKind, EventState, Registration
 from engagement.extensions import db
 from engagement.facilitation import sla
@@ -478,8 +479,6 @@ def webinar_figures(now: Period, before: Period) -> Section:
         .group_by(OverseasEntity.country_code)
         .order_by(OverseasEntity.country_code)
     ).all()
-    from engagement.directory.services import country_name
-
     registered, registered_before = totals[2], totals[3]
     attended, attended_before = totals[6], totals[7]
     link = ("webinars.past", {})
@@ -586,8 +585,6 @@ def meetings_figures(now: Period, before: Period) -> Section:
         .group_by(Event.id, Event.title)
         .order_by(Event.title)
     ).all()
-    from engagement.directory.services import country_name
-
     link = ("webinars.introductions_queue", {})
     headers = ["Requested", "A year earlier", "Made", "A year earlier", "Declined"]
     return Section(

@@ -72,7 +72,7 @@ def _csv(text: str, name: str) -> Response:
     )
 
 
-def _period_or_404():  # type: ignore[no-untyped-def]
+def _period_or_422():  # type: ignore[no-untyped-def]
     period, error = _chosen_period()
     if error is not None:
         abort(422, description=f"{error.field}: {error.message}")
@@ -82,7 +82,7 @@ def _period_or_404():  # type: ignore[no-untyped-def]
 @bp.route("/figures.csv")
 @staff_required
 def figures_csv():
-    board = metrics.build_dashboard(_period_or_404())
+    board = metrics.build_dashboard(_period_or_422())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -108,7 +108,7 @@ def figures_csv():
 @bp.route("/tables/<key>.csv")
 @staff_required
 def table_csv(key: str):
-    board = metrics.build_dashboard(_period_or_404())
+    board = metrics.build_dashboard(_period_or_422())
     try:
         table = board.table(key)
     except KeyError:
@@ -137,13 +137,13 @@ def _briefing_html(board: metrics.Dashboard, pdf: bool) -> str:
 @bp.route("/briefing")
 @staff_required
 def briefing():
-    return _briefing_html(metrics.build_dashboard(_period_or_404()), pdf=False)
+    return _briefing_html(metrics.build_dashboard(_period_or_422()), pdf=False)
 
 
 @bp.route("/briefing.pdf")
 @staff_required
 def briefing_pdf():
-    board = metrics.build_dashboard(_period_or_404())
+    board = metrics.build_dashboard(_period_or_422())
     html = _briefing_html(board, pdf=True)
     try:
         data = render_pdf(html, Path(current_app.static_folder or "static") / "css" / "app.css")
