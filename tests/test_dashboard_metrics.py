@@ -480,3 +480,17 @@ def test_running_period_counts_registrations_today_against_the_same_day_a_year_b
         "On 15 November 2020",
         "On 15 November 2019",
     ]
+
+
+def test_working_day_counter_agrees_with_the_sla_rule():
+    """The dashboard's running count gives sla.working_days_between's answer, holidays and
+    weekends included (Eid and Independence Day fall in this range)."""
+    from engagement.dashboard.metrics import _working_days_counter
+    from engagement.facilitation.sla import working_days_between
+
+    days = [date(2022, 4, 20) + timedelta(days=n) for n in range(0, 130, 3)]
+    between = _working_days_counter(days)
+    for first in days[::4]:
+        for last in days:
+            expected = working_days_between(pk_midnight_utc(first), pk_midnight_utc(last))
+            assert between(first, last) == expected, (first, last)

@@ -10,6 +10,7 @@ number of requests.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -224,13 +225,26 @@ def _working_day_medians(
         .where(where, _either(end, now, before))
         .group_by(which, pk_date(start), pk_date(end))
     ).all()
+    pairs = [(key, _as_date(first), _as_date(last), n) for key, first, last, n in rows]
+    between = _working_days_counter([day for _, a, b, _ in pairs for day in (a, b)])
     counts: dict[str, dict[int, int]] = {"now": defaultdict(int), "before": defaultdict(int)}
-    for period_key, first, last, count in rows:
-        days = sla.working_days_between(
-            pk_midnight_utc(_as_date(first)), pk_midnight_utc(_as_date(last))
-        )
-        counts[period_key][days] += count
+    for period_key, first, last, count in pairs:
+        counts[period_key][between(first, last)] += count
     return _weighted_median(counts["now"]), _weighted_median(counts["before"])
+
+
+def _working_days_counter(days: list[date]) -> Callable[[date, date], int]:
+    """``sla.working_days_between`` for days (working days after the first, up to and including
+    the second), answered from one running count over the span instead of a walk per pair."""
+    if not days:
+        return lambda first, last: 0
+    running: dict[date, int] = {}
+    day, last_day, count = min(days), max(days), 0
+    while day <= last_day:
+        count += sla.is_working_day(day)
+        running[day] = count
+        day += timedelta(days=1)
+    return lambda first, last: max(0, running[last] - running[first])
 
 
 # --- Sections ------------------------------------------------------------------------------------
@@ -428,27 +442,43 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
     return section, quarters
 
 
+def _seat_totals(
+    held: sa.ColumnElement[bool], in_now: sa.ColumnElement[bool], in_before: sa.ColumnElement[bool]
+) -> tuple[int, ...]:
+    """Registrations holding a seat at held events, check-ins and distinct organisations, in
+    each period: (registered now, before, checked in now, before, organisations now, before).
+    One row per registration, so plain sums (no DISTINCT over registrations)."""
+    checked_in = Registration.checked_in_at.is_not(None)
+    return tuple(
+        db.session.execute(
+            sa.select(
+                _count_if(in_now),
+                _count_if(in_before),
+                _count_if(sa.and_(in_now, checked_in)),
+                _count_if(sa.and_(in_before, checked_in)),
+                _distinct_if(in_now, Registration.organisation_id),
+                _distinct_if(in_before, Registration.organisation_id),
+            )
+            .select_from(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.state.in_(SEAT_STATES), held, sa.or_(in_now, in_before))
+        ).one()
+    )
+
+
 def webinar_figures(now: Period, before: Period) -> Section:
     """Webinars held, overseas entities and countries engaged, registrations and check-ins."""
     held = _held(EventKind.WEBINAR)
     in_now, in_before = _within(Event.starts_at, now), _within(Event.starts_at, before)
     checked_in = Registration.checked_in_at.is_not(None)
     seat = sa.and_(Registration.event_id == Event.id, Registration.state.in_(SEAT_STATES))
-    totals = db.session.execute(
-        sa.select(
-            _distinct_if(in_now, Event.id),
-            _distinct_if(in_before, Event.id),
-            _distinct_if(in_now, Registration.id),
-            _distinct_if(in_before, Registration.id),
-            _distinct_if(in_now, Registration.organisation_id),
-            _distinct_if(in_before, Registration.organisation_id),
-            _distinct_if(sa.and_(in_now, checked_in), Registration.id),
-            _distinct_if(sa.and_(in_before, checked_in), Registration.id),
-        )
-        .select_from(Event)
-        .outerjoin(Registration, seat)
-        .where(held, sa.or_(in_now, in_before))
+    either = sa.or_(in_now, in_before)
+    events = db.session.execute(
+        sa.select(_count_if(in_now), _count_if(in_before)).select_from(Event).where(held, either)
     ).one()
+    seats = _seat_totals(held, in_now, in_before)
+    # events, registrations, organisations, check-ins: (period, a year earlier) each
+    totals = (*events, *seats[0:2], *seats[4:6], *seats[2:4])
     partners = (
         sa.select(
             _distinct_if(in_now, OverseasEntity.id),
@@ -648,26 +678,24 @@ def meetup_figures(now: Period, before: Period) -> tuple[Section, dict[int, int]
     seat = sa.and_(Registration.event_id == Event.id, Registration.state.in_(SEAT_STATES))
     focus = City.pseb_focus.is_(True)
     poor = District.poverty_rate > _median_poverty_rate()
-    totals = db.session.execute(
+    events = db.session.execute(
         sa.select(
-            _distinct_if(in_now, Event.id),
-            _distinct_if(in_before, Event.id),
-            _distinct_if(sa.and_(in_now, focus), Event.id),
-            _distinct_if(sa.and_(in_before, focus), Event.id),
-            _distinct_if(sa.and_(in_now, poor), Event.id),
-            _distinct_if(sa.and_(in_before, poor), Event.id),
-            _distinct_if(in_now, Registration.id),
-            _distinct_if(in_before, Registration.id),
-            _distinct_if(sa.and_(in_now, checked_in), Registration.id),
-            _distinct_if(sa.and_(in_before, checked_in), Registration.id),
+            _count_if(in_now),
+            _count_if(in_before),
+            _count_if(sa.and_(in_now, focus)),
+            _count_if(sa.and_(in_before, focus)),
+            _count_if(sa.and_(in_now, poor)),
+            _count_if(sa.and_(in_before, poor)),
         )
         .select_from(Event)
         .join(Meetup, Meetup.event_id == Event.id)
         .join(City, City.id == Meetup.city_id)
         .outerjoin(District, District.id == City.district_id)
-        .outerjoin(Registration, seat)
         .where(held, sa.or_(in_now, in_before))
     ).one()
+    seats = _seat_totals(held, in_now, in_before)
+    # events, in focus cities, in poorer districts, registrations, check-ins
+    totals = (*events, *seats[0:4])
     by_city = db.session.execute(
         sa.select(
             City.id,
