@@ -442,31 +442,40 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
     return section, quarters
 
 
-def _seat_totals(
-    held: sa.ColumnElement[bool], in_now: sa.ColumnElement[bool], in_before: sa.ColumnElement[bool]
-) -> tuple[int, ...]:
-    """Registrations holding a seat at held events, check-ins and distinct organisations, in
-    each period: (registered now, before, checked in now, before, organisations now, before).
-    One row per registration, so plain sums (no DISTINCT over registrations)."""
+#: Seat totals of one kind of event: (registered now, before, checked in now, before,
+#: organisations now, before).
+SeatTotals = tuple[int, int, int, int, int, int]
+
+
+def seat_totals(now: Period, before: Period) -> dict[EventKind, SeatTotals]:
+    """Registrations holding a seat at held webinars and meetups, their check-ins and distinct
+    organisations, per kind and period: one statement (one pass over registrations), plain sums
+    since there is one row per registration."""
+    in_now, in_before = _within(Event.starts_at, now), _within(Event.starts_at, before)
     checked_in = Registration.checked_in_at.is_not(None)
-    return tuple(
-        db.session.execute(
-            sa.select(
-                _count_if(in_now),
-                _count_if(in_before),
-                _count_if(sa.and_(in_now, checked_in)),
-                _count_if(sa.and_(in_before, checked_in)),
-                _distinct_if(in_now, Registration.organisation_id),
-                _distinct_if(in_before, Registration.organisation_id),
-            )
-            .select_from(Registration)
-            .join(Event, Event.id == Registration.event_id)
-            .where(Registration.state.in_(SEAT_STATES), held, sa.or_(in_now, in_before))
-        ).one()
-    )
+    held = sa.or_(_held(EventKind.WEBINAR), _held(EventKind.MEETUP))
+    rows = db.session.execute(
+        sa.select(
+            Event.kind,
+            _count_if(in_now),
+            _count_if(in_before),
+            _count_if(sa.and_(in_now, checked_in)),
+            _count_if(sa.and_(in_before, checked_in)),
+            _distinct_if(in_now, Registration.organisation_id),
+            _distinct_if(in_before, Registration.organisation_id),
+        )
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.state.in_(SEAT_STATES), held, sa.or_(in_now, in_before))
+        .group_by(Event.kind)
+    ).all()
+    totals: dict[EventKind, SeatTotals] = dict.fromkeys(EventKind, (0, 0, 0, 0, 0, 0))
+    for kind, *numbers in rows:
+        totals[kind] = tuple(numbers)  # type: ignore[assignment]
+    return totals
 
 
-def webinar_figures(now: Period, before: Period) -> Section:
+def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
     """Webinars held, overseas entities and countries engaged, registrations and check-ins."""
     held = _held(EventKind.WEBINAR)
     in_now, in_before = _within(Event.starts_at, now), _within(Event.starts_at, before)
@@ -476,7 +485,6 @@ def webinar_figures(now: Period, before: Period) -> Section:
     events = db.session.execute(
         sa.select(_count_if(in_now), _count_if(in_before)).select_from(Event).where(held, either)
     ).one()
-    seats = _seat_totals(held, in_now, in_before)
     # events, registrations, organisations, check-ins: (period, a year earlier) each
     totals = (*events, *seats[0:2], *seats[4:6], *seats[2:4])
     partners = (
@@ -669,7 +677,9 @@ def _median_poverty_rate() -> sa.ScalarSelect[Any]:
     )
 
 
-def meetup_figures(now: Period, before: Period) -> tuple[Section, dict[int, int]]:
+def meetup_figures(
+    now: Period, before: Period, seats: SeatTotals
+) -> tuple[Section, dict[int, int]]:
     """Meetups held by city, the share in focus cities and poorer districts, attendance, and the
     roadmap's plan against what was held or cancelled."""
     held = _held(EventKind.MEETUP)
@@ -693,7 +703,6 @@ def meetup_figures(now: Period, before: Period) -> tuple[Section, dict[int, int]
         .outerjoin(District, District.id == City.district_id)
         .where(held, sa.or_(in_now, in_before))
     ).one()
-    seats = _seat_totals(held, in_now, in_before)
     # events, in focus cities, in poorer districts, registrations, check-ins
     totals = (*events, *seats[0:4])
     by_city = db.session.execute(
@@ -993,14 +1002,15 @@ def build_dashboard(now: Period) -> Dashboard:
     """Every section for ``now`` against the same period a year earlier."""
     before = now.year_earlier()
     remittances, quarters = remittance_figures(now, before)
-    meetups, by_city = meetup_figures(now, before)
+    seats = seat_totals(now, before)
+    meetups, by_city = meetup_figures(now, before, seats[EventKind.MEETUP])
     return Dashboard(
         period=now,
         previous=before,
         sections=[
             companies_figures(now, before),
             remittances,
-            webinar_figures(now, before),
+            webinar_figures(now, before, seats[EventKind.WEBINAR]),
             meetings_figures(now, before),
             meetups,
             stp_figures(),
