@@ -106,6 +106,7 @@ def pages() -> list[Page]:
             ("facilitation.queue", "facilitation.staff_queue", "facilitation.staff_index"),
             staff=True,
         ),
+        Page("impact dashboard (staff)", ("dashboard.index",), staff=True),
         Page("GET /api/v1/events", path="/api/v1/events", api=True),
         Page("registration POST", path="/api/v1/events/{event_id}/registrations", post=True),
         Page(

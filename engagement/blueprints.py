@@ -3,6 +3,7 @@
 from engagement.api import bp as api_bp
 from engagement.auth import bp as auth_bp
 from engagement.core import bp as core_bp
+from engagement.dashboard import bp as dashboard_bp
 from engagement.directory import bp as directory_bp
 from engagement.events import bp as events_bp
 from engagement.facilitation import bp as facilitation_bp
@@ -20,4 +21,5 @@ BLUEPRINTS = [
     roadmap_bp,
     facilitation_bp,
     api_bp,
+    dashboard_bp,
 ]

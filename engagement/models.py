@@ -1,6 +1,7 @@
 """Every feature's models, imported in one place so metadata is complete (Alembic, create_all)."""
 
 from engagement.auth.models import *  # noqa: F403
+from engagement.dashboard.models import *  # noqa: F403
 from engagement.directory.models import *  # noqa: F403
 from engagement.events.models import *  # noqa: F403
 from engagement.facilitation.models import *  # noqa: F403

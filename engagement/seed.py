@@ -26,6 +26,7 @@ DEMO_MODULES = [
     "engagement.webinars.demo",
     "engagement.meetups.demo",
     "engagement.facilitation.demo",
+    "engagement.dashboard.demo",
 ]
 
 seed = AppGroup("seed", help="Load reference and demo data.")

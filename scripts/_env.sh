@@ -28,3 +28,5 @@ if compgen -G "$ROOT/engagement/translations/*/LC_MESSAGES/messages.po" >/dev/nu
   pybabel compile -q -d "$ROOT/engagement/translations" -f
 fi
 export FLASK_APP=wsgi
+#: Debian packages WeasyPrint needs at run time (the dashboard's briefing PDF).
+PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"

@@ -42,6 +42,8 @@ PAGES = [
     ("API events list", "/api/v1/events", "api"),
     ("API my registrations", "/api/v1/registrations", "api-registrant"),
     ("API facilitation requests", "/api/v1/facilitation-requests", "api"),
+    ("impact dashboard", "dashboard.index", "staff"),
+    ("API metrics", "/api/v1/metrics", "api"),
 ]
 
 

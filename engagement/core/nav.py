@@ -22,6 +22,7 @@ NAV: list[tuple[str, str, object]] = [
     ("facilitation.queue", "Requests", STAFF),
     ("directory.companies", "Directory", STAFF),
     ("auth.admin_users", "Users", frozenset({Role.ADMIN})),
+    ("dashboard.index", "Dashboard", STAFF),
 ]
 
 
