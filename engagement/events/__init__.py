@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from engagement.events import routes  # noqa: E402,F401
+from engagement.events import desk, routes  # noqa: E402,F401
