@@ -144,8 +144,3 @@ def demo_command(if_empty: bool) -> None:
     db.session.commit()
     for line in lines:
         click.echo(line)
-
-
-from engagement.scale import scale_command  # noqa: E402  (registers `flask seed scale`)
-
-seed.add_command(scale_command)

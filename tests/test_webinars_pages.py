@@ -238,9 +238,7 @@ def test_other_users_cannot_cancel_or_see_registrations(app, login_as, partner_i
     assert registrations(app, event_id) == [("a@example.test", "confirmed")]
 
 
-def test_private_calendar_feed_ticket_and_check_in(
-    app, login_as, partner_id, client, frozen_clock
-):
+def test_private_calendar_feed_ticket_and_check_in(app, login_as, partner_id, client, frozen_clock):
     event_id = make_webinar(app, partner_id)
     rep = login_as("company")
     rep.post(f"/events/{event_id}/register", data=attendee_data(("Ayesha", "a@example.test")))

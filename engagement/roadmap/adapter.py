@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,6 +46,34 @@ class RoadmapError(ValueError):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+
+
+# --- Publishing (provided by the meetups feature) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """How a draft becomes a real meetup. The meetups feature registers it (it depends on the
+    roadmap, not the other way round): ``venue_for(city_id)`` → a venue or None,
+    ``publish(entry, user)`` creates the meetup event for a draft entry."""
+
+    venue_for: Callable[[int], Any]
+    publish: Callable[[RoadmapEntry, User | None], Any]
+
+
+_publisher: Publisher | None = None
+
+
+def register_publisher(venue_for: Callable[[int], Any], publish: Callable[..., Any]) -> None:
+    """Called once by ``engagement.meetups`` when it loads."""
+    global _publisher
+    _publisher = Publisher(venue_for, publish)
+
+
+def publisher() -> Publisher:
+    if _publisher is None:
+        raise RoadmapError("Meetups are not available, so nothing can be published.")
+    return _publisher
 
 
 # --- Settings and horizon -------------------------------------------------------------------
@@ -497,8 +526,7 @@ def publish_entries(
     Returns (published, skipped). A draft in a city without an operating venue refuses the
     whole batch, or is skipped when ``skip_without_venue`` ("publish all").
     """
-    from engagement.meetups.services import choose_venue, create_meetup_for_entry
-
+    meetups = publisher()
     drafts = [e for e in entries if e.state == EntryState.DRAFT]
     if not drafts:
         raise RoadmapError("Select at least one draft meetup to publish.")
@@ -509,7 +537,7 @@ def publish_entries(
             "Some drafts are not in the future and cannot be published: "
             + ", ".join(f"{e.city.name} {e.day.isoformat()}" for e in past)
         )
-    venues = {e.city_id: choose_venue(e.city_id) for e in drafts}
+    venues = {e.city_id: meetups.venue_for(e.city_id) for e in drafts}
     skipped = [e for e in drafts if venues[e.city_id] is None]
     if skipped and not skip_without_venue:
         missing = sorted({e.city.name for e in skipped})
@@ -522,7 +550,7 @@ def publish_entries(
             "Nothing was published: none of these cities has an operating venue yet."
         )
     for entry in ready:
-        create_meetup_for_entry(entry, user)
+        meetups.publish(entry, user)
     return ready, skipped
 
 

@@ -15,8 +15,7 @@ from engagement.directory.models import City
 from engagement.extensions import db
 from engagement.meetups.models import StpStatus, Venue, VenueKind
 from engagement.roadmap import adapter
-from engagement.roadmap.calendar import blocked_reason
-from engagement.roadmap.instance import parse_instance
+from engagement.roadmap.instance import blocked_reason, parse_instance
 from engagement.roadmap.models import Closure, StaffTeam
 from tests.conftest import PASSWORD
 
