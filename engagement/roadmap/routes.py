@@ -25,6 +25,7 @@ from engagement.auth.models import Role, User
 from engagement.core.cache import anonymous_page
 from engagement.directory.models import City
 from engagement.extensions import db
+from engagement.meetups import services as meetup_services
 from engagement.meetups.forms import (
     AbsenceForm,
     ClosureForm,
@@ -32,7 +33,9 @@ from engagement.meetups.forms import (
     MoveForm,
     SettingsForm,
     TeamForm,
+    VenueForm,
 )
+from engagement.meetups.models import Venue
 from engagement.roadmap import adapter, bp
 from engagement.roadmap.adapter import RoadmapError
 from engagement.roadmap.models import (
@@ -531,3 +534,70 @@ def delete_closure(closure_id: int):
     db.session.delete(closure)
     flash("Closure deleted.", "success")
     return redirect(url_for("roadmap.closures"))
+
+
+# --- Venues (staff; kept by the meetups feature, shown as a roadmap tab) -----------------------------------------------------------------------------
+
+
+@bp.route("/venues")
+@staff_required
+def venues():
+    """The Venues tab: where meetups are held, by city."""
+    query = (
+        sa.select(Venue)
+        .join(Venue.city)
+        .options(selectinload(Venue.city).selectinload(City.province))
+        .order_by(City.name, Venue.name)
+    )
+    city_slug = request.args.get("city", "")
+    if city_slug:
+        query = query.where(City.slug == city_slug)
+    page = db.paginate(query, per_page=50, error_out=False)
+    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return render_template("meetups/venues.html", page=page, cities=cities, city_slug=city_slug)
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+@staff_required
+def venue_form(venue_id: int | None = None):
+    """Create or edit a venue."""
+    venue = db.session.get(Venue, venue_id) if venue_id else None
+    if venue_id and venue is None:
+        abort(404)
+    form = VenueForm(
+        obj=venue,
+        data={"stp_status": venue.stp_status.value if venue and venue.stp_status else ""}
+        if venue
+        else {"capacity": 80, "active": True},
+    )
+    form.city_id.choices = [
+        (c.id, c.name) for c in db.session.scalars(sa.select(City).order_by(City.name))
+    ]
+    if request.method == "GET" and venue is None and request.args.get("city", "").isdigit():
+        form.city_id.data = int(request.args["city"])
+    if form.validate_on_submit():
+        try:
+            saved = meetup_services.save_venue(
+                venue,
+                city_id=form.city_id.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                stp_status=form.stp_status.data,
+                capacity=form.capacity.data,
+                address=form.address.data,
+                facilities=form.facilities.data,
+                active=form.active.data,
+            )
+        except meetup_services.MeetupError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash(f"Saved venue {saved.name}.", "success")
+            return redirect(url_for("roadmap.venues"))
+    status = 422 if any(f.errors for f in form) else 200
+    return render_template(
+        "meetups/form.html",
+        form=form,
+        title=f"Edit {venue.name}" if venue else "New venue",
+        back=url_for("roadmap.venues"),
+    ), status
