@@ -8,7 +8,11 @@ from engagement.meetups import routes  # noqa: E402,F401
 
 # Publishing a roadmap draft creates a meetup: the roadmap calls back into this feature, so its
 # imports run one way (meetups -> roadmap).
-from engagement.meetups.services import choose_venue, create_meetup_for_entry  # noqa: E402
+from engagement.meetups.services import (  # noqa: E402
+    choose_venue,
+    cities_with_usable_venue,
+    create_meetup_for_entry,
+)
 from engagement.roadmap.adapter import register_publisher  # noqa: E402
 
-register_publisher(choose_venue, create_meetup_for_entry)
+register_publisher(choose_venue, create_meetup_for_entry, cities_with_usable_venue)

@@ -64,7 +64,7 @@ class Venue(TimestampMixin, db.Model):
 
     @property
     def kind_note(self) -> str | None:
-        """"Software Technology Park" beside an STP's name, unless the name already says so."""
+        """ "Software Technology Park" beside an STP's name, unless the name already says so."""
         if self.kind != VenueKind.STP or "software technology park" in self.name.lower():
             return None
         return "Software Technology Park"

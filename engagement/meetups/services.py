@@ -191,6 +191,18 @@ def choose_venue(city_id: int) -> Venue | None:
     return venues[0] if venues else None
 
 
+def cities_with_usable_venue() -> set[int]:
+    """Ids of the cities with a venue that can host a meetup now (see ``Venue.usable``)."""
+    return set(
+        db.session.scalars(
+            sa.select(Venue.city_id).where(
+                Venue.active.is_(True),
+                sa.or_(Venue.kind != VenueKind.STP, Venue.stp_status == StpStatus.OPERATING),
+            )
+        )
+    )
+
+
 def save_venue(venue: Venue | None, **values: object) -> Venue:
     """Create or update a venue; the STP status goes with STPs only."""
     kind = VenueKind(values["kind"])

@@ -23,6 +23,7 @@ from engagement.auth.models import User
 from engagement.directory.models import City
 from engagement.events.models import EventState
 from engagement.extensions import db
+from engagement.roadmap.instance import InstanceError, parse_instance
 from engagement.roadmap.models import (
     Closure,
     EntryState,
@@ -32,6 +33,7 @@ from engagement.roadmap.models import (
     StaffTeam,
     TeamAbsence,
 )
+from engagement.roadmap.wording import sentence
 
 #: Entries that take a place on the roadmap (and count toward every limit).
 ACTIVE_STATES = (EntryState.DRAFT, EntryState.PUBLISHED)
@@ -59,21 +61,34 @@ class Publisher:
 
     venue_for: Callable[[int], Any]
     publish: Callable[[RoadmapEntry, User | None], Any]
+    #: Ids of the cities with a venue that can host now (one query).
+    cities_with_venue: Callable[[], set[int]]
 
 
 _publisher: Publisher | None = None
 
 
-def register_publisher(venue_for: Callable[[int], Any], publish: Callable[..., Any]) -> None:
+def register_publisher(
+    venue_for: Callable[[int], Any],
+    publish: Callable[..., Any],
+    cities_with_venue: Callable[[], set[int]],
+) -> None:
     """Called once by ``engagement.meetups`` when it loads."""
     global _publisher
-    _publisher = Publisher(venue_for, publish)
+    _publisher = Publisher(venue_for, publish, cities_with_venue)
 
 
 def publisher() -> Publisher:
     if _publisher is None:
         raise RoadmapError("Meetups are not available, so nothing can be published.")
     return _publisher
+
+
+def cities_with_venue() -> set[int]:
+    """Cities whose drafts can be published (an operating venue); all of them without meetups."""
+    if _publisher is None:
+        return set(db.session.scalars(sa.select(City.id)))
+    return _publisher.cities_with_venue()
 
 
 # --- Settings and horizon -------------------------------------------------------------------
@@ -246,7 +261,6 @@ def build_instance(
 
 def validate_instance(instance: dict[str, Any]) -> None:
     """Raise RoadmapError naming the field when the planner would refuse the instance."""
-    from engagement.roadmap.instance import InstanceError, parse_instance
 
     try:
         parse_instance(instance)
@@ -464,9 +478,13 @@ def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
     after = _current_violations(instance, [*others, moved])
     broken = [line for line in after if line not in before]
     if not (start <= new_day <= end) and not broken:
-        broken = [f"{new_day.isoformat()} is outside the planning window {start}..{end}"]
+        broken = [f"({entry.city.slug} {new_day.isoformat()} {new_team.slug}): outside the window"]
     if broken:
-        raise RoadmapError("The move was refused: it breaks a planning rule.", broken)
+        parsed = parse_instance(instance)
+        raise RoadmapError(
+            "The move was refused: it breaks a planning rule.",
+            [sentence(parsed, line) for line in broken],
+        )
     entry.day = new_day
     entry.team = new_team
     entry.pinned = True
