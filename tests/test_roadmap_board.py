@@ -36,6 +36,13 @@ def entries(app, state=None):
         return [(e.id, e.city.slug, e.day, e.team.slug, e.state, e.pinned) for e in rows]
 
 
+def replan_and_keep(staff):
+    """Re-plan from the board, then keep the proposal from its difference page."""
+    proposed = staff.post("/roadmap/board/plan")
+    assert proposed.status_code == 302 and "/roadmap/board/plans/" in proposed.headers["Location"]
+    return staff.post(proposed.headers["Location"] + "/keep")
+
+
 def assert_roadmap_holds(app):
     """The checker accepts the roadmap as it stands (drafts and published, pinned included)."""
     with app.app_context():
@@ -55,7 +62,7 @@ def test_board_is_for_staff_only(app, client, login_as, frozen_clock):
 
 
 def test_planning_from_the_board_stores_drafts_that_pass_the_checker(app, staff):
-    response = staff.post("/roadmap/board/plan")
+    response = replan_and_keep(staff)
     assert response.status_code == 302
     drafts = entries(app, EntryState.DRAFT)
     assert drafts, "the planner proposed no meetups"
@@ -79,16 +86,16 @@ def test_planning_from_the_board_stores_drafts_that_pass_the_checker(app, staff)
     assert "Eid al-Adha" in page  # holidays in the window, marked estimated
     # Planning again gives the same plan (deterministic).
     before = [(c, d, t) for _, c, d, t, *_ in drafts]
-    staff.post("/roadmap/board/plan")
+    replan_and_keep(staff)
     assert [(c, d, t) for _, c, d, t, *_ in entries(app, EntryState.DRAFT)] == before
 
 
 def test_pin_then_replan_keeps_the_pinned_draft(app, staff):
-    staff.post("/roadmap/board/plan")
+    replan_and_keep(staff)
     first = entries(app, EntryState.DRAFT)[0]
     response = staff.post(f"/roadmap/entries/{first[0]}/pin")
     assert response.status_code == 302
-    staff.post("/roadmap/board/plan")
+    replan_and_keep(staff)
     after = {e[0]: e for e in entries(app, EntryState.DRAFT)}
     assert first[0] in after and after[first[0]][5] is True
     assert after[first[0]][1:4] == first[1:4]
@@ -231,7 +238,7 @@ def test_publish_all_drafts_skips_cities_without_a_venue(app, staff):
 
 
 def test_export_and_import_round_trip_and_checked_import(app, staff):
-    staff.post("/roadmap/board/plan")
+    replan_and_keep(staff)
     instance = staff.get("/roadmap/export/instance.json").get_json()
     assert instance["version"] == 1 and instance["start"] == "2027-04-05"
     plan = staff.get("/roadmap/export/plan.json").get_json()

@@ -42,6 +42,7 @@ from engagement.roadmap.models import (
     Closure,
     EntryState,
     RoadmapEntry,
+    RoadmapPlan,
     StaffTeam,
     TeamAbsence,
 )
@@ -107,13 +108,51 @@ def board():
 @bp.route("/board/plan", methods=["POST"])
 @staff_required
 def replan():
+    """Run the planner as a proposal and show what it would change before anything changes."""
     try:
-        outcome = adapter.run_planner(current_user, "board")
+        proposal = adapter.propose_plan(current_user)
     except RoadmapError as error:
         _refuse(error)
         return redirect(url_for("roadmap.board"))
-    plan = outcome.plan
-    message = f"Planned: {len(outcome.added)} new draft(s), {len(outcome.dropped)} dropped; score {plan.score}"
+    return redirect(url_for("roadmap.proposal", plan_id=proposal.id))
+
+
+@bp.route("/board/plans/<int:plan_id>")
+@staff_required
+def proposal(plan_id: int):
+    """A re-plan's difference from the roadmap (moved, added, removed, per city), to keep or not."""
+    if db.session.get(RoadmapPlan, plan_id) is None:
+        abort(404)
+    try:
+        plan = adapter.get_proposal(plan_id)
+    except RoadmapError as error:
+        flash(error.message, "info")
+        return redirect(url_for("roadmap.board"))
+    current = adapter.latest_plan()
+    return render_template(
+        "roadmap/compare.html",
+        plan=plan,
+        current=current,
+        difference=adapter.plan_difference(plan),
+    )
+
+
+@bp.route("/board/plans/<int:plan_id>/keep", methods=["POST"])
+@staff_required
+def keep_proposal(plan_id: int):
+    """Apply a proposal to the roadmap (its drafts replace the unpinned drafts)."""
+    if db.session.get(RoadmapPlan, plan_id) is None:
+        abort(404)
+    try:
+        plan = adapter.get_proposal(plan_id)
+        outcome = adapter.keep_proposal(plan, current_user)
+    except RoadmapError as error:
+        _refuse(error)
+        return redirect(url_for("roadmap.board"))
+    message = (
+        f"Kept the new plan: {len(outcome.added)} draft(s) new or moved in, "
+        f"{len(outcome.dropped)} out; score {plan.score}"
+    )
     if plan.bound is not None:
         message += f" of at most {plan.bound}"
     flash(message + ".", "success")
