@@ -248,3 +248,69 @@ def test_meetup_and_roadmap_times_follow_the_viewer_zone_like_the_footer(app, st
     client.delete_cookie("tz")  # the default zone, Asia/Karachi
     page = client.get("/roadmap/").get_data(as_text=True)
     assert "Wed 28 Apr 2027, 15:00 PKT" in page and "Times in Asia/Karachi" in page
+
+
+# --- The public map: Pakistan's provinces under the city dots -----------------------------------
+
+
+def _inside(x: float, y: float, path: str) -> bool:
+    """Ray casting over every ring of an SVG path made of M/L/Z commands."""
+    inside = False
+    for ring in path.split("Z"):
+        points = [
+            tuple(float(v) for v in part.strip().lstrip("ML").split(","))
+            for part in ring.replace("M", " M").replace("L", " L").split()
+            if part.strip().lstrip("ML")
+        ]
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+            if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+                inside = not inside
+    return inside
+
+
+def test_provinces_come_from_natural_earth_and_cities_fall_inside_theirs(app):
+    from engagement.roadmap import svgmap
+
+    provinces = {p.code: p for p in svgmap.provinces()}
+    assert set(provinces) == {
+        "PK-BA",
+        "PK-GB",
+        "PK-IS",
+        "PK-JK",
+        "PK-KP",
+        "PK-PB",
+        "PK-SD",
+        "PK-TA",
+    }
+    assert provinces["PK-TA"].part_of == "PK-KP"  # former FATA, merged in 2018
+    assert provinces["PK-JK"].name == "Azad Jammu and Kashmir"  # our reference name
+    assert svgmap.PROVINCES_FILE.stat().st_size < 40_000  # simplified: a small file
+    readme = (svgmap.PROVINCES_FILE.parent / "README.md").read_text()
+    assert "Natural Earth" in readme and "public domain" in readme
+    with app.app_context():
+        cities = {c.slug: c for c in db.session.scalars(sa.select(City))}
+        for slug, code in (
+            ("lahore", "PK-PB"),
+            ("karachi", "PK-SD"),
+            ("quetta", "PK-BA"),
+            ("gilgit", "PK-GB"),
+            ("peshawar", "PK-KP"),
+        ):
+            x, y = svgmap.project(cities[slug].latitude, cities[slug].longitude)
+            assert _inside(x, y, provinces[code].path), slug
+            assert not _inside(x, y, provinces["PK-SD" if code != "PK-SD" else "PK-PB"].path)
+
+
+def test_public_map_draws_provinces_marks_focus_cities_and_lists_them_in_text(app, client):
+    page = client.get("/roadmap/").get_data(as_text=True)
+    assert page.count('<path class="province') == 8
+    assert "<title>Khyber Pakhtunkhwa</title>" in page and "<title>Sindh</title>" in page
+    assert 'class="province province-pk-kp province-part"' in page  # former FATA drawn as KP
+    with app.app_context():
+        focus = db.session.scalars(sa.select(City).where(City.pseb_focus.is_(True))).all()
+    assert focus, "reference data has focus cities"
+    assert page.count('class="focus-ring"') == len(focus)
+    text = page[page.index('id="map-text"') :]
+    assert "<h4>Punjab</h4>" in text and "<h4>Gilgit-Baltistan</h4>" in text
+    assert f"{focus[0].name}, PSEB focus city: no upcoming meetup" in text
+    assert "Natural Earth" in page

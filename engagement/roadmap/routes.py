@@ -76,13 +76,21 @@ def public_roadmap():
         by_month[date(local.year, local.month, 1)].append(meetup)
         by_province[meetup.city.province.name][meetup.city.name].append(meetup)
         counts[meetup.city_id] += 1
-    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    cities = db.session.scalars(
+        sa.select(City).options(selectinload(City.province)).order_by(City.name)
+    ).all()
+    points = svgmap.city_points(list(cities), counts)
+    map_list: dict[str, list] = defaultdict(list)
+    for point in sorted(points, key=lambda p: p.city.name):
+        map_list[point.city.province.name].append(point)
     return render_template(
         "roadmap/public.html",
         meetups=meetups,
         by_month=sorted(by_month.items()),
         by_province=sorted((p, sorted(c.items())) for p, c in by_province.items()),
-        points=svgmap.city_points(list(cities), counts),
+        points=points,
+        map_list=sorted(map_list.items()),
+        provinces=svgmap.provinces(),
         view_box=svgmap.view_box(),
         printable=request.args.get("print") == "1",
     )
