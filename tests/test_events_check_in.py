@@ -312,3 +312,17 @@ def test_attendee_csv_times_in_the_event_zone_to_the_second(app, login_as, froze
         "checked_in_at (Asia/Karachi)",
     ]
     assert rows[1][4:] == ["2027-03-01T11:00:00+05:00", "2027-03-01T11:00:00+05:00", ""]
+
+
+def test_staff_counts_say_checked_in_before_the_start(app, login_as, frozen_clock):
+    event_id = make_event(app)
+    (reg_id,) = register(app, event_id, "sana")
+    staff = login_as("staff")
+    frozen_clock(START - timedelta(hours=1))
+    staff.post(f"/staff/registrations/{reg_id}/attendance", data={"action": "attended"})
+    page = staff.get(f"/staff/events/{event_id}").text
+    assert '<p class="muted small">Checked in</p>' in page and ">checked in</span>" in page
+    assert "No-show" not in page.split('id="attendees"')[1].split("</table>")[0]
+    frozen_clock(START + timedelta(minutes=1))
+    page = staff.get(f"/staff/events/{event_id}").text
+    assert '<p class="muted small">Attended</p>' in page and ">attended</span>" in page
