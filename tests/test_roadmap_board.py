@@ -143,9 +143,7 @@ def test_move_within_the_rules_pins_the_entry_there(app, staff):
         ),
     ],
 )
-def test_move_that_breaks_a_rule_is_refused_in_sentences(
-    app, staff, day, team, message
-):
+def test_move_that_breaks_a_rule_is_refused_in_sentences(app, staff, day, team, message):
     entry_id = add_entry(app, "gilgit", date(2027, 4, 28), "north")
     add_entry(app, "gilgit", date(2027, 5, 26), "north", pinned=True)
     response = staff.post(
