@@ -251,6 +251,10 @@ def test_desk_refuses_before_the_door_opens_with_the_reason(app, login_as, desk_
     )
     assert "desk-refused" in refused.text and "Check-in opens 2 hours" in refused.text
     assert state_of(app, sana) == "confirmed"
+    # Said in the viewer's zone, like the other times on the page.
+    staff.set_cookie("tz", "UTC")
+    page = staff.get(f"/staff/events/{event_id}/desk").text
+    assert "Check-in opens 2 hours before the start, at Wed 10 Mar 2027, 07:00 UTC." in page
 
 
 def test_desk_access_and_foreign_ids(app, login_as, desk_event, client):

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
-from flask import abort, current_app, url_for
+from flask import abort, current_app, has_request_context, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
-from engagement.core.timefmt import format_datetime
+from engagement.core.timefmt import format_datetime, viewer_timezone
 from engagement.events.models import (
     ACTIVE_STATES,
     ATTENDEE_STATES,
@@ -685,7 +685,8 @@ def check_in_closed_reason(event: Event, now: datetime | None = None) -> str | N
     if event.state == EventState.DRAFT:
         return "This event is still a draft."
     opens_at = check_in_opens_at(event)
-    zone = event.timezone or current_app.config["TIMEZONE"]
+    # Said in the viewer's zone on pages (like every time there), else in the event's.
+    zone = viewer_timezone() if has_request_context() else event.timezone
     if now < opens_at:
         hours = current_app.config["CHECK_IN_OPENS_HOURS_BEFORE"]
         return (
