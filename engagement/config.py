@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     # Events
     "REMINDER_OFFSETS_HOURS": [24, 1],
     "JOIN_URL_VISIBLE_MINUTES": 30,
+    # Check-in opens this many hours before an event's start and closes at its end.
+    "CHECK_IN_OPENS_HOURS_BEFORE": 2,
     # Facilitation
     "SLA_FIRST_RESPONSE_DAYS": 3,
     "NEEDS_INFO_REMINDER_DAYS": 5,

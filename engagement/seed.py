@@ -154,8 +154,3 @@ def logins_command() -> None:
 
     for line in login_lines():
         click.echo(line)
-
-
-from engagement.scale import scale_command  # noqa: E402  (registers `flask seed scale`)
-
-seed.add_command(scale_command)

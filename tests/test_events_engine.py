@@ -232,11 +232,13 @@ def test_access_drafts_and_registrations(ctx, company, make_user, staff):
     assert svc.get_registration_for(user(staff), reg.id) is reg
 
 
-def test_check_in_marks_attendance(ctx, company, staff):
+def test_check_in_marks_attendance(ctx, company, staff, frozen_clock):
     event = make_event(capacity=1)
     confirmed, waiting = svc.register_attendees(event.id, people("a", "b"), user(company))
+    door_open = event.starts_at - timedelta(hours=1)
+    frozen_clock(door_open)
     svc.check_in(confirmed, user(staff))
-    assert confirmed.state == RegistrationState.ATTENDED and confirmed.checked_in_at == NOW
+    assert confirmed.state == RegistrationState.ATTENDED and confirmed.checked_in_at == door_open
     with pytest.raises(svc.RegistrationError):
         svc.check_in(waiting, user(staff))
 

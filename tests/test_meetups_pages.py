@@ -191,8 +191,8 @@ def test_staff_pages_are_staff_only(client, published, login_as):
     for path in (
         f"/meetups/{published.event_id}/report",
         f"/meetups/{published.event_id}/agenda",
-        "/meetups/venues",
-        "/meetups/venues/new",
+        "/roadmap/venues",
+        "/roadmap/venues/new",
         "/roadmap/teams",
         "/roadmap/closures",
         "/roadmap/settings",
@@ -209,7 +209,7 @@ def test_venue_form_validates_and_keeps_input(app, published):
 
         sargodha = db.session.scalar(sa.select(City.id).where(City.slug == "sargodha"))
     response = published.post(
-        "/meetups/venues/new",
+        "/roadmap/venues/new",
         data={
             "city_id": sargodha,
             "name": "New STP",
@@ -222,7 +222,7 @@ def test_venue_form_validates_and_keeps_input(app, published):
     page = response.get_data(as_text=True)
     assert 'value="New STP"' in page and "Give the Software Technology Park" in page
     response = published.post(
-        "/meetups/venues/new",
+        "/roadmap/venues/new",
         data={
             "city_id": sargodha,
             "name": "New STP",
@@ -235,7 +235,7 @@ def test_venue_form_validates_and_keeps_input(app, published):
     )
     assert response.status_code == 302
     duplicate = published.post(
-        "/meetups/venues/new",
+        "/roadmap/venues/new",
         data={"city_id": sargodha, "name": "New STP", "kind": "hotel", "capacity": "40"},
     )
     assert duplicate.status_code == 422 and "already has a venue" in duplicate.get_data(
@@ -244,7 +244,7 @@ def test_venue_form_validates_and_keeps_input(app, published):
     with app.app_context():
         venue = db.session.scalar(sa.select(Venue).where(Venue.name == "New STP"))
         assert venue.usable and venue.capacity == 40
-    assert "New STP" in published.get("/meetups/venues?city=sargodha").get_data(as_text=True)
+    assert "New STP" in published.get("/roadmap/venues?city=sargodha").get_data(as_text=True)
 
 
 def test_agenda_edit(app, published):

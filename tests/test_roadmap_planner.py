@@ -11,7 +11,7 @@ import pytest
 
 from engagement.roadmap import calendar
 from engagement.roadmap.checker import PlanError, check
-from engagement.roadmap.instance import InstanceError, parse_instance
+from engagement.roadmap.instance import InstanceError, blocked_reason, parse_instance
 from engagement.roadmap.planner import greedy, plan, score_of
 
 SAMPLES = sorted(
@@ -108,7 +108,7 @@ def test_blocked_reason_says_why():
             ],
         )
     )
-    reason = calendar.blocked_reason
+    reason = blocked_reason
     assert reason(data, date(2027, 3, 23)) == "a public holiday (Pakistan Day)"
     assert "estimated" in reason(data, date(2027, 3, 10))
     assert reason(data, date(2027, 2, 10)).startswith("in Ramadan (2027-02-08..2027-03-09")

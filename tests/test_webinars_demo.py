@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from engagement.events.models import Event, EventKind, Registration, RegistrationState
@@ -25,3 +27,21 @@ def test_demo_seed_is_idempotent(app):
         states = db.session.scalars(sa.select(Registration.state)).all()
         assert RegistrationState.WAITLISTED in states
         assert states.count(RegistrationState.CONFIRMED) >= 4
+
+
+def test_demo_past_webinar_has_check_ins_and_no_shows(app):
+    from engagement.auth.demo import seed_demo as seed_users
+    from engagement.webinars.demo import PAST, seed_demo
+
+    with app.app_context():
+        seed_users()
+        seed_demo()
+        db.session.commit()
+        past = db.session.scalar(sa.select(Event).where(Event.title == PAST[0]))
+        states = [r.state for r in past.registrations]
+        assert states.count(RegistrationState.ATTENDED) == 7
+        assert states.count(RegistrationState.NO_SHOW) == 3
+        for registration in past.registrations:
+            if registration.state == RegistrationState.ATTENDED:
+                assert past.starts_at - timedelta(hours=2) <= registration.checked_in_at
+                assert registration.checked_in_at < past.ends_at

@@ -5,7 +5,7 @@ from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("events", __name__)
 
-from engagement.events import routes  # noqa: E402,F401
+from engagement.events import desk, routes  # noqa: E402,F401
 
 
 @bp.record_once

@@ -15,6 +15,7 @@ from flask import url_for
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.routing import BuildError
 
+from engagement import clock
 from engagement.db import LabelledEnum, TimestampMixin, enum_type
 from engagement.extensions import db
 
@@ -46,6 +47,9 @@ class RegistrationState(LabelledEnum):
 SEAT_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED, RegistrationState.NO_SHOW)
 #: Registration states that count as "registered" (for the per-organisation seat limit).
 ACTIVE_STATES = (*SEAT_STATES, RegistrationState.WAITLISTED)
+#: Registration states of people expected at the door: checked-in people are still attendees
+#: (messages, counts and capacity include them).
+ATTENDEE_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
 
 #: Endpoint of each kind's public detail page.
 DETAIL_ENDPOINTS = {EventKind.WEBINAR: "webinars.detail", EventKind.MEETUP: "meetups.detail"}
@@ -169,6 +173,13 @@ class Registration(TimestampMixin, db.Model):
     @property
     def holds_seat(self) -> bool:
         return self.state in SEAT_STATES
+
+    @property
+    def shown_state(self) -> str:
+        """The state as people read it: "checked in" until the event starts, "attended" after."""
+        if self.state == RegistrationState.ATTENDED and clock.now() < self.event.starts_at:
+            return "checked_in"
+        return self.state.value
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.email} {self.state}>"

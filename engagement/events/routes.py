@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import segno
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -247,7 +250,10 @@ def check_in_ticket(token: str):
             flash(error.message, "error")
         return redirect(url_for("events.check_in_ticket", token=token))
     return render_template(
-        "events/check_in.html", registration=registration, event=registration.event
+        "events/check_in.html",
+        registration=registration,
+        event=registration.event,
+        closed_reason=svc.check_in_closed_reason(registration.event),
     )
 
 
@@ -394,6 +400,41 @@ def _attendee_query(event: Event, filters: AttendeeFilterForm) -> sa.Select:
     return query
 
 
+#: Session key of a staff-tool form refused on POST, shown again after the redirect.
+KEPT_FORM_KEY = "staff_event_form"
+STAFF_FORMS = {"capacity": CapacityForm, "cancel": CancelEventForm, "message": MessageForm}
+
+
+def _keep_refused_form(event: Event, name: str, form) -> Response:
+    """Post/redirect/get for a refused form: keep what was typed and the errors, redirect back."""
+    session[KEPT_FORM_KEY] = {
+        "event_id": event.id,
+        "name": name,
+        "data": {
+            key: value for key, value in form.data.items() if key not in ("csrf_token", "submit")
+        },
+        "errors": {key: list(errors) for key, errors in form.errors.items()},
+    }
+    return redirect(url_for("events.staff_event", event_id=event.id, _anchor=f"{name}-form"))
+
+
+def _staff_forms(event: Event) -> dict:
+    """The staff tool forms, one of them refilled from a refused POST when there was one."""
+    forms = {
+        "capacity_form": CapacityForm(formdata=None, capacity=event.capacity),
+        "cancel_form": CancelEventForm(formdata=None),
+        "message_form": MessageForm(formdata=None),
+    }
+    kept = session.pop(KEPT_FORM_KEY, None)
+    if kept and kept.get("event_id") == event.id and kept.get("name") in STAFF_FORMS:
+        form = STAFF_FORMS[kept["name"]](formdata=None, data=kept.get("data") or {})
+        for key, errors in (kept.get("errors") or {}).items():
+            if key in form:
+                form[key].errors = list(errors)
+        forms[f"{kept['name']}_form"] = form
+    return forms
+
+
 @bp.route("/staff/events/<int:event_id>")
 @staff_required
 def staff_event(event_id: int):
@@ -410,9 +451,9 @@ def staff_event(event_id: int):
         positions=svc.waitlist_positions(items),
         filters=filters,
         counts=svc.event_counts([event.id])[event.id],
-        capacity_form=CapacityForm(capacity=event.capacity),
-        cancel_form=CancelEventForm(),
-        message_form=MessageForm(),
+        check_in_closed=svc.check_in_closed_reason(event),
+        now=clock.now(),
+        **_staff_forms(event),
     )
 
 
@@ -422,10 +463,19 @@ def attendees_csv(event_id: int):
     event = svc.get_event_for(current_user, event_id)
     filters = AttendeeFilterForm(request.args)
     filters.validate()
+    zone = event.timezone or current_app.config["TIMEZONE"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["name", "email", "organisation", "state", "registered_at", "confirmed_at", "checked_in_at"]
+        [
+            "name",
+            "email",
+            "organisation",
+            "state",
+            f"registered_at ({zone})",
+            f"confirmed_at ({zone})",
+            f"checked_in_at ({zone})",
+        ]
     )
     for registration in db.session.scalars(_attendee_query(event, filters)):
         writer.writerow(
@@ -434,9 +484,9 @@ def attendees_csv(event_id: int):
                 _csv_safe(registration.email),
                 _csv_safe(registration.organisation.name if registration.organisation else ""),
                 registration.state.value,
-                registration.created_at.isoformat(),
-                registration.confirmed_at.isoformat() if registration.confirmed_at else "",
-                registration.checked_in_at.isoformat() if registration.checked_in_at else "",
+                _csv_time(registration.created_at, zone),
+                _csv_time(registration.confirmed_at, zone),
+                _csv_time(registration.checked_in_at, zone),
             ]
         )
     response = Response(buffer.getvalue(), mimetype="text/csv")
@@ -446,34 +496,16 @@ def attendees_csv(event_id: int):
     return response
 
 
+def _csv_time(value: datetime | None, zone: str) -> str:
+    """ISO 8601 in the event's zone, to the second, with its UTC offset (the header names the zone)."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(zone)).replace(microsecond=0).isoformat()
+
+
 def _csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas in user-typed cells."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def _staff_event_page(event: Event, status: int, **forms):
-    filters = AttendeeFilterForm(formdata=None)
-    page = db.paginate(_attendee_query(event, filters), per_page=_per_page(), error_out=False)
-    items = list(page.items)
-    context = {
-        "capacity_form": CapacityForm(formdata=None, capacity=event.capacity),
-        "cancel_form": CancelEventForm(formdata=None),
-        "message_form": MessageForm(formdata=None),
-    }
-    context.update(forms)
-    return (
-        render_template(
-            "events/staff_event.html",
-            event=event,
-            page=page,
-            registrations=items,
-            positions=svc.waitlist_positions(items),
-            filters=filters,
-            counts=svc.event_counts([event.id])[event.id],
-            **context,
-        ),
-        status,
-    )
 
 
 @bp.route("/staff/events/<int:event_id>/capacity", methods=["POST"])
@@ -482,14 +514,13 @@ def change_capacity(event_id: int):
     event = svc.get_event_for(current_user, event_id)
     form = CapacityForm()
     if not form.validate_on_submit():
-        return _staff_event_page(event, 422, capacity_form=form)
+        return _keep_refused_form(event, "capacity", form)
     try:
         promoted = svc.set_capacity(event, form.capacity.data, current_user)
     except svc.RegistrationError as error:
         db.session.rollback()
         form.capacity.errors = [error.message]
-        event = svc.get_event_for(current_user, event_id)
-        return _staff_event_page(event, 422, capacity_form=form)
+        return _keep_refused_form(event, "capacity", form)
     note = f" {len(promoted)} promoted from the waitlist." if promoted else ""
     flash(f"Capacity is now {event.capacity}.{note}", "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
@@ -501,14 +532,13 @@ def cancel_event(event_id: int):
     event = svc.get_event_for(current_user, event_id)
     form = CancelEventForm()
     if not form.validate_on_submit():
-        return _staff_event_page(event, 422, cancel_form=form)
+        return _keep_refused_form(event, "cancel", form)
     try:
         sent = svc.cancel_event(event, form.reason.data, current_user)
     except svc.RegistrationError as error:
         db.session.rollback()
         form.reason.errors = [error.message]
-        event = svc.get_event_for(current_user, event_id)
-        return _staff_event_page(event, 409, cancel_form=form)
+        return _keep_refused_form(event, "cancel", form)
     flash(f"The event is cancelled; {sent} registrants are being emailed.", "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
 
@@ -519,9 +549,9 @@ def message_registrants(event_id: int):
     event = svc.get_event_for(current_user, event_id)
     form = MessageForm()
     if not form.validate_on_submit():
-        return _staff_event_page(event, 422, message_form=form)
+        return _keep_refused_form(event, "message", form)
     sent = svc.message_confirmed(event, form.subject.data, form.body.data, current_user)
-    flash(f"Message queued for {sent} confirmed registrants.", "success")
+    flash(f"Message queued for {sent} attendees (confirmed or checked in).", "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 

@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
-from flask import abort, current_app, url_for
+from flask import abort, current_app, has_request_context, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.core.timefmt import format_datetime, viewer_timezone
 from engagement.events.models import (
     ACTIVE_STATES,
+    ATTENDEE_STATES,
     SEAT_STATES,
     Event,
     EventKind,
@@ -54,6 +56,10 @@ __all__ = [
     "get_registration_for",
     "get_registration_by_ticket",
     "check_in",
+    "check_in_closed_reason",
+    "check_in_opens_at",
+    "undo_check_in",
+    "door_counts",
     "mark_no_show",
     "message_confirmed",
     "registration_open",
@@ -632,7 +638,9 @@ def cancel_event(event: Event, reason: str, by_user: User | None = None) -> int:
 
 
 def message_confirmed(event: Event, subject: str, body: str, by_user: User | None = None) -> int:
-    """Email every confirmed registrant a message from staff; returns how many were queued."""
+    """Email every attendee (confirmed or already checked in) a message from staff.
+
+    Returns how many were queued."""
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise RegistrationError("Write a subject.", "invalid", "subject")
@@ -643,7 +651,7 @@ def message_confirmed(event: Event, subject: str, body: str, by_user: User | Non
         sa.select(Registration)
         .where(
             Registration.event_id == event.id,
-            Registration.state == RegistrationState.CONFIRMED,
+            Registration.state.in_(ATTENDEE_STATES),
         )
         .order_by(Registration.id)
     ):
@@ -663,8 +671,46 @@ def message_confirmed(event: Event, subject: str, body: str, by_user: User | Non
 # --- Check-in -------------------------------------------------------------------------------------
 
 
+def check_in_opens_at(event: Event) -> datetime:
+    """When the door opens: ``CHECK_IN_OPENS_HOURS_BEFORE`` hours before the start."""
+    hours = float(current_app.config["CHECK_IN_OPENS_HOURS_BEFORE"])
+    return event.starts_at - timedelta(hours=hours)
+
+
+def check_in_closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why nobody can be checked in now (a sentence), or None while the door is open."""
+    now = now or clock.now()
+    if event.state == EventState.CANCELLED:
+        return "This event was cancelled."
+    if event.state == EventState.DRAFT:
+        return "This event is still a draft."
+    opens_at = check_in_opens_at(event)
+    # Said in the viewer's zone on pages (like every time there), else in the event's.
+    zone = viewer_timezone() if has_request_context() else event.timezone
+    if now < opens_at:
+        hours = current_app.config["CHECK_IN_OPENS_HOURS_BEFORE"]
+        return (
+            f"Check-in opens {_hours_phrase(hours)} before the start, at "
+            f"{_event_time(opens_at, zone)}."
+        )
+    if now >= event.ends_at:
+        return f"The event ended at {_event_time(event.ends_at, zone)}; check-in is closed."
+    return None
+
+
+def _hours_phrase(hours: float) -> str:
+    hours = float(hours)
+    if hours == int(hours):
+        return f"{int(hours)} hour{'s' if int(hours) != 1 else ''}"
+    return f"{int(hours * 60)} minutes"
+
+
+def _event_time(moment: datetime, zone: str) -> str:
+    return format_datetime(moment, zone)
+
+
 def check_in(registration: Registration, by_user: User | None) -> Registration:
-    """Mark a confirmed registrant as attended (idempotent)."""
+    """Mark a confirmed registrant as present (idempotent), while the door is open."""
     if registration.state == RegistrationState.ATTENDED:
         return registration
     if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.NO_SHOW):
@@ -673,8 +719,9 @@ def check_in(registration: Registration, by_user: User | None) -> Registration:
             f"{registration.state.label.lower()}.",
             "invalid",
         )
-    if registration.event.state == EventState.CANCELLED:
-        raise RegistrationError("This event was cancelled.", "cancelled")
+    reason = check_in_closed_reason(registration.event)
+    if reason:
+        raise RegistrationError(reason, "closed")
     registration.state = RegistrationState.ATTENDED
     registration.checked_in_at = clock.now()
     registration.checked_in_by_id = by_user.id if by_user else None
@@ -682,13 +729,37 @@ def check_in(registration: Registration, by_user: User | None) -> Registration:
     return registration
 
 
+def undo_check_in(registration: Registration, by_user: User | None) -> Registration:
+    """Take back a check-in made by mistake: the registrant is confirmed again."""
+    if registration.state != RegistrationState.ATTENDED:
+        raise RegistrationError(f"{registration.name} is not checked in.", "invalid")
+    registration.state = RegistrationState.CONFIRMED
+    registration.checked_in_at = None
+    registration.checked_in_by_id = None
+    db.session.flush()
+    return registration
+
+
 def mark_no_show(registration: Registration, by_user: User | None) -> Registration:
+    """Record that a confirmed registrant did not come (only once the event has started)."""
     if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED):
         raise RegistrationError("Only confirmed registrations can be marked no-show.", "invalid")
+    if clock.now() < registration.event.starts_at:
+        raise RegistrationError(
+            "A no-show can be recorded only once the event has started.", "closed"
+        )
     registration.state = RegistrationState.NO_SHOW
     registration.checked_in_at = None
     db.session.flush()
     return registration
+
+
+def door_counts(event: Event) -> dict[str, int]:
+    """Live figures for the check-in desk: expected (confirmed + checked in) and checked in."""
+    counts = event_counts([event.id])[event.id]
+    checked_in = counts.get(RegistrationState.ATTENDED.value, 0)
+    expected = checked_in + counts.get(RegistrationState.CONFIRMED.value, 0)
+    return {"expected": expected, "checked_in": checked_in, "waiting": expected - checked_in}
 
 
 # --- Access ---------------------------------------------------------------------------------------

@@ -63,6 +63,13 @@ class Venue(TimestampMixin, db.Model):
     city = relationship("City")
 
     @property
+    def kind_note(self) -> str | None:
+        """ "Software Technology Park" beside an STP's name, unless the name already says so."""
+        if self.kind != VenueKind.STP or "software technology park" in self.name.lower():
+            return None
+        return "Software Technology Park"
+
+    @property
     def usable(self) -> bool:
         """An STP still being set up or planned cannot host yet."""
         return self.active and (

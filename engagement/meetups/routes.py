@@ -4,15 +4,13 @@ and the staff pages for venues."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
-from engagement.directory.models import City
 from engagement.events.models import Registration
 from engagement.extensions import db
 from engagement.meetups import bp, services
@@ -21,7 +19,6 @@ from engagement.meetups.forms import (
     FeedbackForm,
     RegisterForm,
     ReportForm,
-    VenueForm,
     parse_colleagues,
 )
 from engagement.meetups.models import Venue
@@ -277,66 +274,19 @@ def city(slug: str):
     )
 
 
-# --- Venues (staff) -----------------------------------------------------------------------------
+# --- Venues (staff): the pages are the roadmap's Venues tab, /roadmap/venues ------------------
 
 
 @bp.route("/venues")
+@bp.route("/venues/new", endpoint="venue_new_moved")
+@bp.route("/venues/<int:venue_id>/edit", endpoint="venue_edit_moved")
 @staff_required
-def venues():
-    query = (
-        sa.select(Venue)
-        .join(Venue.city)
-        .options(selectinload(Venue.city).selectinload(City.province))
-        .order_by(City.name, Venue.name)
-    )
-    city_slug = request.args.get("city", "")
-    if city_slug:
-        query = query.where(City.slug == city_slug)
-    page = db.paginate(query, per_page=50, error_out=False)
-    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
-    return render_template("meetups/venues.html", page=page, cities=cities, city_slug=city_slug)
-
-
-@bp.route("/venues/new", methods=["GET", "POST"])
-@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
-@staff_required
-def venue_form(venue_id: int | None = None):
-    venue = db.session.get(Venue, venue_id) if venue_id else None
-    if venue_id and venue is None:
-        abort(404)
-    form = VenueForm(
-        obj=venue,
-        data={"stp_status": venue.stp_status.value if venue and venue.stp_status else ""}
-        if venue
-        else {"capacity": 80, "active": True},
-    )
-    form.city_id.choices = [
-        (c.id, c.name) for c in db.session.scalars(sa.select(City).order_by(City.name))
-    ]
-    if request.method == "GET" and venue is None and request.args.get("city", "").isdigit():
-        form.city_id.data = int(request.args["city"])
-    if form.validate_on_submit():
-        try:
-            saved = services.save_venue(
-                venue,
-                city_id=form.city_id.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                stp_status=form.stp_status.data,
-                capacity=form.capacity.data,
-                address=form.address.data,
-                facilities=form.facilities.data,
-                active=form.active.data,
-            )
-        except services.MeetupError as error:
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            flash(f"Saved venue {saved.name}.", "success")
-            return redirect(url_for("meetups.venues"))
-    status = 422 if any(f.errors for f in form) else 200
-    return render_template(
-        "meetups/form.html",
-        form=form,
-        title=f"Edit {venue.name}" if venue else "New venue",
-        back=url_for("meetups.venues"),
-    ), status
+def venues_moved(venue_id: int | None = None):
+    """The old addresses of the venue pages: a permanent redirect to the roadmap's Venues tab."""
+    if request.endpoint == "meetups.venue_new_moved":
+        target = url_for("roadmap.venue_form", **request.args)
+    elif venue_id is not None:
+        target = url_for("roadmap.venue_form", venue_id=venue_id)
+    else:
+        target = url_for("roadmap.venues", **request.args)
+    return redirect(target, 301)

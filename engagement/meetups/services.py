@@ -17,6 +17,7 @@ from engagement import clock
 from engagement.auth.models import User
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
+from engagement.events.services import create_event, get_event_for
 from engagement.extensions import db
 from engagement.meetups.models import (
     Meetup,
@@ -27,6 +28,8 @@ from engagement.meetups.models import (
     VenueKind,
 )
 from engagement.notifications.services import queue_mail
+from engagement.roadmap.adapter import RoadmapError, event_start, get_settings
+from engagement.roadmap.models import EntryState
 
 #: Event states shown to the public (drafts are staff-only).
 VISIBLE_STATES = (
@@ -97,8 +100,6 @@ def upcoming_meetup_rows() -> list[Meetup]:
 
 def get_meetup_for(user: User | None, event_id: int) -> Meetup:
     """The meetup of event ``event_id`` if the viewer may see it (drafts: staff only); else 404."""
-    from engagement.events.services import get_event_for
-
     get_event_for(user, event_id, kind=EventKind.MEETUP)
     meetup = db.session.scalar(_meetup_query().where(Meetup.event_id == event_id))
     if meetup is None:
@@ -190,6 +191,18 @@ def choose_venue(city_id: int) -> Venue | None:
     return venues[0] if venues else None
 
 
+def cities_with_usable_venue() -> set[int]:
+    """Ids of the cities with a venue that can host a meetup now (see ``Venue.usable``)."""
+    return set(
+        db.session.scalars(
+            sa.select(Venue.city_id).where(
+                Venue.active.is_(True),
+                sa.or_(Venue.kind != VenueKind.STP, Venue.stp_status == StpStatus.OPERATING),
+            )
+        )
+    )
+
+
 def save_venue(venue: Venue | None, **values: object) -> Venue:
     """Create or update a venue; the STP status goes with STPs only."""
     kind = VenueKind(values["kind"])
@@ -230,10 +243,6 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
     Capacity comes from the venue; registration opens now and closes a day before the start.
     The team's members are emailed.
     """
-    from engagement.events.services import create_event
-    from engagement.roadmap.adapter import RoadmapError, event_start, get_settings
-    from engagement.roadmap.models import EntryState
-
     venue = choose_venue(entry.city_id)
     if venue is None:
         raise RoadmapError(f"{entry.city.name} has no operating venue; add one first.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from engagement.auth.models import User
 from engagement.directory.models import City
 from engagement.events.models import EventState
 from engagement.extensions import db
+from engagement.roadmap.instance import InstanceError, parse_instance
 from engagement.roadmap.models import (
     Closure,
     EntryState,
@@ -31,6 +33,7 @@ from engagement.roadmap.models import (
     StaffTeam,
     TeamAbsence,
 )
+from engagement.roadmap.wording import sentence
 
 #: Entries that take a place on the roadmap (and count toward every limit).
 ACTIVE_STATES = (EntryState.DRAFT, EntryState.PUBLISHED)
@@ -45,6 +48,47 @@ class RoadmapError(ValueError):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+
+
+# --- Publishing (provided by the meetups feature) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """How a draft becomes a real meetup. The meetups feature registers it (it depends on the
+    roadmap, not the other way round): ``venue_for(city_id)`` → a venue or None,
+    ``publish(entry, user)`` creates the meetup event for a draft entry."""
+
+    venue_for: Callable[[int], Any]
+    publish: Callable[[RoadmapEntry, User | None], Any]
+    #: Ids of the cities with a venue that can host now (one query).
+    cities_with_venue: Callable[[], set[int]]
+
+
+_publisher: Publisher | None = None
+
+
+def register_publisher(
+    venue_for: Callable[[int], Any],
+    publish: Callable[..., Any],
+    cities_with_venue: Callable[[], set[int]],
+) -> None:
+    """Called once by ``engagement.meetups`` when it loads."""
+    global _publisher
+    _publisher = Publisher(venue_for, publish, cities_with_venue)
+
+
+def publisher() -> Publisher:
+    if _publisher is None:
+        raise RoadmapError("Meetups are not available, so nothing can be published.")
+    return _publisher
+
+
+def cities_with_venue() -> set[int]:
+    """Cities whose drafts can be published (an operating venue); all of them without meetups."""
+    if _publisher is None:
+        return set(db.session.scalars(sa.select(City.id)))
+    return _publisher.cities_with_venue()
 
 
 # --- Settings and horizon -------------------------------------------------------------------
@@ -217,7 +261,6 @@ def build_instance(
 
 def validate_instance(instance: dict[str, Any]) -> None:
     """Raise RoadmapError naming the field when the planner would refuse the instance."""
-    from engagement.roadmap.instance import InstanceError, parse_instance
 
     try:
         parse_instance(instance)
@@ -298,10 +341,9 @@ def pending_cancellations(start: date) -> list[RoadmapEntry]:
     )
 
 
-def run_planner(user: User | None, source: str = "board") -> PlanOutcome:
-    """Re-plan the window around published and pinned entries; store drafts for the rest."""
-    from engagement.roadmap.planner import plan as make_plan
-
+def _plan_instance() -> tuple[dict[str, Any], list[RoadmapEntry]]:
+    """The instance to re-plan now (fixed entries pinned, cancelled cities need one more), and
+    the cancelled entries waiting for a replacement."""
     start, end = horizon()
     cancelled = pending_cancellations(start)
     fixed = [e for e in active_entries(start, end) if is_fixed(e)]
@@ -311,8 +353,144 @@ def run_planner(user: User | None, source: str = "board") -> PlanOutcome:
     extra_min = {e.city.slug: fixed_count[e.city.slug] + 1 for e in cancelled}
     instance = build_instance(start=start, end=end, pinned=fixed, extra_min=extra_min)
     validate_instance(instance)
+    return instance, cancelled
+
+
+def _plan_row(
+    instance: dict[str, Any], result: dict[str, Any], user: User | None, source: str
+) -> RoadmapPlan:
+    plan = RoadmapPlan(
+        created_by_id=user.id if user else None,
+        source=source,
+        horizon_start=date.fromisoformat(instance["start"]),
+        horizon_end=date.fromisoformat(instance["end"]),
+        score=int(result.get("score", 0)),
+        bound=result.get("bound"),
+        optimal=bool(result.get("optimal", False)),
+        status=str(result.get("status", ""))[:40],
+        shortfall=list(result.get("shortfall", [])),
+        instance=instance,
+    )
+    db.session.add(plan)
+    return plan
+
+
+def run_planner(user: User | None, source: str = "board") -> PlanOutcome:
+    """Re-plan the window around published and pinned entries; store drafts for the rest."""
+    from engagement.roadmap.planner import plan as make_plan
+
+    instance, cancelled = _plan_instance()
     result = make_plan(instance, time_limit=PLAN_TIME_LIMIT)
     return store_plan(instance, result, user, source, cancelled=cancelled)
+
+
+# --- Re-planning from the board: propose, compare, keep ---------------------------------------
+
+
+def propose_plan(user: User | None) -> RoadmapPlan:
+    """Run the planner and keep its result as a proposal: the roadmap does not change until
+    staff keep it (:func:`keep_proposal`) after seeing the difference (:func:`plan_difference`)."""
+    from engagement.roadmap.planner import plan as make_plan
+
+    instance, _cancelled = _plan_instance()
+    result = make_plan(instance, time_limit=PLAN_TIME_LIMIT)
+    plan = _plan_row(instance, result, user, "board")
+    plan.proposed_meetups = list(result.get("meetups", []))
+    db.session.flush()
+    return plan
+
+
+def get_proposal(plan_id: int) -> RoadmapPlan:
+    """A proposal not kept yet; RoadmapError otherwise."""
+    plan = db.session.get(RoadmapPlan, plan_id)
+    if plan is None or plan.proposed_meetups is None:
+        raise RoadmapError("That proposal was already kept or no longer exists; re-plan again.")
+    return plan
+
+
+@dataclass
+class CityDifference:
+    """What a proposal changes for one city: drafts moved, added and removed."""
+
+    city: str
+    moved: list[tuple[tuple[date, str], tuple[date, str]]] = field(default_factory=list)
+    added: list[tuple[date, str]] = field(default_factory=list)
+    removed: list[tuple[date, str]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+@dataclass
+class PlanDifference:
+    cities: list[CityDifference]
+    unchanged: int
+    #: The roadmap's fixed meetups changed since the proposal (it can no longer be kept).
+    stale: bool
+
+    @property
+    def moved(self) -> int:
+        return sum(len(c.moved) for c in self.cities)
+
+    @property
+    def added(self) -> int:
+        return sum(len(c.added) for c in self.cities)
+
+    @property
+    def removed(self) -> int:
+        return sum(len(c.removed) for c in self.cities)
+
+
+def _fixed_keys(instance: dict[str, Any]) -> set[tuple[str, str, str]]:
+    return {(m["city"], m["date"], m["team"]) for m in instance.get("pinned", [])}
+
+
+def plan_difference(plan: RoadmapPlan) -> PlanDifference:
+    """The proposal against the drafts on the roadmap now, per city. A city's draft that is
+    replaced by another day of the same city counts as moved (paired in date order)."""
+    start, end = plan.horizon_start, plan.horizon_end
+    entries = active_entries(start, end)
+    fixed = {(e.city.slug, e.day.isoformat(), e.team.slug) for e in entries if is_fixed(e)}
+    stale = fixed != _fixed_keys(plan.instance) or (start, end) != horizon()
+    current: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    for entry in entries:
+        if not is_fixed(entry):
+            current[entry.city.slug].append((entry.day, entry.team.name))
+    team_names = {t["id"]: t.get("name", t["id"]) for t in plan.instance.get("teams", [])}
+    proposed: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    for meetup in plan.proposed_meetups or []:
+        key = (meetup["city"], meetup["date"], meetup["team"])
+        if key in fixed:
+            continue
+        proposed[meetup["city"]].append(
+            (date.fromisoformat(meetup["date"]), team_names.get(meetup["team"], meetup["team"]))
+        )
+    names = {c["id"]: c.get("name", c["id"]) for c in plan.instance.get("cities", [])}
+    cities = []
+    unchanged = 0
+    for slug in sorted(set(current) | set(proposed), key=lambda s: names.get(s, s)):
+        old, new = sorted(current.get(slug, [])), sorted(proposed.get(slug, []))
+        same = set(old) & set(new)
+        gone = [item for item in old if item not in same]
+        came = [item for item in new if item not in same]
+        diff = CityDifference(city=names.get(slug, slug), unchanged=len(same))
+        diff.moved = list(zip(gone, came, strict=False))
+        diff.removed = gone[len(came) :]
+        diff.added = came[len(gone) :]
+        unchanged += len(same)
+        if diff.moved or diff.added or diff.removed:
+            cities.append(diff)
+    return PlanDifference(cities=cities, unchanged=unchanged, stale=stale)
+
+
+def keep_proposal(plan: RoadmapPlan, user: User | None) -> PlanOutcome:
+    """Apply a proposal to the roadmap, unless its fixed meetups changed since it was made."""
+    if plan_difference(plan).stale:
+        raise RoadmapError(
+            "The roadmap changed since this proposal was made (a meetup was pinned, moved or "
+            "published, or the window moved); re-plan again to see the difference."
+        )
+    cancelled = pending_cancellations(plan.horizon_start)
+    result = {"meetups": list(plan.proposed_meetups or [])}
+    return store_plan(plan.instance, result, user, plan.source, cancelled=cancelled, plan=plan)
 
 
 def store_plan(
@@ -322,22 +500,14 @@ def store_plan(
     source: str,
     *,
     cancelled: list[RoadmapEntry] | None = None,
+    plan: RoadmapPlan | None = None,
 ) -> PlanOutcome:
-    """Replace the unpinned drafts with the plan's meetups; fixed entries stay as they are."""
-    start, end = date.fromisoformat(instance["start"]), date.fromisoformat(instance["end"])
-    plan = RoadmapPlan(
-        created_by_id=user.id if user else None,
-        source=source,
-        horizon_start=start,
-        horizon_end=end,
-        score=int(result.get("score", 0)),
-        bound=result.get("bound"),
-        optimal=bool(result.get("optimal", False)),
-        status=str(result.get("status", ""))[:40],
-        shortfall=list(result.get("shortfall", [])),
-        instance=instance,
-    )
-    db.session.add(plan)
+    """Replace the unpinned drafts with the plan's meetups; fixed entries stay as they are.
+
+    ``plan`` is a proposal being kept; without it a new plan row is stored."""
+    if plan is None:
+        plan = _plan_row(instance, result, user, source)
+    plan.proposed_meetups = None
 
     cities = {c.slug: c for c in db.session.scalars(sa.select(City))}
     teams = {t.slug: t for t in db.session.scalars(sa.select(StaffTeam))}
@@ -435,9 +605,13 @@ def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
     after = _current_violations(instance, [*others, moved])
     broken = [line for line in after if line not in before]
     if not (start <= new_day <= end) and not broken:
-        broken = [f"{new_day.isoformat()} is outside the planning window {start}..{end}"]
+        broken = [f"({entry.city.slug} {new_day.isoformat()} {new_team.slug}): outside the window"]
     if broken:
-        raise RoadmapError("The move was refused: it breaks a planning rule.", broken)
+        parsed = parse_instance(instance)
+        raise RoadmapError(
+            "The move was refused: it breaks a planning rule.",
+            [sentence(parsed, line) for line in broken],
+        )
     entry.day = new_day
     entry.team = new_team
     entry.pinned = True
@@ -479,7 +653,13 @@ def current_plan_export() -> dict[str, Any]:
 
 
 def latest_plan() -> RoadmapPlan | None:
-    return db.session.scalar(sa.select(RoadmapPlan).order_by(RoadmapPlan.id.desc()).limit(1))
+    """The plan the roadmap follows (proposals not kept yet are left out)."""
+    return db.session.scalar(
+        sa.select(RoadmapPlan)
+        .where(RoadmapPlan.proposed_meetups.is_(None))
+        .order_by(RoadmapPlan.id.desc())
+        .limit(1)
+    )
 
 
 def team_absences_between(team: StaffTeam, start: date, end: date) -> list[TeamAbsence]:
@@ -497,8 +677,7 @@ def publish_entries(
     Returns (published, skipped). A draft in a city without an operating venue refuses the
     whole batch, or is skipped when ``skip_without_venue`` ("publish all").
     """
-    from engagement.meetups.services import choose_venue, create_meetup_for_entry
-
+    meetups = publisher()
     drafts = [e for e in entries if e.state == EntryState.DRAFT]
     if not drafts:
         raise RoadmapError("Select at least one draft meetup to publish.")
@@ -509,7 +688,7 @@ def publish_entries(
             "Some drafts are not in the future and cannot be published: "
             + ", ".join(f"{e.city.name} {e.day.isoformat()}" for e in past)
         )
-    venues = {e.city_id: choose_venue(e.city_id) for e in drafts}
+    venues = {e.city_id: meetups.venue_for(e.city_id) for e in drafts}
     skipped = [e for e in drafts if venues[e.city_id] is None]
     if skipped and not skip_without_venue:
         missing = sorted({e.city.name for e in skipped})
@@ -522,7 +701,7 @@ def publish_entries(
             "Nothing was published: none of these cities has an operating venue yet."
         )
     for entry in ready:
-        create_meetup_for_entry(entry, user)
+        meetups.publish(entry, user)
     return ready, skipped
 
 

@@ -16,6 +16,7 @@ from engagement.directory.models import City
 from engagement.extensions import db
 from engagement.roadmap import adapter
 from engagement.roadmap.models import EntryState, RoadmapEntry, RoadmapPlan
+from engagement.roadmap.wording import plain_reason
 
 #: District poverty rate (percent) from which a city counts as underdeveloped on the board.
 HIGH_POVERTY = Decimal(40)
@@ -43,6 +44,8 @@ class CityRow:
     drafts: int = 0
     published: int = 0
     shortfall: dict[str, Any] | None = None
+    #: Whether the city has a venue that can host now (else its drafts cannot be published).
+    venue_ready: bool = True
 
     @property
     def total(self) -> int:
@@ -71,6 +74,10 @@ class Board:
     removed: list[RoadmapEntry]
     plan_is_stale: bool
     city_names: dict[str, str] = field(default_factory=dict)
+    #: (city name, meetups missing, reason in words) of the latest plan.
+    shortfall: list[tuple[str, int, str]] = field(default_factory=list)
+    #: Cities with drafts but no venue that can host: publishing skips or refuses them.
+    without_venue: list[CityRow] = field(default_factory=list)
 
     @property
     def focus_covered(self) -> int:
@@ -96,6 +103,7 @@ def build_board() -> Board:
     cities = db.session.scalars(
         sa.select(City).options(selectinload(City.district)).order_by(City.name)
     ).all()
+    with_venue = adapter.cities_with_venue()
     groups: dict[str, ProvinceGroup] = {}
     focus_rows = []
     for city in cities:
@@ -108,6 +116,7 @@ def build_board() -> Board:
             else:
                 row.drafts += 1
         row.shortfall = shortfall.get(city.slug)
+        row.venue_ready = city.id in with_venue
         groups.setdefault(city.province.name, ProvinceGroup(city.province.name)).rows.append(row)
         if row.focus:
             focus_rows.append(row)
@@ -122,6 +131,7 @@ def build_board() -> Board:
         .order_by(RoadmapEntry.day)
     ).all()
     country = settings.public_holidays or None
+    names = {c.slug: c.name for c in cities}
     return Board(
         start=start,
         end=end,
@@ -137,4 +147,14 @@ def build_board() -> Board:
         removed=[e for e in others if e.state == EntryState.REMOVED],
         plan_is_stale=plan is not None and (plan.horizon_start, plan.horizon_end) != (start, end),
         city_names={c.slug: c.name for c in cities},
+        shortfall=[
+            (names.get(item["city"], item["city"]), item["missing"], plain_reason(item["reason"]))
+            for item in (plan.shortfall if plan else [])
+        ],
+        without_venue=[
+            row
+            for group in groups.values()
+            for row in group.rows
+            if row.drafts and not row.venue_ready
+        ],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from engagement.roadmap import calendar
@@ -357,7 +357,7 @@ def _check_pinned(instance: Instance) -> None:
         city, team = instance.city(meetup.city), instance.team(meetup.team)
         if city.id not in team.cities:
             raise InstanceError(path, f"{team.name} does not serve {city.name}")
-        reason = calendar.blocked_reason(instance, meetup.date, city=city.id, team=team.id)
+        reason = blocked_reason(instance, meetup.date, city=city.id, team=team.id)
         if reason:
             raise InstanceError(path, f"{meetup.date} is {reason}")
         if (team.id, meetup.date) in by_team_day:
@@ -392,3 +392,68 @@ def _check_pinned(instance: Instance) -> None:
                 path,
                 f"{city.name} would have {len(by_city[city.id])} pinned meetups (max {city.max})",
             )
+
+
+# --- Which days an instance allows (the calendar's rules applied to an instance) -----------
+
+
+def blocked_reason(
+    instance: Instance, day: date, city: str | None = None, team: str | None = None
+) -> str | None:
+    """Why no meetup may be held on ``day`` (for the city and team if given), or None if it may.
+
+    The reason reads after "<day> is ...": ``a public holiday (Pakistan Day)``.
+    """
+    if day < instance.start:
+        return f"before the window (it starts {instance.start})"
+    if day > instance.end:
+        return f"after the window (it ends {instance.end})"
+    if day.weekday() not in instance.weekdays:
+        return f"a {calendar.WEEKDAY_TITLES[day.weekday()]}, not a meetup weekday"
+    holiday = calendar.public_holiday(day, instance.public_holidays)
+    if holiday is not None:
+        return f"a public holiday ({holiday.name}{', estimated date' if holiday.estimated else ''})"
+    if instance.ramadan == "avoid":
+        span = calendar.ramadan_span(day)
+        if span:
+            return f"in Ramadan ({span[0]}..{span[1]}, 1 Ramadan to 1 Shawwal)"
+    for closed in instance.closed:
+        if day in closed:
+            return f"closed nationwide {closed.label()}"
+    if city is not None:
+        c = instance.city(city)
+        for closed in c.closed:
+            if day in closed:
+                return f"closed for {c.name} {closed.label()}"
+    if team is not None:
+        t = instance.team(team)
+        for away in t.away:
+            if day in away:
+                return f"a day {t.name} is away {away.label()}"
+    return None
+
+
+def open_days(instance: Instance) -> list[date]:
+    """Days in the window open for the whole country (weekday, no holiday, Ramadan, closure)."""
+    days = []
+    day = instance.start
+    while day <= instance.end:
+        if blocked_reason(instance, day) is None:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def allowed_days(
+    instance: Instance, city: str | None = None, team: str | None = None, *, base=None
+) -> list[date]:
+    """Days a meetup may be held (for the city and/or team); ``base`` reuses ``open_days``."""
+    days = open_days(instance) if base is None else base
+    ranges = []
+    if city is not None:
+        ranges.extend(instance.city(city).closed)
+    if team is not None:
+        ranges.extend(instance.team(team).away)
+    if not ranges:
+        return list(days)
+    return [d for d in days if not any(d in r for r in ranges)]

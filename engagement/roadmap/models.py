@@ -166,6 +166,11 @@ class RoadmapPlan(db.Model):
     shortfall: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     #: The instance the plan was made for (for export and review).
     instance: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: A re-plan from the board waiting for staff to keep it: its meetups (FORMAT.md form).
+    #: None once kept, and for plans applied at once (weekly job, import).
+    proposed_meetups: Mapped[list[dict[str, str]] | None] = mapped_column(
+        sa.JSON(none_as_null=True)
+    )
 
     created_by = relationship("User")
 

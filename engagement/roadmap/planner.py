@@ -19,8 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from engagement.roadmap import calendar
-from engagement.roadmap.instance import Instance, Meetup, parse_instance
+from engagement.roadmap.instance import (
+    Instance,
+    Meetup,
+    allowed_days,
+    open_days,
+    parse_instance,
+)
 
 PLAN_VERSION = 1
 
@@ -38,13 +43,11 @@ class Problem:
 
     @classmethod
     def build(cls, instance: Instance) -> Problem:
-        base = calendar.open_days(instance)
+        base = open_days(instance)
         slots = {}
         for city in instance.cities:
             for team in instance.teams_serving(city.id):
-                slots[city.id, team.id] = calendar.allowed_days(
-                    instance, city.id, team.id, base=base
-                )
+                slots[city.id, team.id] = allowed_days(instance, city.id, team.id, base=base)
         week_of = {day: day.isocalendar()[:2] for day in base}
         return cls(instance, base, slots, week_of)
 
@@ -662,7 +665,7 @@ def explain_shortfall(problem: Problem, meetups: list[Meetup], city_id: str) -> 
         return "no team serves this city"
     closures = [r for r in city.closed if r.start <= instance.end and r.end >= instance.start]
     prefix = f"closed {', '.join(r.label() for r in closures)} and " if closures else ""
-    open_for_city = calendar.allowed_days(instance, city_id, base=problem.open_days)
+    open_for_city = allowed_days(instance, city_id, base=problem.open_days)
     if not open_for_city:
         if closures:
             return f"closed {', '.join(r.label() for r in closures)}, leaving no allowed day"

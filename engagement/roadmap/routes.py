@@ -25,6 +25,7 @@ from engagement.auth.models import Role, User
 from engagement.core.cache import anonymous_page
 from engagement.directory.models import City
 from engagement.extensions import db
+from engagement.meetups import services as meetup_services
 from engagement.meetups.forms import (
     AbsenceForm,
     ClosureForm,
@@ -32,13 +33,16 @@ from engagement.meetups.forms import (
     MoveForm,
     SettingsForm,
     TeamForm,
+    VenueForm,
 )
+from engagement.meetups.models import Venue
 from engagement.roadmap import adapter, bp
 from engagement.roadmap.adapter import RoadmapError
 from engagement.roadmap.models import (
     Closure,
     EntryState,
     RoadmapEntry,
+    RoadmapPlan,
     StaffTeam,
     TeamAbsence,
 )
@@ -72,13 +76,21 @@ def public_roadmap():
         by_month[date(local.year, local.month, 1)].append(meetup)
         by_province[meetup.city.province.name][meetup.city.name].append(meetup)
         counts[meetup.city_id] += 1
-    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    cities = db.session.scalars(
+        sa.select(City).options(selectinload(City.province)).order_by(City.name)
+    ).all()
+    points = svgmap.city_points(list(cities), counts)
+    map_list: dict[str, list] = defaultdict(list)
+    for point in sorted(points, key=lambda p: p.city.name):
+        map_list[point.city.province.name].append(point)
     return render_template(
         "roadmap/public.html",
         meetups=meetups,
         by_month=sorted(by_month.items()),
         by_province=sorted((p, sorted(c.items())) for p, c in by_province.items()),
-        points=svgmap.city_points(list(cities), counts),
+        points=points,
+        map_list=sorted(map_list.items()),
+        provinces=svgmap.provinces(),
         view_box=svgmap.view_box(),
         printable=request.args.get("print") == "1",
     )
@@ -104,13 +116,51 @@ def board():
 @bp.route("/board/plan", methods=["POST"])
 @staff_required
 def replan():
+    """Run the planner as a proposal and show what it would change before anything changes."""
     try:
-        outcome = adapter.run_planner(current_user, "board")
+        proposal = adapter.propose_plan(current_user)
     except RoadmapError as error:
         _refuse(error)
         return redirect(url_for("roadmap.board"))
-    plan = outcome.plan
-    message = f"Planned: {len(outcome.added)} new draft(s), {len(outcome.dropped)} dropped; score {plan.score}"
+    return redirect(url_for("roadmap.proposal", plan_id=proposal.id))
+
+
+@bp.route("/board/plans/<int:plan_id>")
+@staff_required
+def proposal(plan_id: int):
+    """A re-plan's difference from the roadmap (moved, added, removed, per city), to keep or not."""
+    if db.session.get(RoadmapPlan, plan_id) is None:
+        abort(404)
+    try:
+        plan = adapter.get_proposal(plan_id)
+    except RoadmapError as error:
+        flash(error.message, "info")
+        return redirect(url_for("roadmap.board"))
+    current = adapter.latest_plan()
+    return render_template(
+        "roadmap/compare.html",
+        plan=plan,
+        current=current,
+        difference=adapter.plan_difference(plan),
+    )
+
+
+@bp.route("/board/plans/<int:plan_id>/keep", methods=["POST"])
+@staff_required
+def keep_proposal(plan_id: int):
+    """Apply a proposal to the roadmap (its drafts replace the unpinned drafts)."""
+    if db.session.get(RoadmapPlan, plan_id) is None:
+        abort(404)
+    try:
+        plan = adapter.get_proposal(plan_id)
+        outcome = adapter.keep_proposal(plan, current_user)
+    except RoadmapError as error:
+        _refuse(error)
+        return redirect(url_for("roadmap.board"))
+    message = (
+        f"Kept the new plan: {len(outcome.added)} draft(s) new or moved in, "
+        f"{len(outcome.dropped)} out; score {plan.score}"
+    )
     if plan.bound is not None:
         message += f" of at most {plan.bound}"
     flash(message + ".", "success")
@@ -531,3 +581,70 @@ def delete_closure(closure_id: int):
     db.session.delete(closure)
     flash("Closure deleted.", "success")
     return redirect(url_for("roadmap.closures"))
+
+
+# --- Venues (staff; kept by the meetups feature, shown as a roadmap tab) -----------------------------------------------------------------------------
+
+
+@bp.route("/venues")
+@staff_required
+def venues():
+    """The Venues tab: where meetups are held, by city."""
+    query = (
+        sa.select(Venue)
+        .join(Venue.city)
+        .options(selectinload(Venue.city).selectinload(City.province))
+        .order_by(City.name, Venue.name)
+    )
+    city_slug = request.args.get("city", "")
+    if city_slug:
+        query = query.where(City.slug == city_slug)
+    page = db.paginate(query, per_page=50, error_out=False)
+    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return render_template("meetups/venues.html", page=page, cities=cities, city_slug=city_slug)
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+@staff_required
+def venue_form(venue_id: int | None = None):
+    """Create or edit a venue."""
+    venue = db.session.get(Venue, venue_id) if venue_id else None
+    if venue_id and venue is None:
+        abort(404)
+    form = VenueForm(
+        obj=venue,
+        data={"stp_status": venue.stp_status.value if venue and venue.stp_status else ""}
+        if venue
+        else {"capacity": 80, "active": True},
+    )
+    form.city_id.choices = [
+        (c.id, c.name) for c in db.session.scalars(sa.select(City).order_by(City.name))
+    ]
+    if request.method == "GET" and venue is None and request.args.get("city", "").isdigit():
+        form.city_id.data = int(request.args["city"])
+    if form.validate_on_submit():
+        try:
+            saved = meetup_services.save_venue(
+                venue,
+                city_id=form.city_id.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                stp_status=form.stp_status.data,
+                capacity=form.capacity.data,
+                address=form.address.data,
+                facilities=form.facilities.data,
+                active=form.active.data,
+            )
+        except meetup_services.MeetupError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash(f"Saved venue {saved.name}.", "success")
+            return redirect(url_for("roadmap.venues"))
+    status = 422 if any(f.errors for f in form) else 200
+    return render_template(
+        "meetups/form.html",
+        form=form,
+        title=f"Edit {venue.name}" if venue else "New venue",
+        back=url_for("roadmap.venues"),
+    ), status

@@ -1,10 +1,14 @@
-"""A map-like overview without tiles: city points placed by latitude and longitude."""
+"""A map without tiles: Pakistan's provinces (Natural Earth, ``data/geo/``) and city points
+placed by latitude and longitude, drawn as inline SVG."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
+from engagement import ROOT
 from engagement.directory.models import City
 
 #: The box around Pakistan (degrees) and the drawing size (SVG user units).
@@ -75,3 +79,47 @@ def city_points(cities: list[City], meetups_by_city: dict[int, int]) -> list[Poi
 
 def view_box() -> str:
     return f"0 0 {WIDTH + 2 * MARGIN:.0f} {height() + 2 * MARGIN:.0f}"
+
+
+#: Simplified Natural Earth admin-1 boundaries of Pakistan (public domain; data/geo/README.md).
+PROVINCES_FILE = ROOT / "data" / "geo" / "pakistan-provinces.geojson"
+#: Natural Earth's admin-1 names → the names of our reference provinces.
+PROVINCE_NAMES = {"Azad Kashmir": "Azad Jammu and Kashmir"}
+
+
+@dataclass(frozen=True)
+class Province:
+    """One province or territory as an SVG path (former FATA drawn as part of KP)."""
+
+    code: str
+    name: str
+    path: str
+    #: Natural Earth lists it apart, but it is part of another unit (``code`` of that unit).
+    part_of: str | None = None
+
+
+def _path(polygons: list) -> str:
+    parts = []
+    for polygon in polygons:
+        for ring in polygon:
+            points = [project(lat, lon) for lon, lat in ring]
+            parts.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z")
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[Province, ...]:
+    """Pakistan's provinces and territories, projected like the city points (read once)."""
+    data = json.loads(PROVINCES_FILE.read_text(encoding="utf-8"))
+    out = []
+    for feature in data["features"]:
+        props = feature["properties"]
+        out.append(
+            Province(
+                code=props["iso_3166_2"],
+                name=PROVINCE_NAMES.get(props["name"], props["name"]),
+                path=_path(feature["geometry"]["coordinates"]),
+                part_of=props.get("part_of"),
+            )
+        )
+    return tuple(out)

@@ -145,6 +145,37 @@ def _create(spec, partners, sectors, publish=True):
     )
 
 
+#: People at the past webinar (registered by staff) and whether they came: a realistic door,
+#: most checked in around the start, a few no-shows.
+PAST_ATTENDEES = (
+    ("Ayesha Siddiqui", "ayesha.siddiqui@netsol.demo", 0),
+    ("Bilal Chaudhry", "bilal.chaudhry@systems.demo", 3),
+    ("Fatima Zahra", "fatima.zahra@lums.demo", None),
+    ("Hamza Qureshi", "hamza.qureshi@10pearls.demo", 8),
+    ("Iqra Mahmood", "iqra.mahmood@arbisoft.demo", -5),
+    ("Kamran Akmal", "kamran.akmal@contour.demo", None),
+    ("Mehwish Raza", "mehwish.raza@nust.demo", 12),
+    ("Noman Sheikh", "noman.sheikh@folio3.demo", 1),
+    ("Rabia Anwar", "rabia.anwar@tkxel.demo", None),
+    ("Usman Tariq", "usman.tariq@venturedive.demo", 20),
+)
+
+
+def _past_attendance(event: Event) -> None:
+    """Registrations a week before, check-ins at the door (minutes after the start), no-shows."""
+    with clock.frozen(event.starts_at - timedelta(days=7)):
+        registered = events.register_attendees(
+            event.id, [events.Attendee(name, email) for name, email, _ in PAST_ATTENDEES], None
+        )
+    for registration, (_name, _email, minutes) in zip(registered, PAST_ATTENDEES, strict=True):
+        if minutes is None:
+            with clock.frozen(event.ends_at):
+                events.mark_no_show(registration, None)
+        else:
+            with clock.frozen(event.starts_at + timedelta(minutes=minutes)):
+                events.check_in(registration, None)
+
+
 def seed_demo() -> list[str]:
     """Idempotent: webinars are found by title; registrations are made only with new webinars."""
     # Mails carry links: build them against BASE_URL when run from the command line.
@@ -201,6 +232,8 @@ def _seed() -> list[str]:
     if past is not None and rep is not None:
         with clock.frozen(past.event.starts_at - timedelta(days=3)):
             events.register_attendees(past.event_id, [events.Attendee(rep.name, rep.email)], rep)
+    if past is not None:
+        _past_attendance(past.event)
     db.session.flush()
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(Event).where(Event.kind == EventKind.WEBINAR)

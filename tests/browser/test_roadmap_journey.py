@@ -1,5 +1,6 @@
-"""The roadmap journey in Chromium: staff plan the roadmap, pin Gilgit on a date, re-plan and
-publish; a company representative registers for the Gilgit meetup from the public roadmap."""
+"""The roadmap journey in Chromium: staff plan the roadmap (seeing the proposal's difference
+before keeping it), pin Gilgit on a date, re-plan when a team is away (the difference shows the
+move), publish; a company representative registers for the Gilgit meetup from the public roadmap."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from engagement.directory.models import City
 from engagement.extensions import db
 from engagement.meetups.models import StpStatus, Venue, VenueKind
 from engagement.roadmap import adapter
-from engagement.roadmap.calendar import blocked_reason
-from engagement.roadmap.instance import parse_instance
-from engagement.roadmap.models import Closure, StaffTeam
+from engagement.roadmap.instance import blocked_reason, parse_instance
+from engagement.roadmap.models import Closure, EntryState, RoadmapEntry, StaffTeam, TeamAbsence
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -79,6 +79,22 @@ def _world(app, staff_id: int) -> date:
         return day
 
 
+def _away_on_islamabad_day(app) -> date:
+    """The North team goes away on the day of Islamabad's draft; returns that day."""
+    with app.app_context():
+        entry = db.session.scalar(
+            sa.select(RoadmapEntry)
+            .join(RoadmapEntry.city)
+            .where(City.slug == "islamabad", RoadmapEntry.state == EntryState.DRAFT)
+        )
+        north = db.session.scalar(sa.select(StaffTeam).where(StaffTeam.slug == "north"))
+        db.session.add(
+            TeamAbsence(team=north, starts_on=entry.day, ends_on=entry.day, reason="training")
+        )
+        db.session.commit()
+        return entry.day
+
+
 def _sign_in(page, email: str) -> None:
     page.goto("/login")
     page.fill("#email", email)
@@ -94,26 +110,48 @@ def test_staff_plan_pin_replan_publish_then_company_registers(app, page, make_us
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    # Staff plan the roadmap.
+    # Staff plan the roadmap: the re-plan is a proposal, shown as a difference before it is kept.
     _sign_in(page, "planner.roadmap@example.com")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/roadmap/board")
     page.click("button:has-text('Re-plan around pinned and published')")
-    expect(page.locator(".flashes")).to_contain_text("Planned:")
+    page.wait_for_url(re.compile(r"/roadmap/board/plans/\d+$"))
+    expect(page.locator("h1")).to_have_text("Re-plan: what would change")
+    expect(page.locator("#diff-removed")).to_have_text("0")
+    expect(page.locator("#difference")).to_contain_text("Gilgit")
+    page.click("button:has-text('Keep the new plan')")
+    page.wait_for_url(re.compile(r"/roadmap/board$"))
+    expect(page.locator(".flashes")).to_contain_text("Kept the new plan")
     gilgit_row = page.locator("#city-gilgit")
     expect(gilgit_row.locator(".chip-draft")).to_have_count(1)
+    # The month grid fits the page at 1280 px: nothing is cut off on the right.
+    expect(page.locator(".roadmap-table")).to_be_visible()
+    assert page.evaluate(
+        "() => { const w = document.querySelector('.roadmap-table').closest('.table-wrap');"
+        " return w.scrollWidth <= w.clientWidth; }"
+    )
 
     # Pin Gilgit on a chosen date (moving a draft pins it there).
     gilgit_row.locator("a:has-text('edit')").click()
+    page.wait_for_url(re.compile(r"/roadmap/entries/\d+$"))
     page.fill("#day", gilgit_day.isoformat())
     page.select_option("#team_id", label="Gilgit team")
     page.click("button:has-text('Move')")
+    page.wait_for_url(re.compile(r"/roadmap/board#city-gilgit$"))
     expect(page.locator(".flashes")).to_contain_text("Moved Gilgit to")
     expect(page.locator("#city-gilgit .chip-pinned")).to_have_count(1)
 
-    # Re-plan: the pinned date stays. The flash changes only on the page after the POST, so
-    # waiting for it proves the chips below are read from the new page, not the one being left.
+    # The North team will be away on Islamabad's planned day: the re-plan moves it, and the
+    # difference page says so for Islamabad before anything changes; Gilgit (pinned) stays.
+    islamabad_day = _away_on_islamabad_day(app)
     page.click("button:has-text('Re-plan around pinned and published')")
-    expect(page.locator(".flashes")).to_contain_text("Planned:")
+    page.wait_for_url(re.compile(r"/roadmap/board/plans/\d+$"))
+    expect(page.locator("#diff-moved")).to_have_text("1")
+    islamabad = page.locator("#difference tr", has_text="Islamabad")
+    expect(islamabad.locator(".diff-moved")).to_contain_text(islamabad_day.strftime("%a %d %b"))
+    expect(page.locator("#difference")).not_to_contain_text("Gilgit")
+    page.click("button:has-text('Keep the new plan')")
+    page.wait_for_url(re.compile(r"/roadmap/board$"))
     chip = page.locator("#city-gilgit .chip-pinned")
     expect(chip).to_have_count(1)
     expect(chip).to_contain_text(gilgit_day.strftime("%a %d"))
@@ -121,6 +159,7 @@ def test_staff_plan_pin_replan_publish_then_company_registers(app, page, make_us
     # Publish it.
     chip.locator("input[name=entry_id]").check()
     page.click("button:has-text('Publish selected drafts')")
+    page.wait_for_url(re.compile(r"/roadmap/board$"))
     expect(page.locator(".flashes")).to_contain_text("Published 1 meetup(s)")
     expect(page.locator("#city-gilgit .chip-published")).to_have_count(1)
     page.click(".user-menu button:has-text('Sign out')")
