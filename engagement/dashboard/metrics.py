@@ -815,7 +815,7 @@ def stp_figures() -> Section:
     for city, status, count in rows:
         by_status[status] += count
         by_city.setdefault(city, dict.fromkeys(StpStatus, 0))[status] += count
-    link = ("meetups.venues", {})
+    link = ("roadmap.venues", {})
     return Section(
         "stps",
         "Software Technology Parks",
