@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 
-from engagement.api import bp, directory, events, facilitation, registrations, roadmap, tokens
+from engagement.api import (
+    bp,
+    directory,
+    events,
+    facilitation,
+    partners,
+    registrations,
+    roadmap,
+    tokens,
+)
 from engagement.api.spec import init_api
 from engagement.auth.access import public
 
@@ -17,6 +26,7 @@ RESOURCES = [
     roadmap.blp,
     facilitation.blp,
     directory.blp,
+    partners.blp,
 ]
 
 
