@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from engagement import clock
 from engagement.auth.access import roles_required, staff_required
@@ -318,7 +319,9 @@ def _my_profile_page(profile: Any, form: Any, locked: bool, status: int, showcas
         showcase_form = ShowcaseForm(obj=profile, formdata=None)
         showcase_form.certifications.data = profile.certifications.split(",")
     if showcase_form is not None:
-        showcase_form.certifications.choices = list(CERTIFICATIONS.items())
+        showcase_form.certifications.choices = [
+            SelectChoice(code, label) for code, label in CERTIFICATIONS.items()
+        ]
     return render_template(
         "directory/my_profile.html",
         form=form,
@@ -337,7 +340,9 @@ def my_showcase():
     if not isinstance(profile, Company):
         abort(404)
     showcase_form = ShowcaseForm()
-    showcase_form.certifications.choices = list(CERTIFICATIONS.items())
+    showcase_form.certifications.choices = [
+        SelectChoice(code, label) for code, label in CERTIFICATIONS.items()
+    ]
     if showcase_form.validate_on_submit():
         try:
             services.update_company_showcase(

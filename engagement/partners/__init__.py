@@ -7,3 +7,6 @@ from flask import Blueprint
 bp = Blueprint("partners", __name__)
 
 from engagement.partners import routes  # noqa: E402,F401
+from engagement.partners.services import register_share_profile_extra  # noqa: E402
+
+register_share_profile_extra()

@@ -7,6 +7,7 @@ from wtforms import (
     DecimalField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -64,7 +65,9 @@ class DeclineForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     outcome = SelectField(
-        "Outcome", choices=[(o.value, o.label) for o in MeetingOutcome], validators=[DataRequired()]
+        "Outcome",
+        choices=[SelectChoice(o.value, o.label) for o in MeetingOutcome],
+        validators=[DataRequired()],
     )
     value_usd = DecimalField(
         "Contract value (US$, optional)",

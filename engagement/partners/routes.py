@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user
+from wtforms import SelectChoice
 
 from engagement import clock
 from engagement.auth.access import public, roles_required, staff_required
@@ -166,7 +167,8 @@ def _counterpart() -> tuple[Organisation, OverseasEntity]:
 
 def _slot_choices(form: Any, moments, mine: str, theirs: str) -> None:
     form.slots.choices = [
-        (m.strftime("%Y-%m-%dT%H:%M:%SZ"), _slot_label(m, mine, theirs)) for m in moments
+        SelectChoice(m.strftime("%Y-%m-%dT%H:%M:%SZ"), _slot_label(m, mine, theirs))
+        for m in moments
     ]
 
 
@@ -222,7 +224,9 @@ def _meeting_page(meeting, status: int = 200, **forms: Any):
     )
     accept = forms.get("accept") or AcceptForm(formdata=None)
     accept.slot.choices = [
-        (s.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"), _slot_label(s.starts_at, mine, other_zone))
+        SelectChoice(
+            s.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"), _slot_label(s.starts_at, mine, other_zone)
+        )
         for s in meeting.slots
     ]
     propose = forms.get("propose") or ProposeSlotsForm(formdata=None)
@@ -279,7 +283,7 @@ def accept_meeting(request_id: int):
         return "The meeting is confirmed; both sides get a calendar entry."
 
     form = AcceptForm()
-    form.slot.choices = [(form.slot.data, form.slot.data)] if form.slot.data else []
+    form.slot.choices = [SelectChoice(form.slot.data, form.slot.data)] if form.slot.data else []
     return _answer(request_id, "accept", form, act)
 
 

@@ -245,6 +245,28 @@ def share_profile(event_id: int, organisation_id: int, share: bool = True) -> No
     db.session.flush()
 
 
+def register_share_profile_extra() -> None:
+    """The webinar registration form's "share my company profile with this webinar's partners"
+    checkbox (ticked: the consent is recorded; unticked: nothing changes)."""
+    from engagement.events.extras import RegistrationExtra, register_extra
+    from engagement.events.models import EventKind
+
+    def applies(event: Event, user: User) -> bool:
+        return (
+            event.kind == EventKind.WEBINAR
+            and user.role == Role.COMPANY
+            and user.organisation is not None
+        )
+
+    def on_registered(event: Event, user: User, form: Mapping[str, str]) -> None:
+        if form.get("share_profile") == "y":
+            share_profile(event.id, user.organisation.id)
+
+    register_extra(
+        RegistrationExtra("share_profile", applies, "partners/_share_profile.html", on_registered)
+    )
+
+
 def partner_webinars(entity_id: int) -> list[Webinar]:
     return list(
         db.session.scalars(
