@@ -131,7 +131,9 @@ def test_company_opts_in_on_its_profile_page(app, login_as, client):
     rep = login_as("company", org="Faisalabad Apps")
     page = rep.get("/directory/profile")
     assert "List us in the public showcase" in page.text
-    bad = rep.post("/directory/profile/showcase", data={"showcase_opt_in": "y", "founded_year": "1800"})
+    bad = rep.post(
+        "/directory/profile/showcase", data={"showcase_opt_in": "y", "founded_year": "1800"}
+    )
     assert bad.status_code == 422 and "Enter a year." in bad.text
     ok = rep.post(
         "/directory/profile/showcase",
