@@ -120,7 +120,7 @@ def upgrade():
         batch_op.add_column(sa.Column('overseas_entity_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_user_overseas_entity_id'), ['overseas_entity_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_user_overseas_entity_id_overseas_entity'), 'overseas_entity', ['overseas_entity_id'], ['id'], ondelete='SET NULL')
-        batch_op.drop_constraint('ck_user_user_role', type_='check')
+        batch_op.drop_constraint(op.f('ck_user_user_role'), type_='check')
         batch_op.create_check_constraint('user_role', _role_check(NEW_ROLES))
 
     # Introductions become meeting requests asked by the company at the webinar.
@@ -198,7 +198,7 @@ def downgrade():
     )
     op.execute("DELETE FROM \"user\" WHERE role = 'partner'")
     with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_user_user_role', type_='check')
+        batch_op.drop_constraint(op.f('ck_user_user_role'), type_='check')
         batch_op.create_check_constraint('user_role', _role_check(OLD_ROLES))
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_user_overseas_entity_id_overseas_entity'), type_='foreignkey')
