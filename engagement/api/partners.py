@@ -109,7 +109,9 @@ class ShowcaseQuery(PageArgs):
 
 
 class ShowcaseCompanySchema(Strict):
-    organisation_id = fields.Integer(required=True)
+    organisation_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null: no account to meet yet"}
+    )
     name = fields.String(required=True)
     city = fields.String(required=True, allow_none=True)
     sectors = fields.List(fields.String(), required=True)

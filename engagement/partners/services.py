@@ -164,7 +164,6 @@ def showcase_query() -> sa.Select:
     return sa.select(Company).where(
         Company.showcase_opt_in.is_(True),
         Company.registration_verified_at.is_not(None),
-        Company.organisation_id.is_not(None),
     )
 
 
