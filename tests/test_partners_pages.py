@@ -375,10 +375,11 @@ def test_reminders_24h_and_1h_once_each(app, sides, outbox, frozen_clock):
     company.post(f"/meetings/{meeting_id}/accept", data={"slot": SLOT_A})
     slot = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
 
-    def run() -> None:
+    def run() -> int:
         with app.app_context(), app.test_request_context():
-            services.send_meeting_reminders()
+            queued = services.send_meeting_reminders()
             db.session.commit()
+            return queued
 
     def reminders() -> list[str]:
         return sorted(m.subject for m in outbox() if m.subject.startswith("Reminder"))
@@ -387,8 +388,8 @@ def test_reminders_24h_and_1h_once_each(app, sides, outbox, frozen_clock):
     run()
     assert reminders() == []
     frozen_clock(slot - timedelta(hours=23))
-    run()
-    run()
+    assert run() == 2
+    assert run() == 0
     assert reminders() == [
         "Reminder: meeting with Berlin Digital Chamber in about 24 h",
         "Reminder: meeting with Lahore Soft in about 24 h",
@@ -405,6 +406,7 @@ def test_old_introduction_urls_redirect_to_meetings(sides):
     partner, company, _ = sides
     assert company.get("/webinars/introductions").location.endswith("/meetings/")
     assert partner.get("/webinars/introductions").location.endswith("/meetings/")
+    assert company.get("/webinars/12/introductions/new").location.endswith("/meetings/")
 
 
 def test_meeting_funnel_service_groups_by_outcome(app, sides, frozen_clock):

@@ -454,3 +454,9 @@ def old_my_introductions():
 @staff_required
 def old_introductions_queue():
     return redirect(url_for("partners.staff_meetings"), 301)
+
+
+@bp.route("/webinars/<int:event_id>/introductions/new")
+@roles_required(*MEETING_ROLES)
+def old_request_introduction(event_id: int):
+    return redirect(url_for("partners.meetings"), 301)

@@ -593,15 +593,17 @@ def _notify(
     ics: bool = False,
     dedupe: str | None = None,
     **context: Any,
-) -> None:
+) -> int:
+    """Mail every account of ``side``; returns how many mails were queued (dedupe may skip)."""
     zone = side_zone(request, side)
     attachment = (
         Attachment(ics_filename(request), "text/calendar", meeting_ics(request, zone))
         if ics
         else None
     )
+    queued = 0
     for user in side_users(request, side):
-        queue_mail(
+        queued += queue_mail(
             user.email,
             subject,
             template,
@@ -614,6 +616,7 @@ def _notify(
             link=_link(request),
             **context,
         )
+    return queued
 
 
 def ics_filename(request: MeetingRequest) -> str:
@@ -670,8 +673,7 @@ def send_meeting_reminders() -> int:
         due = [h for h in REMINDER_HOURS if request.slot_at - now <= timedelta(hours=h)]
         hours = min(due)
         for side in MeetingSide:
-            before = len(side_users(request, side))
-            _notify(
+            queued += _notify(
                 request,
                 side,
                 "meeting_reminder",
@@ -679,7 +681,6 @@ def send_meeting_reminders() -> int:
                 dedupe=f"meeting-reminder:{request.id}:{hours}h:{request.slot_at:%Y%m%dT%H%M}",
                 hours=hours,
             )
-            queued += before
     return queued
 
 
