@@ -430,3 +430,44 @@ def test_meeting_funnel_service_groups_by_outcome(app, sides, frozen_clock):
         assert services.meeting_funnel(NOW + timedelta(days=1), None)["requested"] == 0
         rows = services.funnel_by("webinar")
         assert rows[0]["key"] == "No webinar" and rows[0]["requested"] == 3
+
+
+def test_offered_friday_slots_warn_about_jumuah(sides):
+    partner, _, ids = sides
+    form = partner.get(f"/meetings/new?organisation={ids['organisation_id']}").text
+    # Friday 5 March 2027, 13:00 PKT is inside Friday prayers in Pakistan (12:30-14:30).
+    assert "Fri 05 Mar 2027, 09:00 CET (theirs: Fri 13:00 PKT) · overlaps Friday prayers" in form
+    assert "Thu 04 Mar 2027, 09:00 CET (theirs: Thu 13:00 PKT)</label>" in form
+
+
+def test_list_pages_run_constant_queries(app, login_as, sides):
+    from tests.test_webinars_queries import count_statements
+
+    partner, company, ids = sides
+    staff = login_as("staff")
+
+    def add(count: int, offset: int) -> None:
+        for n in range(count):
+            rep = login_as("company", org=f"Showcase Co {offset + n}")
+            make_showcase(app, rep.user_id, number=f"PSEB/2020/{offset + n + 100}")
+            request_meeting(partner, ids["organisation_id"])
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        anonymous = app.test_client()
+        for label, path, client in (
+            ("showcase", "/companies/", anonymous),
+            ("partner", "/meetings/", partner),
+            ("company", "/meetings/", company),
+            ("staff", "/staff/meetings", staff),
+            ("api", "/api/v1/showcase/companies", anonymous),
+        ):
+            with count_statements(app) as statements:
+                assert client.get(path).status_code == 200, path
+            counts[label] = len(statements)
+        return counts
+
+    add(2, 0)
+    small = measure()
+    add(6, 2)
+    assert measure() == small

@@ -3,6 +3,7 @@ and funnel, partner invitations. Thin: every rule is in ``engagement.partners.se
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -19,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
 
-from engagement import clock
+from engagement import business_hours, clock
 from engagement.auth.access import public, roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Organisation, Role
@@ -39,7 +40,7 @@ from engagement.partners.forms import (
     OutcomeForm,
     ProposeSlotsForm,
 )
-from engagement.partners.models import MeetingSide, MeetingState
+from engagement.partners.models import MEETING_MINUTES, MeetingSide, MeetingState
 
 MEETING_ROLES = (Role.PARTNER, Role.COMPANY)
 
@@ -165,11 +166,16 @@ def _counterpart() -> tuple[Organisation, OverseasEntity]:
     return organisation, entity
 
 
-def _slot_choices(form: Any, moments, mine: str, theirs: str) -> None:
-    form.slots.choices = [
-        SelectChoice(m.strftime("%Y-%m-%dT%H:%M:%SZ"), _slot_label(m, mine, theirs))
-        for m in moments
-    ]
+def _slot_choices(form: Any, moments, mine: str, theirs: str, sides) -> None:
+    """Offered slots as checkboxes; a slot over Friday prayers on either side says so."""
+    choices = []
+    for moment in moments:
+        label = _slot_label(moment, mine, theirs)
+        end = moment + timedelta(minutes=MEETING_MINUTES)
+        if business_hours.slot_warnings(moment, end, sides):
+            label += " · overlaps Friday prayers"
+        choices.append(SelectChoice(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), label))
+    form.slots.choices = choices
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -181,7 +187,8 @@ def new_meeting():
     theirs = entity.timezone if side == MeetingSide.COMPANY else svc.PAKISTAN_ZONE
     offer = svc.offered_slots(organisation, entity)
     form = MeetingRequestForm()
-    _slot_choices(form, offer.slots, mine, theirs)
+    sides = [svc.company_side(organisation), svc.partner_side(entity)]
+    _slot_choices(form, offer.slots, mine, theirs, sides)
     event_id = request.args.get("event", type=int)
     status = 200
     if form.validate_on_submit():
@@ -232,7 +239,8 @@ def _meeting_page(meeting, status: int = 200, **forms: Any):
     propose = forms.get("propose") or ProposeSlotsForm(formdata=None)
     if answering:
         offer = svc.offered_slots(meeting.organisation, meeting.overseas_entity)
-        _slot_choices(propose, offer.slots, mine, other_zone)
+        sides = [svc.company_side(meeting.organisation), svc.partner_side(meeting.overseas_entity)]
+        _slot_choices(propose, offer.slots, mine, other_zone, sides)
     return render_template(
         "partners/meeting.html",
         meeting=meeting,

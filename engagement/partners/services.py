@@ -1000,8 +1000,9 @@ def meeting_funnel(
     start_utc: datetime | None = None, end_utc: datetime | None = None
 ) -> dict[str, Any]:
     """Aggregate counts of meeting requests created in [start_utc, end_utc): requested,
-    accepted, held, declined, cancelled, by outcome, and the contract value in US$ (one GROUP-less
-    aggregate query; the impact dashboard calls this)."""
+    accepted, held, declined, cancelled, by outcome, and the contract value in US$, from one
+    aggregate query (``funnel_by`` groups the same columns per webinar or country). The impact
+    dashboard calls this."""
     query = sa.select(*_funnel_columns(clock.now()))
     if start_utc is not None:
         query = query.where(MeetingRequest.created_at >= start_utc)
