@@ -471,3 +471,23 @@ def test_list_pages_run_constant_queries(app, login_as, sides):
     small = measure()
     add(6, 2)
     assert measure() == small
+
+
+def test_partner_says_what_it_looks_for(app, sides):
+    partner, _, _ = sides
+    with app.app_context():
+        from engagement.directory.models import Sector
+
+        fintech = db.session.scalar(sa.select(Sector.id).where(Sector.slug == "fintech"))
+    bad = partner.post("/partner/profile", data={"sectors": ["999999"], "description": "x"})
+    assert bad.status_code == 422 and "Choose sectors from the list." in bad.text
+    ok = partner.post(
+        "/partner/profile",
+        data={"sectors": [str(fintech)], "description": "Payment processors for SMEs."},
+    )
+    assert ok.status_code == 302
+    page = partner.get("/partner/")
+    assert "Payment processors for SMEs." in page.text
+    with app.app_context():
+        entity = db.session.get(OverseasEntity, entity_id_of(app, partner.user_id))
+        assert [s.id for s in entity.sectors] == [fintech]

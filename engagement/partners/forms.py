@@ -88,3 +88,15 @@ class AcceptPartnerInvitationForm(FlaskForm):
         "Choose a password", validators=[DataRequired(), Length(min=10, max=200)]
     )
     submit = SubmitField("Create my account")
+
+
+class PartnerProfileForm(FlaskForm):
+    """What the partner's entity looks for in Pakistani companies."""
+
+    sectors = SlotCheckboxes("Sectors you look for", coerce=int)
+    description = TextAreaField(
+        "What you look for",
+        validators=[Optional(), Length(max=5000)],
+        description="Services, markets, project sizes: companies read this before a meeting.",
+    )
+    submit = SubmitField("Save")

@@ -38,6 +38,7 @@ from engagement.partners.forms import (
     InvitePartnerForm,
     MeetingRequestForm,
     OutcomeForm,
+    PartnerProfileForm,
     ProposeSlotsForm,
 )
 from engagement.partners.models import MEETING_MINUTES, MeetingSide, MeetingState
@@ -110,20 +111,46 @@ def showcase_company(company_id: int):
 # --- The partner's own page -----------------------------------------------------------------
 
 
-@bp.route("/partner/")
-@roles_required(Role.PARTNER)
-def partner_home():
+def _partner_page(form: PartnerProfileForm | None = None, status: int = 200):
     entity = current_user.overseas_entity
     if entity is None:
         abort(404)
+    if form is None:
+        form = PartnerProfileForm(formdata=None, description=entity.description)
+        form.sectors.data = [s.id for s in entity.sectors]
+    form.sectors.choices = [SelectChoice(s.id, s.name) for s in directory.all_sectors()]
     return render_template(
         "partners/partner_home.html",
         entity=entity,
+        form=form,
         zone=svc.viewer_zone(current_user),
         webinars=svc.partner_webinars(entity.id),
         shared=svc.shared_companies(entity.id),
         country_name=directory.country_name,
-    )
+    ), status
+
+
+@bp.route("/partner/")
+@roles_required(Role.PARTNER)
+def partner_home():
+    return _partner_page()
+
+
+@bp.route("/partner/profile", methods=["POST"])
+@roles_required(Role.PARTNER)
+def partner_profile():
+    form = PartnerProfileForm()
+    if form.validate_on_submit():
+        try:
+            svc.update_partner_profile(
+                current_user, form.sectors.data or [], form.description.data or ""
+            )
+        except svc.MeetingError as error:
+            _apply(form, error)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("partners.partner_home"))
+    return _partner_page(form, 422)
 
 
 # --- Meetings -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -264,6 +264,21 @@ def register_share_profile_extra() -> None:
     register_extra(
         RegistrationExtra("share_profile", applies, "partners/_share_profile.html", on_registered)
     )
+
+
+def update_partner_profile(user: User, sector_ids: Iterable[int], description: str) -> None:
+    """A partner says what its entity looks for (sectors, free text)."""
+    from engagement.directory.services import DirectoryError, sectors_by_ids
+
+    entity = user.overseas_entity
+    if viewer_side(user) != MeetingSide.PARTNER or entity is None:
+        raise MeetingForbidden("Only partners describe their entity.")
+    try:
+        entity.sectors = sectors_by_ids(sector_ids)
+    except DirectoryError as error:
+        raise MeetingError(str(error), "sectors") from error
+    entity.description = (description or "").strip()[:5000]
+    db.session.flush()
 
 
 def partner_webinars(entity_id: int) -> list[Webinar]:
