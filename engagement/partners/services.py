@@ -434,8 +434,18 @@ def request_meeting(
     return request
 
 
+def _lock(request: MeetingRequest) -> None:
+    """Lock the request's row and re-read it, so two answers at once cannot both win (on
+    SQLite the request's write transaction already serialises them)."""
+    db.session.execute(
+        sa.select(MeetingRequest.id).where(MeetingRequest.id == request.id).with_for_update()
+    )
+    db.session.refresh(request)
+
+
 def _answering_side(user: User, request: MeetingRequest) -> MeetingSide:
     """The viewer's side if it is the one to answer; MeetingForbidden/Conflict otherwise."""
+    _lock(request)
     side = viewer_side(user, request)
     if side is None:
         raise MeetingForbidden("Only the two sides of the meeting can answer it.")
@@ -509,6 +519,7 @@ def propose_slots(
 
 def cancel_meeting(user: User, request: MeetingRequest) -> MeetingRequest:
     """Either side cancels a pending or accepted meeting; the other side is emailed."""
+    _lock(request)
     side = viewer_side(user, request)
     if side is None:
         raise MeetingForbidden("Only the two sides of the meeting can cancel it.")
@@ -533,6 +544,7 @@ def record_outcome(
     user: User, request: MeetingRequest, outcome: str, value_usd: Decimal | str | None = None
 ) -> MeetingRequest:
     """After an accepted meeting's start, either side records what came of it."""
+    _lock(request)
     if viewer_side(user, request) is None:
         raise MeetingForbidden("Only the two sides of the meeting record its outcome.")
     if request.state != MeetingState.ACCEPTED or request.slot_at is None:
