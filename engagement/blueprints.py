@@ -8,6 +8,7 @@ from engagement.directory import bp as directory_bp
 from engagement.events import bp as events_bp
 from engagement.facilitation import bp as facilitation_bp
 from engagement.meetups import bp as meetups_bp
+from engagement.partners import bp as partners_bp
 from engagement.roadmap import bp as roadmap_bp
 from engagement.webinars import bp as webinars_bp
 
@@ -20,6 +21,7 @@ BLUEPRINTS = [
     meetups_bp,
     roadmap_bp,
     facilitation_bp,
+    partners_bp,
     api_bp,
     dashboard_bp,
 ]

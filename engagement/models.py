@@ -7,6 +7,7 @@ from engagement.events.models import *  # noqa: F403
 from engagement.facilitation.models import *  # noqa: F403
 from engagement.meetups.models import *  # noqa: F403
 from engagement.notifications.models import *  # noqa: F403
+from engagement.partners.models import *  # noqa: F403
 from engagement.roadmap.models import *  # noqa: F403
 from engagement.scheduler.models import *  # noqa: F403
 from engagement.webinars.models import *  # noqa: F403

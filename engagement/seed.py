@@ -27,6 +27,7 @@ DEMO_MODULES = [
     "engagement.meetups.demo",
     "engagement.facilitation.demo",
     "engagement.dashboard.demo",
+    "engagement.partners.demo",
 ]
 
 seed = AppGroup("seed", help="Load reference and demo data.")
@@ -129,6 +130,15 @@ def seed_demo() -> list[str]:
     return lines
 
 
+def _more_login_lines() -> list[str]:
+    """Login lines of the features other than auth that add demo accounts (``login_lines()``)."""
+    lines: list[str] = []
+    for module in DEMO_MODULES[1:]:
+        seeder = importlib.import_module(module)
+        lines.extend(getattr(seeder, "login_lines", list)())
+    return lines
+
+
 @seed.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the database has no users.")
 def demo_command(if_empty: bool) -> None:
@@ -137,7 +147,7 @@ def demo_command(if_empty: bool) -> None:
         from engagement.auth.demo import login_lines
 
         click.echo("database already has data; demo data not loaded")
-        for line in login_lines():
+        for line in login_lines() + _more_login_lines():
             click.echo(line)
         return
     with offline_request_context():

@@ -127,11 +127,14 @@ def make_user(app):
         org: str | None = "",
         name: str = "",
         password: str = PASSWORD,
+        country: str | None = None,
     ):
         n = next(counter)
         email = email or f"{role}{n}@example.test"
-        if org == "" and role in ("company", "startup"):
+        if org == "" and role in ("company", "startup", "partner"):
             org = f"{role.title()} Org {n}"
+        if role == "partner" and country is None:
+            country = "DE"  # a partner speaks for an overseas entity (created when missing)
         with app.app_context(), app.test_request_context():
             user = services.create_user(
                 email,
@@ -140,6 +143,7 @@ def make_user(app):
                 name=name or f"{role.title()} User {n}",
                 org_name=org or None,
                 verified=True,
+                country=country,
             )
             db.session.commit()
             return user.id

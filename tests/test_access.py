@@ -17,7 +17,7 @@ from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, Rul
 
 from engagement.auth.models import Role
 
-ROLES = ["anonymous", "company", "startup", "staff", "admin"]
+ROLES = ["anonymous", "company", "startup", "staff", "admin", "partner"]
 
 
 def view_rules(app) -> list[Rule]:

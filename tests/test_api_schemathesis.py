@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from engagement.extensions import db
 from tests.test_api_support import issue_token
 
-ROLES = ("staff", "startup", "company", "admin")
+ROLES = ("staff", "startup", "company", "admin", "partner")
 MAX_EXAMPLES = 5
 #: Past this, the remaining role/operation pairs are skipped (staff, first, always runs all).
 TIME_BUDGET_SECONDS = 75

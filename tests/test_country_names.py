@@ -7,7 +7,6 @@ import re
 
 from engagement.directory.models import OverseasEntity, OverseasEntityType
 from engagement.extensions import db
-from engagement.webinars.models import B2BIntroductionRequest
 from tests.test_webinars_pages import START, _clock, make_webinar  # noqa: F401 (fixture)
 
 
@@ -43,7 +42,9 @@ def test_webinar_pages_show_country_names(app, client, login_as):
     assert "DE" in str(api) and "Germany" not in str(api.get("partners", ""))
 
 
-def test_introduction_pages_show_country_names(app, login_as):
+def test_meeting_pages_show_country_names(app, login_as):
+    from engagement.partners.models import MeetingRequest, MeetingSide
+
     german = add_partner(app, "Berlin Digital Chamber", "DE", "Europe/Berlin")
     event_id = make_webinar(app, german)
     company = login_as("company", org="Arfa Soft")
@@ -52,18 +53,18 @@ def test_introduction_pages_show_country_names(app, login_as):
 
         org_id = db.session.get(User, company.user_id).organisation.id
         db.session.add(
-            B2BIntroductionRequest(
-                webinar_id=event_id,
+            MeetingRequest(
+                event_id=event_id,
                 organisation_id=org_id,
                 overseas_entity_id=german,
-                purpose="Find a reseller",
+                requested_side=MeetingSide.COMPANY,
+                message="Find a reseller",
             )
         )
         db.session.commit()
-    mine = company.get("/webinars/introductions").get_data(as_text=True)
-    assert 'Berlin Digital Chamber <span class="muted small">(Germany)</span>' in mine
-    queue = login_as("staff").get("/webinars/staff/introductions").get_data(as_text=True)
-    assert "(Germany)" in queue and "(DE)" not in queue
+    queue = login_as("staff").get("/staff/meetings").get_data(as_text=True)
+    assert 'Berlin Digital Chamber <span class="muted small">(Germany)</span>' in queue
+    assert "(DE)" not in queue
 
 
 def test_holiday_warning_names_the_country(app):

@@ -41,8 +41,9 @@ from engagement.facilitation.models import (
 )
 from engagement.facilitation.sla import add_working_days
 from engagement.meetups.models import Meetup, StpStatus, Venue, VenueKind
+from engagement.partners.models import MeetingOutcome, MeetingRequest, MeetingSide, MeetingState
 from engagement.roadmap.models import EntryState, RoadmapEntry, StaffTeam
-from engagement.webinars.models import B2BIntroductionRequest, IntroductionState, Webinar
+from engagement.webinars.models import Webinar
 
 NOW = datetime(2021, 1, 10, 8, 0, tzinfo=UTC)
 QUARTER = quarter_of(date(2020, 11, 1))
@@ -162,20 +163,26 @@ def fixture_data(app, make_user):
         db.session.flush()
         db.session.add_all(
             [
-                B2BIntroductionRequest(
-                    webinar_id=w1.id,
+                MeetingRequest(
+                    event_id=w1.id,
                     organisation_id=org_a,
                     overseas_entity_id=de.id,
-                    purpose="Partner",
-                    state=IntroductionState.MADE,
+                    requested_side=MeetingSide.PARTNER,
+                    message="Partner",
+                    state=MeetingState.ACCEPTED,
                     created_at=utc(2020, 11, 12),
                     decided_at=utc(2020, 11, 20),
+                    slot_at=utc(2020, 11, 25, 10),
+                    outcome=MeetingOutcome.CONTRACT,
+                    value_usd=Decimal("12000.50"),
+                    outcome_at=utc(2020, 11, 26),
                 ),
-                B2BIntroductionRequest(
-                    webinar_id=w1.id,
+                MeetingRequest(
+                    event_id=w1.id,
                     organisation_id=org_b,
                     overseas_entity_id=gb.id,
-                    purpose="Partner",
+                    requested_side=MeetingSide.COMPANY,
+                    message="Partner",
                     created_at=utc(2020, 11, 13),
                 ),
             ]
@@ -300,11 +307,19 @@ def test_webinars(ctx, fixture_data):
     assert countries == {"Germany": [1, 1, 1, 4, 3], "United Kingdom": [1, 0, 1, 4, 3]}
 
 
-def test_meetings_count_b2b_introductions(ctx, fixture_data):
+def test_meetings_with_partners(ctx, fixture_data):
     board = figures()
-    assert values(board, "introductions_requested") == (2, 0, None)
-    assert values(board, "introductions_made") == (1, 0, None)
-    assert board.table("introductions_by_webinar").rows == [["W1", 2, 0, 1, 0, 0]]
+    assert values(board, "meetings_requested") == (2, 0, None)
+    assert values(board, "meetings_accepted") == (1, 0, None)
+    assert values(board, "meetings_held") == (1, 0, None)
+    assert values(board, "meetings_contracts") == (1, 0, None)
+    assert values(board, "meetings_contract_value_usd") == (12000.5, 0.0, None)
+    assert board.table("meetings_by_webinar").rows == [["W1", 2, 0, 1, 1, 0, 12000.5]]
+    countries = {row[0]: row[1:] for row in board.table("meetings_by_country").rows}
+    assert countries == {
+        "Germany": [1, 0, 1, 1, 0, 12000.5],
+        "United Kingdom": [1, 0, 0, 0, 0, 0.0],
+    }
 
 
 def test_meetups_and_roadmap(ctx, fixture_data):

@@ -102,7 +102,7 @@ def test_figures_and_tables_download_as_csv(staff, fixture_data):  # noqa: F811
         "2",
     )
     assert rows["companies_registered"]["growth_pct"] == "100.0"
-    assert rows["introductions_made"]["growth_pct"] == ""
+    assert rows["meetings_held"]["growth_pct"] == ""
     table = staff.get(f"/dashboard/tables/companies_by_province.csv?{QUARTER}")
     assert list(csv.reader(io.StringIO(table.get_data(as_text=True)))) == [
         ["Province", "On 31 December 2020", "On 31 December 2019", "Growth %"],

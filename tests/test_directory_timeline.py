@@ -1,5 +1,5 @@
 """A company's (or startup's) page shows its engagement history: events registered and attended,
-B2B introductions, facilitation requests and verifications, with links; assembled from each
+B2B meetings, facilitation requests and verifications, with links; assembled from each
 feature's registered source with one query per source, however long the history."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from engagement.core.timeline import TimelineEntry, add_timeline_source, timelin
 from engagement.directory.models import Company, OverseasEntity, OverseasEntityType, Startup
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.extensions import db
-from engagement.webinars.models import B2BIntroductionRequest, Webinar
+from engagement.partners.models import MeetingRequest, MeetingSide
+from engagement.webinars.models import Webinar
 from tests.test_facilitation_factories import make_request
 
 T0 = datetime(2026, 9, 1, 5, 0, tzinfo=UTC)
@@ -39,7 +40,7 @@ def add_event(kind: EventKind, title: str, days: int) -> Event:
 
 
 def add_history(app, org_id: int, n: int) -> None:
-    """``n`` webinars (each: one attended, one no-show, an introduction) and ``n`` meetups."""
+    """``n`` webinars (each: one attended, one no-show, a B2B meeting) and ``n`` meetups."""
     with app.app_context():
         partner = db.session.scalar(sa.select(OverseasEntity)) or OverseasEntity(
             name="Berlin Chamber",
@@ -69,11 +70,12 @@ def add_history(app, org_id: int, n: int) -> None:
                     )
             db.session.flush()
             db.session.add(
-                B2BIntroductionRequest(
-                    webinar_id=webinar.id,
+                MeetingRequest(
+                    event_id=webinar.id,
                     organisation_id=org_id,
                     overseas_entity_id=partner.id,
-                    purpose="Find a reseller",
+                    requested_side=MeetingSide.COMPANY,
+                    message="Find a reseller",
                 )
             )
         db.session.commit()
@@ -103,8 +105,8 @@ def test_company_page_shows_its_engagement_history(app, login_as):
     assert f'<a href="/webinars/{webinar_id}">Selling to Germany 0</a>' in timeline
     assert "2 registered · 1 attended · 1 did not come" in timeline
     assert f'<a href="/meetups/{meetup_id}">Gilgit meetup 0</a>' in timeline
-    assert "Introduction to Berlin Chamber" in timeline
-    assert "Asked after the webinar “Selling to Germany 0”" in timeline
+    assert "B2B meeting with Berlin Chamber" in timeline
+    assert "After the webinar “Selling to Germany 0”" in timeline
     assert "Registration PSEB/2021/0457 verified" in timeline and "By Bilal Staff" in timeline
     # Newest first: the verification (now) before the meetup (2 Sep) before the webinar (1 Sep).
     assert (
@@ -171,7 +173,7 @@ def test_timeline_queries_do_not_grow_with_history(app, login_as):
 def test_every_feature_registers_its_source_and_a_new_one_is_one_function(app, login_as):
     assert set(timeline_sources(app)) >= {
         "event_registrations",
-        "b2b_introductions",
+        "b2b_meetings",
         "facilitation_requests",
         "verifications",
     }

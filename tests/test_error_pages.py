@@ -19,7 +19,7 @@ def test_company_opening_facilitation_is_told_it_is_for_startups(login_as):
         assert "This page is for startups. You are signed in as a company representative." in page
         assert "Facilitation (office space, funding channels, policy and HR help)" in page
         assert '<a class="btn" href="/webinars/">Upcoming webinars</a>' in page
-        assert '<a class="btn" href="/webinars/introductions">My introductions</a>' in page
+        assert '<a class="btn" href="/meetings/">My meetings</a>' in page
         assert "read-protected" not in page
 
 
@@ -63,3 +63,10 @@ def test_json_clients_still_get_problem_json(login_as):
     assert response.status_code == 403
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["detail"].startswith("This page is for startups.")
+
+
+def test_every_role_has_its_words_on_the_403_page():
+    from engagement.auth.access import AUDIENCES, VIEWERS
+    from engagement.auth.models import Role
+
+    assert set(AUDIENCES) == set(Role) == set(VIEWERS)

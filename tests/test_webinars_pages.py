@@ -14,7 +14,7 @@ from engagement.directory.models import OverseasEntity, OverseasEntityType, Sect
 from engagement.events.models import Event, EventState, Registration, RegistrationState
 from engagement.extensions import db
 from engagement.webinars import services as wsvc
-from engagement.webinars.models import B2BIntroductionRequest, Webinar
+from engagement.webinars.models import Webinar
 
 NOW = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)  # Monday 11:00 PKT
 START = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)  # Wednesday 14:00 PKT, 10:00 Berlin
@@ -305,47 +305,6 @@ def test_staff_attendee_list_csv_capacity_message_and_cancel(app, login_as, part
     assert "Selling SaaS" in staff.get("/staff/events").text
     company = login_as("company")
     assert company.get("/staff/events").status_code == 403
-
-
-def test_b2b_introduction_flow(app, login_as, partner_id, frozen_clock, outbox):
-    event_id = make_webinar(app, partner_id)
-    rep = login_as("company")
-    rep.post(f"/events/{event_id}/register", data=attendee_data(("A", "a@example.test")))
-    early = rep.get(f"/webinars/{event_id}/introductions/new")
-    assert early.status_code == 302  # not before the webinar
-    frozen_clock(START + timedelta(hours=2))
-    assert "Ask for a B2B introduction" in rep.get(f"/webinars/{event_id}").text
-    short = rep.post(
-        f"/webinars/{event_id}/introductions/new", data={"partner": partner_id, "purpose": "hi"}
-    )
-    assert short.status_code == 422
-    ok = rep.post(
-        f"/webinars/{event_id}/introductions/new",
-        data={"partner": partner_id, "purpose": "Meet their members buying cloud services."},
-    )
-    assert ok.status_code == 302
-    dup = rep.post(
-        f"/webinars/{event_id}/introductions/new",
-        data={"partner": partner_id, "purpose": "Meet their members buying cloud services."},
-    )
-    assert "already asked" in dup.text
-    assert "Berlin Digital Chamber" in rep.get("/webinars/introductions").text
-    stranger = login_as("company")
-    assert stranger.get(f"/webinars/{event_id}/introductions/new").status_code == 302
-    staff = login_as("staff")
-    queue = staff.get("/webinars/staff/introductions")
-    assert "Meet their members" in queue.text
-    with app.app_context():
-        request_id = db.session.scalar(sa.select(B2BIntroductionRequest.id))
-        rep_email = db.session.get(User, rep.user_id).email
-    staff.post(
-        f"/webinars/staff/introductions/{request_id}",
-        data={"decision": "made", "note": "Contact: anna@example.de"},
-    )
-    assert "made" in rep.get("/webinars/introductions").text
-    mail = outbox(rep_email)[-1]
-    assert "Introduction to Berlin Digital Chamber" in mail.subject
-    assert "anna@example.de" in mail.body_text
 
 
 def test_past_webinars_show_recordings(app, client, partner_id, frozen_clock):

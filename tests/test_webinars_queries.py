@@ -13,6 +13,7 @@ from engagement.auth.models import User
 from engagement.directory.models import OverseasEntity, OverseasEntityType, Sector
 from engagement.events import services as events
 from engagement.extensions import db
+from engagement.partners.models import MeetingRequest, MeetingSide, MeetingSlot
 from engagement.webinars import services as wsvc
 
 NOW = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def add_webinars(app, count: int, rep_id: int, staff_id: int, offset: int) -> No
         db.session.commit()
         from engagement import clock
 
-        # Past webinars and introduction requests for the other lists.
+        # Past webinars and meeting requests for the other lists.
         for n in range(offset, offset + count):
             past = wsvc.create_webinar(
                 title=f"Past {n}",
@@ -110,8 +111,16 @@ def add_webinars(app, count: int, rep_id: int, staff_id: int, offset: int) -> No
                 events.register_attendees(
                     past.event_id, [events.Attendee(f"P{n}", f"p{n}@example.test")], rep
                 )
-            wsvc.request_introduction(
-                rep, past, past.partners[0].id, "We would like to meet their portfolio.", sectors
+            db.session.add(
+                MeetingRequest(
+                    organisation_id=rep.organisation.id,
+                    overseas_entity_id=past.partners[0].id,
+                    event_id=past.event_id,
+                    requested_side=MeetingSide.COMPANY,
+                    requested_by_id=rep.id,
+                    message="We would like to meet their portfolio.",
+                    slots=[MeetingSlot(starts_at=NOW + timedelta(days=3, hours=n))],
+                )
             )
         db.session.commit()
 
@@ -120,9 +129,9 @@ PAGES = [
     "/webinars/",
     "/webinars/past",
     "/my/registrations",
-    "/webinars/introductions",
+    "/meetings/",
     "/staff/events",
-    "/webinars/staff/introductions",
+    "/staff/meetings",
 ]
 
 

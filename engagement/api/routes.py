@@ -11,6 +11,7 @@ from engagement.api import (
     events,
     facilitation,
     metrics,
+    partners,
     registrations,
     roadmap,
     tokens,
@@ -27,6 +28,7 @@ RESOURCES = [
     facilitation.blp,
     directory.blp,
     metrics.blp,
+    partners.blp,
 ]
 
 

@@ -75,6 +75,7 @@ AUDIENCES = {
     Role.STARTUP: "startups",
     Role.STAFF: "PSEB staff",
     Role.ADMIN: "PSEB administrators",
+    Role.PARTNER: "overseas partners",
 }
 #: What the viewer is, in a sentence ("You are signed in as a company representative").
 VIEWERS = {
@@ -82,6 +83,7 @@ VIEWERS = {
     Role.STARTUP: "a startup founder",
     Role.STAFF: "PSEB staff",
     Role.ADMIN: "a PSEB administrator",
+    Role.PARTNER: "an overseas partner",
 }
 
 ADVICE_KEY = "engagement.access_advice"

@@ -18,12 +18,23 @@ users = AppGroup("users", help="Manage accounts.")
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option(
-    "--org", "org_name", default=None, help="Organisation to create with the user as owner."
+    "--org",
+    "org_name",
+    default=None,
+    help="Organisation to create with the user as owner; partners: the overseas entity.",
+)
+@click.option(
+    "--country", default=None, help="Partners: ISO country code of the overseas entity (--org)."
 )
 @click.option("--name", default="", help="Full name (defaults to the email's local part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_command(
-    email: str, role: str, org_name: str | None, name: str, password_stdin: bool
+    email: str,
+    role: str,
+    org_name: str | None,
+    country: str | None,
+    name: str,
+    password_stdin: bool,
 ) -> None:
     """Create an account (verified), e.g. the first admin."""
     if password_stdin:
@@ -32,7 +43,13 @@ def create_command(
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(
-            email, password, Role(role), name=name, org_name=org_name, verified=True
+            email,
+            password,
+            Role(role),
+            name=name,
+            org_name=org_name,
+            verified=True,
+            country=country,
         )
     except services.AccountError as error:
         db.session.rollback()

@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     STARTUP = "startup"
     STAFF = "staff"
     ADMIN = "admin"
+    #: A contact person of an overseas entity (engagement.partners).
+    PARTNER = "partner"
 
 
 class MembershipRole(enum.StrEnum):
@@ -56,6 +58,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     #: Interface and mail language (``en`` or ``ur``); None: the browser's choice.
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    #: Partner accounts: the overseas entity the person speaks for.
+    overseas_entity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("overseas_entity.id", ondelete="SET NULL"), index=True
+    )
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -73,6 +79,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    overseas_entity = relationship("OverseasEntity")
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
 
     @property
     def organisation(self) -> Organisation | None:

@@ -117,6 +117,7 @@ def create_user(
     org_name: str | None = None,
     verified: bool = False,
     check_strength: bool = True,
+    country: str | None = None,
 ) -> User:
     """Create a user (and, for company/startup roles with ``org_name``, their organisation as owner)."""
     email = normalise_email(email)
@@ -134,7 +135,12 @@ def create_user(
         email_verified_at=clock.now() if verified else None,
     )
     db.session.add(user)
-    if org_name:
+    if role == Role.PARTNER:
+        if not org_name:
+            raise AccountError("A partner account needs its overseas entity (--org).", "org")
+        user.overseas_entity = _overseas_entity(org_name, country)
+        user.timezone = user.overseas_entity.timezone  # the partner's default zone
+    elif org_name:
         kind = {Role.COMPANY: OrganisationKind.COMPANY, Role.STARTUP: OrganisationKind.STARTUP}.get(
             role, OrganisationKind.PSEB
         )
@@ -144,6 +150,16 @@ def create_user(
         _create_profile(organisation, role)
     db.session.flush()
     return user
+
+
+def _overseas_entity(name: str, country: str | None):
+    """The directory's overseas entity a partner speaks for (created when missing)."""
+    from engagement.directory.services import DirectoryError, find_or_create_overseas_entity
+
+    try:
+        return find_or_create_overseas_entity(name, country)
+    except DirectoryError as error:
+        raise AccountError(str(error), error.field or "org") from error
 
 
 def _create_profile(organisation: Organisation, role: Role) -> None:

@@ -15,7 +15,6 @@ NAV: list[tuple[str, str, object]] = [
     ("roadmap.public", "Meetups", ANYONE),
     ("events.my_registrations", "My registrations", SIGNED_IN),
     ("facilitation.my_requests", "Facilitation", frozenset({Role.STARTUP})),
-    ("webinars.my_introductions", "Introductions", frozenset({Role.COMPANY, Role.STARTUP})),
     ("directory.my_profile", "My profile", frozenset({Role.COMPANY, Role.STARTUP})),
     ("events.staff_index", "Events", STAFF),
     ("roadmap.board", "Roadmap board", STAFF),
@@ -23,6 +22,10 @@ NAV: list[tuple[str, str, object]] = [
     ("directory.companies", "Directory", STAFF),
     ("auth.admin_users", "Users", frozenset({Role.ADMIN})),
     ("dashboard.index", "Dashboard", STAFF),
+    ("partners.showcase", "Companies", ANYONE),
+    ("partners.partner_home", "Our page", frozenset({Role.PARTNER})),
+    ("partners.meetings", "Meetings", frozenset({Role.PARTNER, Role.COMPANY})),
+    ("partners.staff_meetings", "B2B meetings", STAFF),
 ]
 
 

@@ -22,7 +22,7 @@ class TimelineEntry:
     """One thing that happened between PSEB and an organisation."""
 
     at: datetime
-    #: What kind of engagement (``webinar``, ``meetup``, ``introduction``, ``facilitation``,
+    #: What kind of engagement (``webinar``, ``meetup``, ``meeting``, ``facilitation``,
     #: ``verification``...): the page shows it as a label and a CSS class.
     kind: str
     title: str

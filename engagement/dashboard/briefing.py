@@ -12,7 +12,7 @@ HEADLINES = (
     "companies_registered",
     "webinars_held",
     "overseas_entities_engaged",
-    "introductions_made",
+    "meetings_held",
     "meetups_held",
     "meetups_focus_share_pct",
     "requests_received",

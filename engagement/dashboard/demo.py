@@ -9,6 +9,7 @@ events are over, so no seat rule or mail applies to them.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -27,8 +28,15 @@ from engagement.facilitation.models import (
 )
 from engagement.facilitation.sla import add_working_days
 from engagement.meetups.models import Meetup
+from engagement.partners.models import (
+    MeetingOutcome,
+    MeetingRequest,
+    MeetingSide,
+    MeetingSlot,
+    MeetingState,
+)
 from engagement.roadmap.models import EntryState, RoadmapEntry, StaffTeam
-from engagement.webinars.models import B2BIntroductionRequest, IntroductionState, Webinar
+from engagement.webinars.models import Webinar
 
 MARKER = "Demo history"
 #: (city slug, days before today, seats, checked in) for meetups held recently ...
@@ -145,20 +153,25 @@ def _history() -> int:
         count += 2 + _attendees(recent, 60, 41, rep_org) + _attendees(year_ago, 35, 20, rep_org)
         db.session.flush()
         if rep_org is not None:
-            for partner, state in zip(
-                partners[:2], (IntroductionState.MADE, IntroductionState.REQUESTED), strict=False
-            ):
-                made = state == IntroductionState.MADE
+            # After the recent webinar: one meeting held with a contract reported, one asked for.
+            for partner, held in zip(partners[:2], (True, False), strict=False):
+                slot = recent.ends_at + timedelta(days=2)
                 db.session.add(
-                    B2BIntroductionRequest(
-                        webinar_id=recent.id,
+                    MeetingRequest(
+                        event_id=recent.id,
                         organisation_id=rep_org,
                         overseas_entity_id=partner.id,
+                        requested_side=MeetingSide.COMPANY,
                         requested_by_id=rep.id,
-                        purpose="Introduce us to buyers of managed cloud services.",
-                        state=state,
+                        message="Introduce us to buyers of managed cloud services.",
+                        state=MeetingState.ACCEPTED if held else MeetingState.REQUESTED,
                         created_at=recent.ends_at + timedelta(hours=1),
-                        decided_at=recent.ends_at + timedelta(days=1) if made else None,
+                        decided_at=recent.ends_at + timedelta(days=1) if held else None,
+                        slot_at=slot if held else None,
+                        outcome=MeetingOutcome.CONTRACT if held else None,
+                        value_usd=Decimal("25000") if held else None,
+                        outcome_at=slot + timedelta(days=1) if held else None,
+                        slots=[MeetingSlot(starts_at=slot)],
                     )
                 )
                 count += 1

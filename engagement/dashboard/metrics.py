@@ -54,8 +54,9 @@ from engagement.facilitation.models import (
     Sphere,
 )
 from engagement.meetups.models import Meetup, StpStatus, Venue, VenueKind
+from engagement.partners.models import MeetingOutcome, MeetingRequest, MeetingState
 from engagement.roadmap.models import EntryState, RoadmapEntry
-from engagement.webinars.models import B2BIntroductionRequest, IntroductionState, webinar_partner
+from engagement.webinars.models import webinar_partner
 
 #: Event states of an event that took place (once its end has passed).
 HELD_STATES = (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED, EventState.COMPLETED)
@@ -586,76 +587,95 @@ def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
 
 
 def meetings_figures(now: Period, before: Period) -> Section:
-    """Meetings with partners. Until partner meetings exist this counts B2B introductions
-    (engagement.webinars ``B2BIntroductionRequest``): requested in the period, made and declined
-    (decided in the period), by partner country and by webinar.
+    """B2B meetings between partners and Pakistani companies (``engagement.partners``): requested
+    in the period, accepted (decided in it), held (an accepted slot in the period that has passed),
+    outcomes recorded and contract value reported in it; by partner country and by webinar. One
+    aggregate statement for each of the three."""
+    moment = clock.now()
+    accepted = MeetingRequest.state == MeetingState.ACCEPTED
+    held = sa.and_(accepted, MeetingRequest.slot_at <= moment)
+    contract = MeetingRequest.outcome == MeetingOutcome.CONTRACT
+    value = MeetingRequest.value_usd
 
-    The integrator swaps this body for ``partners.services.meeting_funnel(start_utc, end_utc)``
-    once partner meetings land; the section key and figure keys stay."""
-    requested_now = _within(B2BIntroductionRequest.created_at, now)
-    requested_before = _within(B2BIntroductionRequest.created_at, before)
-    made = B2BIntroductionRequest.state == IntroductionState.MADE
-    declined = B2BIntroductionRequest.state == IntroductionState.DECLINED
-    decided = B2BIntroductionRequest.decided_at
+    def _value_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+    columns = []
+    for period in (now, before):
+        columns += [
+            _count_if(_within(MeetingRequest.created_at, period)),
+            _count_if(sa.and_(accepted, _within(MeetingRequest.decided_at, period))),
+            _count_if(sa.and_(held, _within(MeetingRequest.slot_at, period))),
+            _count_if(sa.and_(contract, _within(MeetingRequest.outcome_at, period))),
+            _value_if(sa.and_(contract, _within(MeetingRequest.outcome_at, period))),
+        ]
     relevant = sa.or_(
-        _either(B2BIntroductionRequest.created_at, now, before), _either(decided, now, before)
-    )
-    columns = (
-        _count_if(requested_now),
-        _count_if(requested_before),
-        _count_if(sa.and_(made, _within(decided, now))),
-        _count_if(sa.and_(made, _within(decided, before))),
-        _count_if(sa.and_(declined, _within(decided, now))),
-        _count_if(sa.and_(declined, _within(decided, before))),
+        *(
+            _either(column, now, before)
+            for column in (
+                MeetingRequest.created_at,
+                MeetingRequest.decided_at,
+                MeetingRequest.slot_at,
+                MeetingRequest.outcome_at,
+            )
+        )
     )
     totals = db.session.execute(sa.select(*columns).where(relevant)).one()
     by_country = db.session.execute(
         sa.select(OverseasEntity.country_code, *columns)
-        .join(OverseasEntity, OverseasEntity.id == B2BIntroductionRequest.overseas_entity_id)
+        .join(OverseasEntity, OverseasEntity.id == MeetingRequest.overseas_entity_id)
         .where(relevant)
         .group_by(OverseasEntity.country_code)
         .order_by(OverseasEntity.country_code)
     ).all()
     by_webinar = db.session.execute(
         sa.select(Event.title, *columns)
-        .join(Event, Event.id == B2BIntroductionRequest.webinar_id)
+        .join(Event, Event.id == MeetingRequest.event_id)
         .where(relevant)
         .group_by(Event.id, Event.title)
         .order_by(Event.title)
     ).all()
-    link = ("webinars.introductions_queue", {})
-    headers = ["Requested", "A year earlier", "Made", "A year earlier", "Declined"]
+    link = ("partners.staff_meetings", {})
+
+    def money(amount: Any) -> float:
+        return float(Decimal(amount or 0).quantize(Decimal("0.01")))
+
+    def table_row(label: str, row: Any) -> list[Any]:
+        return [label, row[1], row[6], row[2], row[3], row[8], money(row[5])]
+
+    headers = ["Requested", "A year earlier", "Accepted", "Held", "Held a year earlier"]
     return Section(
         "meetings",
         "Meetings with partners",
         [
+            Figure("meetings_requested", "B2B meetings requested", totals[0], totals[5], link=link),
+            Figure("meetings_accepted", "Meetings accepted", totals[1], totals[6], link=link),
+            Figure("meetings_held", "Meetings held", totals[2], totals[7], link=link),
+            Figure("meetings_contracts", "Contracts reported", totals[3], totals[8], link=link),
             Figure(
-                "introductions_requested",
-                "B2B introductions requested",
-                totals[0],
-                totals[1],
+                "meetings_contract_value_usd",
+                "Value of contracts reported (US$)",
+                money(totals[4]),
+                money(totals[9]),
                 link=link,
-            ),
-            Figure("introductions_made", "B2B introductions made", totals[2], totals[3], link=link),
-            Figure(
-                "introductions_declined", "Introductions declined", totals[4], totals[5], link=link
             ),
         ],
         [
             Table(
-                "introductions_by_country",
-                "B2B introductions by partner country",
-                ["Country", *headers],
-                [[country_name(row[0]) or row[0], *row[1:6]] for row in by_country],
+                "meetings_by_country",
+                "B2B meetings by partner country",
+                ["Country", *headers, "Contract value (US$)"],
+                [table_row(country_name(row[0]) or row[0], row) for row in by_country],
             ),
             Table(
-                "introductions_by_webinar",
-                "B2B introductions by webinar",
-                ["Webinar", *headers],
-                [[row[0], *row[1:6]] for row in by_webinar],
+                "meetings_by_webinar",
+                "B2B meetings by webinar",
+                ["Webinar", *headers, "Contract value (US$)"],
+                [table_row(row[0], row) for row in by_webinar],
             ),
         ],
-        note="Until partner meetings are recorded, this section counts B2B introductions.",
+        note="A meeting counts as held once its accepted slot has passed; outcomes are what "
+        "either side recorded afterwards.",
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -106,6 +107,29 @@ class CompanyProfileForm(FlaskForm):
             field.data = ", ".join(parse_country_codes(field.data or ""))
         except DirectoryError as error:
             raise ValidationError(str(error)) from error
+
+
+class ShowcaseForm(FlaskForm):
+    """The company's entry in the public showcase (/companies/); no contact details."""
+
+    showcase_opt_in = BooleanField("List us in the public showcase")
+    services = StringField(
+        "Services",
+        validators=[Optional(), Length(max=500)],
+        description="Separated by commas: custom software, QA and testing, DevOps.",
+    )
+    certifications = MultiCheckboxField("Certifications", validators=[Optional()])
+    certifications_other = StringField(
+        "Other certifications", validators=[Optional(), Length(max=300)]
+    )
+    founded_year = IntegerField(
+        "Year founded",
+        validators=[Optional(), NumberRange(min=1900, max=2100, message="Enter a year.")],
+    )
+    pitch = TextAreaField(
+        "Short pitch", validators=[Optional(), Length(max=500)], description="One or two sentences."
+    )
+    submit = SubmitField("Save showcase entry")
 
 
 class StartupProfileForm(FlaskForm):

@@ -197,6 +197,18 @@ class Company(TimestampMixin, db.Model):
     export_markets: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     website: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Public showcase (/companies/): shown only when opted in and the registration is verified.
+    #: The company asked to be listed in the public showcase.
+    showcase_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Services offered, comma-separated free text ("Custom software, QA, DevOps").
+    services: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    #: Certification codes from CERTIFICATIONS, comma-separated.
+    certifications: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    #: Other certifications, free text.
+    certifications_other: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    founded_year: Mapped[int | None]
+    #: A buyer-facing pitch of a sentence or two.
+    pitch: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     city: Mapped[City | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=company_sector, order_by=Sector.id)
@@ -206,6 +218,35 @@ class Company(TimestampMixin, db.Model):
     @property
     def verified(self) -> bool:
         return self.registration_verified_at is not None
+
+    @property
+    def showcased(self) -> bool:
+        return self.showcase_opt_in and self.verified
+
+    @property
+    def service_list(self) -> list[str]:
+        return [item.strip() for item in (self.services or "").split(",") if item.strip()]
+
+    @property
+    def certification_list(self) -> list[str]:
+        codes = [c for c in (self.certifications or "").split(",") if c]
+        labels = [CERTIFICATIONS.get(code, code) for code in codes]
+        if self.certifications_other:
+            labels.append(self.certifications_other)
+        return labels
+
+    @property
+    def export_market_list(self) -> list[str]:
+        return [c for c in (self.export_markets or "").split(",") if c]
+
+
+#: Certifications a buyer asks about (code → label); more go in ``certifications_other``.
+CERTIFICATIONS = {
+    "iso27001": "ISO 27001",
+    "iso9001": "ISO 9001",
+    "cmmi3": "CMMI level 3",
+    "cmmi5": "CMMI level 5",
+}
 
 
 class Startup(TimestampMixin, db.Model):

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from engagement import clock
 from engagement.auth.access import roles_required, staff_required
@@ -28,11 +29,13 @@ from engagement.directory.forms import (
     ContactForm,
     OverseasEntityForm,
     RevokeVerificationForm,
+    ShowcaseForm,
     StakeholderBodyForm,
     StartupProfileForm,
     VerifyRegistrationForm,
 )
 from engagement.directory.models import (
+    CERTIFICATIONS,
     Company,
     OverseasEntityType,
     StakeholderKind,
@@ -322,13 +325,60 @@ def my_profile():
                 flash("Your profile is saved.", "success")
                 return redirect(url_for("directory.my_profile"))
         status = 422
+    return _my_profile_page(profile, form, locked, status)
+
+
+def _my_profile_page(profile: Any, form: Any, locked: bool, status: int, showcase_form=None):
+    is_company = isinstance(profile, Company)
+    if is_company and showcase_form is None:
+        showcase_form = ShowcaseForm(obj=profile, formdata=None)
+        showcase_form.certifications.data = profile.certifications.split(",")
+    if showcase_form is not None:
+        showcase_form.certifications.choices = [
+            SelectChoice(code, label) for code, label in CERTIFICATIONS.items()
+        ]
     return render_template(
         "directory/my_profile.html",
         form=form,
         profile=profile,
         is_company=is_company,
         locked=locked,
+        showcase_form=showcase_form,
     ), status
+
+
+@bp.route("/profile/showcase", methods=["POST"])
+@roles_required(Role.COMPANY)
+def my_showcase():
+    """The company's public showcase entry, saved from its profile page."""
+    profile = services.own_profile(current_user)
+    if not isinstance(profile, Company):
+        abort(404)
+    showcase_form = ShowcaseForm()
+    showcase_form.certifications.choices = [
+        SelectChoice(code, label) for code, label in CERTIFICATIONS.items()
+    ]
+    if showcase_form.validate_on_submit():
+        try:
+            services.update_company_showcase(
+                profile,
+                opt_in=showcase_form.showcase_opt_in.data,
+                services=showcase_form.services.data or "",
+                certifications=showcase_form.certifications.data or [],
+                certifications_other=showcase_form.certifications_other.data or "",
+                founded_year=showcase_form.founded_year.data,
+                pitch=showcase_form.pitch.data or "",
+            )
+        except DirectoryError as error:
+            _apply_error(showcase_form, error)
+        else:
+            flash("Your showcase entry is saved.", "success")
+            return redirect(url_for("directory.my_profile"))
+    form = CompanyProfileForm(obj=profile, formdata=None)
+    form.sectors.data = [s.id for s in profile.sectors]
+    form.city.data = profile.city_id
+    _fill_choices(form)
+    return _my_profile_page(profile, form, profile.verified, 422, showcase_form)
 
 
 # --- Overseas entities --------------------------------------------------------------------------
@@ -496,3 +546,9 @@ def delete_contact(contact_id: int):
     services.delete_contact(contact)
     flash("Contact removed.", "info")
     return redirect(url_for("directory.body", body_id=body_id))
+
+
+@bp.app_template_global("country_name")
+def country_name_global(code: str | None) -> str | None:
+    """Templates name countries as people read them (``DE`` → ``Germany``)."""
+    return services.country_name(code)

@@ -8,10 +8,12 @@ Pages and the JSON API share these functions; the filters live in one place
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -23,6 +25,7 @@ from engagement import clock
 from engagement.auth.models import Membership, MembershipRole, Organisation, Role, User
 from engagement.core.timefmt import valid_timezone
 from engagement.directory.models import (
+    CERTIFICATIONS,
     REGISTRATION_NUMBER_PATTERN,
     City,
     Company,
@@ -447,6 +450,34 @@ def update_company_profile(
     return company
 
 
+def update_company_showcase(
+    company: Company,
+    *,
+    opt_in: bool,
+    services: str,
+    certifications: Iterable[str],
+    certifications_other: str,
+    founded_year: int | None,
+    pitch: str,
+) -> Company:
+    """Save the company's public showcase entry (listed only once the registration is verified)."""
+    codes = [code for code in certifications if code]
+    unknown = [code for code in codes if code not in CERTIFICATIONS]
+    if unknown:
+        raise DirectoryError("Choose certifications from the list.", "certifications")
+    if founded_year is not None and not 1900 <= founded_year <= clock.now().year:
+        raise DirectoryError("Enter the year the company was founded.", "founded_year")
+    items = [item.strip() for item in (services or "").split(",") if item.strip()]
+    company.showcase_opt_in = bool(opt_in)
+    company.services = ", ".join(items)[:500]
+    company.certifications = ",".join(code for code in CERTIFICATIONS if code in codes)
+    company.certifications_other = (certifications_other or "").strip()[:300]
+    company.founded_year = founded_year
+    company.pitch = (pitch or "").strip()[:500]
+    db.session.flush()
+    return company
+
+
 def update_startup_profile(
     startup: Startup,
     *,
@@ -590,6 +621,56 @@ def save_overseas_entity(
     entity.description = description.strip()
     db.session.flush()
     return entity
+
+
+@functools.lru_cache(maxsize=1)
+def _country_zones() -> dict[str, str]:
+    """First zone listed per country in the tz database's zone.tab (e.g. DE → Europe/Berlin)."""
+    zones: dict[str, str] = {}
+    candidates = [Path("/usr/share/zoneinfo/zone.tab")]
+    try:
+        import tzdata
+
+        candidates.insert(0, Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab")
+    except ImportError:  # pragma: no cover - the system database is used instead
+        pass
+    for path in candidates:
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    code, _coords, zone, *_ = line.split("\t")
+                    zones.setdefault(code, zone)
+            break
+    return zones
+
+
+def country_timezone(code: str) -> str:
+    """The main IANA zone of a country (its first entry in zone.tab); UTC when unknown."""
+    return _country_zones().get(code.upper(), "UTC")
+
+
+def find_or_create_overseas_entity(name: str, country_code: str | None = None) -> OverseasEntity:
+    """The overseas entity called ``name`` (in ``country_code`` when given), created if missing
+    (as a company, in the country's main time zone)."""
+    name = name.strip()
+    query = sa.select(OverseasEntity).where(OverseasEntity.name == name)
+    if country_code:
+        query = query.where(OverseasEntity.country_code == country_code.strip().upper())
+    entity = db.session.scalars(query.order_by(OverseasEntity.id)).first()
+    if entity is not None:
+        return entity
+    if not country_code:
+        raise DirectoryError(
+            f"No overseas entity is called {name!r}; give its country to create it.", "country"
+        )
+    code = country_code.strip().upper()
+    return save_overseas_entity(
+        None,
+        name=name,
+        country_code=code,
+        timezone=country_timezone(code),
+        entity_type=OverseasEntityType.COMPANY.value,
+    )
 
 
 def save_stakeholder_body(

@@ -29,6 +29,7 @@ from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Organisation, Role, User
 from engagement.events import bp
 from engagement.events import services as svc
+from engagement.events.extras import extras_for
 from engagement.events.forms import (
     AttendeeFilterForm,
     CancelEventForm,
@@ -73,6 +74,7 @@ def _register_page(event: Event, form, status: int = 200):
             seats_left=svc.seats_left(event),
             waitlist=svc.waitlist_length(event),
             org_used=_org_used(event),
+            extras=[extra.template for extra in extras_for(event, current_user)],
         ),
         status,
     )
@@ -129,6 +131,8 @@ def register(event_id: int):
             return redirect(url_for("events.my_registrations"))
         _attach_error(form, error, rows)
         return _register_page(event, form, 409 if error.code != "invalid" else 422)
+    for extra in extras_for(event, current_user):
+        extra.on_registered(event, current_user, request.form)
     confirmed = sum(r.state == RegistrationState.CONFIRMED for r in registrations)
     waiting = len(registrations) - confirmed
     parts = []

@@ -24,11 +24,11 @@ def _contribute(state: BlueprintSetupState) -> None:
             Role.COMPANY: Advice(
                 "Facilitation (office space, funding channels, policy and HR help) is PSEB's "
                 "programme for startups. As a company you can register for webinars and meetups, "
-                "and after a webinar ask PSEB for a B2B introduction to its partners. If you are "
+                "and arrange B2B meetings with overseas partners. If you are "
                 "also founding a startup, create a separate startup account for it.",
                 (
                     ("Upcoming webinars", "webinars.index"),
-                    ("My introductions", "webinars.my_introductions"),
+                    ("My meetings", "partners.meetings"),
                 ),
             ),
             Role.STAFF: Advice(

@@ -20,7 +20,7 @@ from engagement.auth.models import Membership, Role, User
 from engagement.auth.services import OpenWork, record_account_event, register_open_work
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
-from engagement.facilitation import sla
+from engagement.facilitation import sla, uploads
 from engagement.facilitation.models import (
     CLOSED_STATES,
     ChannelKind,
@@ -39,63 +39,16 @@ from engagement.facilitation.models import (
     Sphere,
     SphereHandler,
 )
+from engagement.facilitation.policy import (  # noqa: F401 (re-exported: callers use services.X)
+    FacilitationError,
+    IllegalTransition,
+    TransitionForbidden,
+    WorkflowError,
+    actor_of,
+    can_view,
+)
 from engagement.facilitation.workflow import Actor, Move, Needs, find_move, find_moves
 from engagement.notifications.services import queue_mail
-
-
-class FacilitationError(ValueError):
-    """Invalid input; ``field`` names the offending form field (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class WorkflowError(Exception):
-    """A move the state machine refuses; ``status`` is the HTTP status to answer with."""
-
-    status = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class IllegalTransition(WorkflowError):
-    """The move does not exist from the request's current state (409)."""
-
-    status = 409
-
-
-class TransitionForbidden(WorkflowError):
-    """The move exists but this user may not take it (403)."""
-
-    status = 403
-
-
-# --- Access -----------------------------------------------------------------------------------
-
-
-def actor_of(user: User, request: FacilitationRequest) -> Actor | None:
-    """The user's part in the request: its startup (owner), staff, or nothing."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_staff:
-        return Actor.STAFF
-    membership = user.membership
-    if membership is not None and membership.organisation_id == request.organisation_id:
-        return Actor.OWNER
-    return None
-
-
-def can_view(user: User, request: FacilitationRequest) -> bool:
-    role = actor_of(user, request)
-    if role == Actor.STAFF:
-        return (
-            request.submitted_at is not None
-        )  # drafts (even discarded ones) are the startup's own
-    return role == Actor.OWNER
 
 
 def get_request_for(
@@ -276,8 +229,6 @@ def discard_draft(request: FacilitationRequest, user: User) -> str:
 
     Only the owning startup; a submitted request is withdrawn instead. Returns the title.
     """
-    from engagement.facilitation import uploads  # uploads builds on this module
-
     if actor_of(user, request) != Actor.OWNER:
         raise TransitionForbidden("Only the startup that owns this draft can discard it.")
     if request.state != RequestState.DRAFT or request.submitted_at is not None:

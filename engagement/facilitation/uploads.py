@@ -18,7 +18,7 @@ from engagement import clock
 from engagement.auth.models import User
 from engagement.extensions import db
 from engagement.facilitation.models import FacilitationRequest, RequestAttachment
-from engagement.facilitation.services import (
+from engagement.facilitation.policy import (
     FacilitationError,
     IllegalTransition,
     TransitionForbidden,

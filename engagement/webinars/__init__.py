@@ -10,11 +10,8 @@ from engagement.webinars import routes  # noqa: E402,F401
 
 @bp.record_once
 def _contribute(state: BlueprintSetupState) -> None:
-    """What webinars add to pages other features own: the home page and timelines."""
+    """What webinars add to pages other features own: the home page."""
     from engagement.core.home import add_home_provider
-    from engagement.core.timeline import add_timeline_source
     from engagement.webinars.services import upcoming_webinars
-    from engagement.webinars.timeline import introductions
 
     add_home_provider(state.app, "webinars", lambda: {"webinars": upcoming_webinars(limit=4)})
-    add_timeline_source(state.app, "b2b_introductions", introductions)

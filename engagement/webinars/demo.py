@@ -89,7 +89,7 @@ DESCRIPTION = """PSEB brings Pakistani IT and ITeS companies together with **{pa
 - How to approach them, with examples from Pakistani firms
 - Questions and answers
 
-Registered companies can ask PSEB for a **B2B introduction** to the partner after the session."""
+Registered companies can request a **B2B meeting** with the partner, in both sides' business hours."""
 
 
 def _partners() -> dict[str, OverseasEntity]:

@@ -10,8 +10,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
-    RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -113,29 +111,6 @@ class WebinarForm(FlaskForm):
             raise ValidationError("Registration must close after it opens.")
         if closes and self.starts_at.data and closes > self.starts_at.data:
             raise ValidationError("Registration must close by the start.")
-
-
-class IntroductionForm(FlaskForm):
-    partner = SelectField("Partner entity", coerce=int, validators=[DataRequired()])
-    purpose = TextAreaField(
-        "What would you like from this introduction?",
-        [DataRequired(message="Tell us what you hope to achieve."), Length(min=10, max=3000)],
-        description="For example: a call with their procurement team about cloud migration projects.",
-    )
-    sectors = MultiCheckboxField(
-        "Your sectors for this introduction", coerce=int, validators=[Optional()]
-    )
-    submit = SubmitField("Request introduction")
-
-
-class DecideIntroductionForm(FlaskForm):
-    decision = RadioField(
-        "Decision",
-        choices=[SelectChoice("made", "Introduction made"), SelectChoice("declined", "Declined")],
-        validators=[DataRequired(message="Choose made or declined.")],
-    )
-    note = TextAreaField("Note to the company (optional)", [Optional(), Length(max=2000)])
-    submit = SubmitField("Save decision")
 
 
 class WebinarFilterForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Routes of the webinars feature: public listings, detail, staff editing, B2B introductions."""
+"""Routes of the webinars feature: public listings, detail, staff editing."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from engagement import clock
-from engagement.auth.access import public, roles_required, staff_required
-from engagement.auth.models import Role
+from engagement.auth.access import public, staff_required
 from engagement.core.cache import anonymous_page
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.directory.services import country_name
@@ -25,13 +23,11 @@ from engagement.webinars import bp
 from engagement.webinars import services as svc
 from engagement.webinars.forms import (
     PKT,
-    DecideIntroductionForm,
-    IntroductionForm,
     WebinarFilterForm,
     WebinarForm,
     as_pkt,
 )
-from engagement.webinars.models import B2BIntroductionRequest, IntroductionState, Webinar
+from engagement.webinars.models import Webinar
 
 FORM_FIELD_NAMES = {
     "starts_at": "starts_at",
@@ -127,7 +123,6 @@ def detail(event_id: int):
     webinar = svc.get_webinar_for(current_user, event_id)
     event = webinar.event
     mine: list[Registration] = []
-    can_introduce = False
     if current_user.is_authenticated:
         mine = list(
             db.session.scalars(
@@ -139,7 +134,6 @@ def detail(event_id: int):
                 .order_by(Registration.id)
             )
         )
-        can_introduce = svc.can_request_introduction(current_user, webinar)
     own = next((r for r in mine if r.email == getattr(current_user, "email", None)), None)
     show_join = any(svc.join_url_visible(webinar, r) for r in mine)
     is_staff = current_user.is_authenticated and current_user.is_staff
@@ -155,7 +149,7 @@ def detail(event_id: int):
         seats_left=events.seats_left(event),
         waitlist=events.waitlist_length(event),
         counts=event_counts([event.id])[event.id] if is_staff else None,
-        can_introduce=can_introduce,
+        meet_partners=bool(mine) and bool(webinar.partners) and not is_staff,
         is_staff=is_staff,
         now=clock.now(),
     )
@@ -314,117 +308,3 @@ def edit(event_id: int):
     _warn(_advice(form))
     flash("Webinar updated.", "success")
     return redirect(url_for("webinars.detail", event_id=event_id))
-
-
-# --- B2B introductions ----------------------------------------------------------------------------
-
-
-@bp.route("/<int:event_id>/introductions/new", methods=["GET", "POST"])
-@roles_required(Role.COMPANY, Role.STARTUP)
-def request_introduction(event_id: int):
-    webinar = svc.get_webinar_for(current_user, event_id)
-    if not svc.can_request_introduction(current_user, webinar):
-        flash(
-            "Introductions can be requested after the webinar by organisations that registered.",
-            "error",
-        )
-        return redirect(url_for("webinars.detail", event_id=event_id))
-    form = IntroductionForm()
-    form.partner.choices = [
-        SelectChoice(p.id, f"{p.name} ({country_name(p.country_code) or p.country_code})")
-        for p in webinar.partners
-    ]
-    form.sectors.choices = [
-        SelectChoice(s.id, s.name)
-        for s in db.session.scalars(sa.select(Sector).order_by(Sector.id))
-    ]
-    if request.method == "GET" and len(webinar.partners) == 1:
-        form.partner.data = webinar.partners[0].id
-    if form.validate_on_submit():
-        try:
-            svc.request_introduction(
-                current_user,
-                webinar,
-                form.partner.data,
-                form.purpose.data,
-                _chosen(Sector, form.sectors.data),
-            )
-        except svc.IntroductionError as error:
-            db.session.rollback()
-            target = getattr(form, error.field) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "error")
-        else:
-            flash("Introduction requested. PSEB staff will email you when it is made.", "success")
-            return redirect(url_for("webinars.my_introductions"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("webinars/introduction_form.html", form=form, webinar=webinar), status
-
-
-@bp.route("/introductions")
-@roles_required(Role.COMPANY, Role.STARTUP)
-def my_introductions():
-    organisation = current_user.organisation
-    query = (
-        sa.select(B2BIntroductionRequest)
-        .where(B2BIntroductionRequest.organisation_id == (organisation.id if organisation else -1))
-        .options(
-            joinedload(B2BIntroductionRequest.overseas_entity),
-            joinedload(B2BIntroductionRequest.webinar),
-        )
-        .order_by(B2BIntroductionRequest.id.desc())
-    )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
-    return render_template("webinars/my_introductions.html", page=page, items=list(page.items))
-
-
-@bp.route("/staff/introductions")
-@staff_required
-def introductions_queue():
-    state = request.args.get("state", "requested")
-    query = (
-        sa.select(B2BIntroductionRequest)
-        .options(
-            joinedload(B2BIntroductionRequest.overseas_entity),
-            joinedload(B2BIntroductionRequest.webinar),
-            joinedload(B2BIntroductionRequest.organisation),
-            joinedload(B2BIntroductionRequest.requested_by),
-            selectinload(B2BIntroductionRequest.sectors),
-        )
-        .order_by(B2BIntroductionRequest.id)
-    )
-    if state in {s.value for s in IntroductionState}:
-        query = query.where(B2BIntroductionRequest.state == state)
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
-    return render_template(
-        "webinars/introductions_queue.html",
-        page=page,
-        items=list(page.items),
-        state=state,
-        states=list(IntroductionState),
-        form=DecideIntroductionForm(formdata=None),
-    )
-
-
-@bp.route("/staff/introductions/<int:request_id>", methods=["POST"])
-@staff_required
-def decide_introduction(request_id: int):
-    intro = svc.get_introduction_for(current_user, request_id)
-    form = DecideIntroductionForm()
-    if not form.validate_on_submit():
-        flash("Choose whether the introduction was made or declined.", "error")
-        return redirect(url_for("webinars.introductions_queue"))
-    try:
-        svc.decide_introduction(
-            intro, IntroductionState(form.decision.data), form.note.data, current_user
-        )
-    except svc.IntroductionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(
-            f"Marked {form.decision.data}; {intro.organisation.name} is being emailed.", "success"
-        )
-    return redirect(url_for("webinars.introductions_queue"))

@@ -1,4 +1,4 @@
-"""Webinar rules: creating/editing (on the events engine), scheduling advice, introductions.
+"""Webinar rules: creating/editing (on the events engine), scheduling advice.
 
 Seat rules are in ``engagement.events.services``; nothing here counts seats.
 """
@@ -7,21 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 import sqlalchemy as sa
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from sqlalchemy.orm import selectinload
 
-from engagement import clock
-from engagement.auth.models import Role, User
+from engagement import business_hours, clock
+from engagement.auth.models import User
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.directory.services import country_name
 from engagement.events import services as events
 from engagement.events.models import (
-    ACTIVE_STATES,
     Event,
     EventKind,
     EventState,
@@ -29,11 +27,9 @@ from engagement.events.models import (
     RegistrationState,
 )
 from engagement.extensions import db
-from engagement.notifications.services import queue_mail
-from engagement.webinars.models import B2BIntroductionRequest, IntroductionState, Webinar
+from engagement.webinars.models import Webinar
 
 PAKISTAN_ZONE = "Asia/Karachi"
-BUSINESS_START, BUSINESS_END = time(9, 0), time(17, 0)
 
 WEBINAR_FIELDS = ("speakers", "platform", "join_url")
 
@@ -231,52 +227,38 @@ class ScheduleAdvice:
     warnings: list[str]
 
 
-def _business_window(day: date, zone: str) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(zone)
-    return (
-        datetime.combine(day, BUSINESS_START, tzinfo=tz),
-        datetime.combine(day, BUSINESS_END, tzinfo=tz),
-    )
-
-
-def _holiday(country: str, day: date) -> str | None:
-    try:
-        calendar = holidays.country_holidays(country, years=day.year)
-    except NotImplementedError:
-        return None
-    return calendar.get(day)
-
-
 def schedule_advice(
     starts_at: datetime, duration_minutes: int, partners: Sequence[OverseasEntity]
 ) -> ScheduleAdvice:
-    """Business-hours overlap of Pakistan and each partner's zone, with warnings for the slot."""
+    """Business-hours overlap of Pakistan and each partner's zone, with warnings for the slot.
+
+    The rule (hours, each country's working days and holidays, Friday prayers) is
+    ``engagement.business_hours``; B2B meetings use the same one.
+    """
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     pk = ZoneInfo(PAKISTAN_ZONE)
     pk_start, pk_end = starts_at.astimezone(pk), ends_at.astimezone(pk)
     warnings: list[str] = []
-    pk_open, pk_close = _business_window(pk_start.date(), PAKISTAN_ZONE)
-    if pk_start.weekday() >= 5:
+    pk_open, pk_close = business_hours.business_window(pk_start.date(), PAKISTAN_ZONE)
+    if business_hours.is_weekend("PK", pk_start.date()):
         warnings.append(f"{pk_start:%A} is a weekend day in Pakistan.")
     if pk_start < pk_open or pk_end > pk_close:
         warnings.append("The slot falls outside Pakistani business hours (09:00-17:00 PKT).")
-    if name := _holiday("PK", pk_start.date()):
+    if name := business_hours.holiday_name("PK", pk_start.date()):
         warnings.append(f"{pk_start:%d %b %Y} is a public holiday in Pakistan: {name}.")
+    if business_hours.jumuah_overlap(business_hours.PAKISTAN_SIDE, starts_at, ends_at):
+        warnings.append(
+            "The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) in Pakistan."
+        )
     advice: list[PartnerSchedule] = []
     for partner in partners:
         zone = ZoneInfo(partner.timezone)
         local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-        p_open, p_close = _business_window(local_start.date(), partner.timezone)
-        # The overlap on the partner's day of the slot, in UTC.
-        pk_day_open, pk_day_close = _business_window(local_start.date(), PAKISTAN_ZONE)
-        best: tuple[datetime, datetime] | None = None
-        for shift in (-1, 0, 1):
-            o_start = max(p_open, pk_day_open + timedelta(days=shift))
-            o_end = min(p_close, pk_day_close + timedelta(days=shift))
-            if o_end > o_start and (best is None or o_end - o_start > best[1] - best[0]):
-                best = (o_start.astimezone(pk), o_end.astimezone(pk))
-        schedule = PartnerSchedule(partner, best, local_start, local_end)
         label = f"{partner.name} ({partner.timezone})"
+        side = business_hours.Side(label, partner.country_code, partner.timezone)
+        overlap = business_hours.overlap_on(local_start.date(), business_hours.PAKISTAN_SIDE, side)
+        best = (overlap[0].astimezone(pk), overlap[1].astimezone(pk)) if overlap else None
+        schedule = PartnerSchedule(partner, best, local_start, local_end)
         if best is None:
             schedule.warnings.append(
                 f"Business hours in Pakistan and {label} do not overlap; pick a slot early or late."
@@ -286,127 +268,17 @@ def schedule_advice(
                 f"The slot falls outside the business-hours overlap with {label} "
                 f"({best[0]:%H:%M}-{best[1]:%H:%M} PKT)."
             )
-        if local_start.weekday() >= 5:
+        if business_hours.is_weekend(partner.country_code, local_start.date()):
             schedule.warnings.append(f"{local_start:%A} is a weekend day for {label}.")
-        if name := _holiday(partner.country_code, local_start.date()):
+        if name := business_hours.holiday_name(partner.country_code, local_start.date()):
             schedule.warnings.append(
                 f"{local_start:%d %b %Y} is a public holiday in "
                 f"{country_name(partner.country_code) or partner.country_code}: {name}."
             )
+        if business_hours.jumuah_overlap(side, starts_at, ends_at):
+            schedule.warnings.append(
+                f"The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) for {label}."
+            )
         warnings.extend(schedule.warnings)
         advice.append(schedule)
     return ScheduleAdvice(pk_start, pk_end, advice, warnings)
-
-
-# --- B2B introductions ------------------------------------------------------------------------
-
-
-class IntroductionError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def can_request_introduction(user: User, webinar: Webinar) -> bool:
-    """A company or startup that had someone registered, once the webinar has started."""
-    organisation = user.organisation
-    if organisation is None or user.role not in (Role.COMPANY, Role.STARTUP):
-        return False
-    if clock.now() < webinar.event.starts_at or webinar.event.state == EventState.CANCELLED:
-        return False
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Registration)
-            .where(
-                Registration.event_id == webinar.event_id,
-                Registration.state.in_(ACTIVE_STATES),
-                sa.or_(
-                    Registration.organisation_id == organisation.id,
-                    Registration.user_id == user.id,
-                ),
-            )
-        )
-    )
-
-
-def request_introduction(
-    user: User,
-    webinar: Webinar,
-    partner_id: int,
-    purpose: str,
-    sectors: Sequence[Sector] = (),
-) -> B2BIntroductionRequest:
-    if not can_request_introduction(user, webinar):
-        raise IntroductionError(
-            "Introductions can be requested after the webinar by organisations that registered."
-        )
-    partner = next((p for p in webinar.partners if p.id == partner_id), None)
-    if partner is None:
-        raise IntroductionError("Choose one of this webinar's partners.", "partner")
-    purpose = (purpose or "").strip()
-    if len(purpose) < 10:
-        raise IntroductionError("Tell us in a sentence or two what you hope to achieve.", "purpose")
-    organisation = user.organisation
-    assert organisation is not None
-    exists = db.session.scalar(
-        sa.select(B2BIntroductionRequest.id).where(
-            B2BIntroductionRequest.webinar_id == webinar.event_id,
-            B2BIntroductionRequest.organisation_id == organisation.id,
-            B2BIntroductionRequest.overseas_entity_id == partner.id,
-        )
-    )
-    if exists:
-        raise IntroductionError(
-            f"Your organisation already asked for an introduction to {partner.name}.", "partner"
-        )
-    request = B2BIntroductionRequest(
-        webinar_id=webinar.event_id,
-        organisation_id=organisation.id,
-        overseas_entity_id=partner.id,
-        requested_by_id=user.id,
-        purpose=purpose,
-        sectors=list(sectors),
-    )
-    db.session.add(request)
-    db.session.flush()
-    return request
-
-
-def decide_introduction(
-    request: B2BIntroductionRequest, state: IntroductionState, note: str, by_user: User
-) -> B2BIntroductionRequest:
-    """Staff mark a request made or declined; the requester is emailed."""
-    if state not in (IntroductionState.MADE, IntroductionState.DECLINED):
-        raise IntroductionError("Mark the request made or declined.", "state")
-    if request.state != IntroductionState.REQUESTED:
-        raise IntroductionError("This request was already decided.")
-    request.state = state
-    request.staff_note = (note or "").strip() or None
-    request.decided_at = clock.now()
-    request.decided_by_id = by_user.id
-    db.session.flush()
-    requester = request.requested_by
-    if requester is not None:
-        queue_mail(
-            requester.email,
-            f"Introduction to {request.overseas_entity.name}: {state.value}",
-            "webinar_introduction_decided",
-            dedupe_key=f"introduction-decided:{request.id}",
-            request=request,
-            user=requester,
-            link=current_app.config["BASE_URL"].rstrip("/") + url_for("webinars.my_introductions"),
-        )
-    return request
-
-
-def get_introduction_for(user: User, request_id: int) -> B2BIntroductionRequest:
-    request = db.session.get(B2BIntroductionRequest, request_id)
-    if request is None:
-        abort(404)
-    if not user.is_staff:
-        organisation = user.organisation
-        if organisation is None or request.organisation_id != organisation.id:
-            abort(404)
-    return request
