@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -24,6 +23,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from engagement import clock
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Organisation, Role, User
+from engagement.core.pagination import paginate_list
 from engagement.events import bp
 from engagement.events import services as svc
 from engagement.events.forms import (
@@ -45,10 +45,6 @@ from engagement.events.models import (
 from engagement.extensions import db
 
 FIELD_RE = re.compile(r"attendees\[(\d+)\]\.(name|email)")
-
-
-def _per_page() -> int:
-    return int(current_app.config["PER_PAGE"])
 
 
 def registers_colleagues(user: User) -> bool:
@@ -175,7 +171,7 @@ def my_registrations():
         .where(svc.registration_visible_to(current_user), Event.state != EventState.DRAFT)
         .order_by((Event.ends_at < clock.now()).asc(), Event.starts_at, Event.id, Registration.id)
     )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     items = list(page.items)
     return render_template(
         "events/my_registrations.html",
@@ -357,7 +353,7 @@ def staff_index():
         query = query.where(Event.kind == kind)
     if state in {s.value for s in EventState}:
         query = query.where(Event.state == state)
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     events = list(page.items)
     return render_template(
         "events/staff_index.html",
@@ -400,7 +396,7 @@ def staff_event(event_id: int):
     event = svc.get_event_for(current_user, event_id)
     filters = AttendeeFilterForm(request.args)
     filters.validate()
-    page = db.paginate(_attendee_query(event, filters), per_page=_per_page(), error_out=False)
+    page = paginate_list(_attendee_query(event, filters))
     items = list(page.items)
     return render_template(
         "events/staff_event.html",
@@ -453,7 +449,7 @@ def _csv_safe(value: str) -> str:
 
 def _staff_event_page(event: Event, status: int, **forms):
     filters = AttendeeFilterForm(formdata=None)
-    page = db.paginate(_attendee_query(event, filters), per_page=_per_page(), error_out=False)
+    page = paginate_list(_attendee_query(event, filters))
     items = list(page.items)
     context = {
         "capacity_form": CapacityForm(formdata=None, capacity=event.capacity),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
+from engagement.core.pagination import paginate_list
 from engagement.directory.models import City
 from engagement.events.models import Registration
 from engagement.extensions import db
@@ -292,7 +293,7 @@ def venues():
     city_slug = request.args.get("city", "")
     if city_slug:
         query = query.where(City.slug == city_slug)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate_list(query, per_page=50)
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
     return render_template("meetups/venues.html", page=page, cities=cities, city_slug=city_slug)
 

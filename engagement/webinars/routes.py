@@ -14,6 +14,7 @@ from engagement import clock
 from engagement.auth.access import public, roles_required, staff_required
 from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
+from engagement.core.pagination import paginate_list
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.events import services as events
 from engagement.events.markdown import render_markdown
@@ -47,10 +48,6 @@ FORM_FIELD_NAMES = {
 @bp.app_template_filter("markdown")
 def markdown_filter(text: str | None):
     return render_markdown(text)
-
-
-def _per_page() -> int:
-    return int(current_app.config["PER_PAGE"])
 
 
 # --- Public pages ---------------------------------------------------------------------------------
@@ -94,7 +91,7 @@ def index():
         country=request.args.get("country") or None,
         month=request.args.get("month") or None,
     )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     webinars = list(page.items)
     return render_template(
         "webinars/index.html",
@@ -111,7 +108,7 @@ def index():
 @anonymous_page
 def past():
     """Past webinars, with recordings when staff added them."""
-    page = db.paginate(svc.past_query(), per_page=_per_page(), error_out=False)
+    page = paginate_list(svc.past_query())
     return render_template("webinars/past.html", page=page, webinars=list(page.items))
 
 
@@ -368,7 +365,7 @@ def my_introductions():
         )
         .order_by(B2BIntroductionRequest.id.desc())
     )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     return render_template("webinars/my_introductions.html", page=page, items=list(page.items))
 
 
@@ -389,7 +386,7 @@ def introductions_queue():
     )
     if state in {s.value for s in IntroductionState}:
         query = query.where(B2BIntroductionRequest.state == state)
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     return render_template(
         "webinars/introductions_queue.html",
         page=page,

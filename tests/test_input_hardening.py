@@ -1,0 +1,57 @@
+"""Issue 14: bad input is a clear answer (404, 400, 422, a form message), never a 500.
+
+One test (or a few) per item; the sweep over every route is tests/test_input_sweep.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from engagement.directory.models import City, Company
+from engagement.extensions import db
+
+HUGE = "99999999999999999999"
+
+
+# --- 1. page numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [HUGE, "-5", "abc", "1e9", "9" * 5000])
+def test_public_lists_answer_any_page_number(client, page):
+    for url in ("/webinars/", "/webinars/past"):
+        assert client.get(f"{url}?page={page}").status_code == 200, url
+
+
+def test_staff_and_member_lists_answer_huge_page_numbers(login_as):
+    staff = login_as("staff")
+    for url in (
+        "/directory/companies",
+        "/directory/startups",
+        "/directory/overseas",
+        "/directory/bodies",
+        "/facilitation/queue",
+        "/facilitation/channels",
+        "/staff/events",
+        "/webinars/staff/introductions",
+        "/meetups/venues",
+    ):
+        response = staff.get(f"{url}?page={HUGE}&per_page={HUGE}")
+        assert response.status_code == 200, url
+    admin = login_as("admin")
+    assert admin.get(f"/admin/users?page={HUGE}").status_code == 200
+    member = login_as("company")
+    for url in ("/my/registrations", "/webinars/introductions"):
+        assert member.get(f"{url}?page={HUGE}").status_code == 200, url
+
+
+def test_a_page_past_the_end_is_the_last_page(app, login_as):
+    with app.app_context():
+        lahore = db.session.scalar(sa.select(City).where(City.name == "Lahore"))
+        for n in range(app.config["PER_PAGE"] + 2):
+            db.session.add(Company(legal_name=f"Bulk {n:03d}", city=lahore))
+        db.session.commit()
+    staff = login_as("staff")
+    body = staff.get("/directory/companies?page=999").get_data(as_text=True)
+    assert "Bulk 026" in body and "Bulk 000" not in body
+    assert 'aria-current="page">2<' in body
