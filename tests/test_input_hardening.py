@@ -55,3 +55,31 @@ def test_a_page_past_the_end_is_the_last_page(app, login_as):
     body = staff.get("/directory/companies?page=999").get_data(as_text=True)
     assert "Bulk 026" in body and "Bulk 000" not in body
     assert 'aria-current="page">2<' in body
+
+
+# --- 2. ids in URLs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("event_id", [HUGE, "2147483648", "0"])
+def test_out_of_range_ids_are_404_on_pages_and_api(client, login_as, event_id):
+    for url in (f"/webinars/{event_id}", f"/meetups/{event_id}", f"/events/{event_id}/calendar.ics"):
+        assert client.get(url).status_code == 404, url
+    staff = login_as("staff")
+    assert staff.get(f"/staff/events/{event_id}").status_code == 404
+    assert staff.post(f"/staff/events/{event_id}/capacity", data={"capacity": 5}).status_code == 404
+    assert staff.get(f"/api/v1/events/{event_id}").status_code == 404
+
+
+def test_one_bounded_id_converter_for_pages_and_api(app):
+    from engagement.core.converters import MAX_ID, IdConverter
+
+    converters = {
+        type(converter)
+        for rule in app.url_map.iter_rules()
+        for converter in rule._converters.values()
+        if rule.arguments and converter.regex == r"\d+"
+    }
+    assert converters == {IdConverter}
+    spec = app.extensions["engagement_api"].spec.to_dict()
+    (parameter,) = spec["paths"]["/api/v1/events/{event_id}"]["parameters"]
+    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}

@@ -8,10 +8,10 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
-#: Largest id the API accepts (path and body); larger ones cannot exist (32-bit keys).
-MAX_ID = 2_147_483_647
-#: URL converter for ids, so absurd ids are a 404 instead of a database overflow.
-ID = f"int(min=1, max={MAX_ID})"
+from engagement.core.converters import MAX_ID
+
+#: URL converter for ids: the app-wide bounded ``int`` (engagement.core.converters), 1..MAX_ID.
+ID = "int"
 #: Dates and times outside these years are refused (422) instead of overflowing arithmetic.
 MIN_YEAR, MAX_YEAR = 1970, 2200
 
