@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, config)
     register_converters(app)
+    register_json_provider(app)
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -42,6 +43,12 @@ def register_converters(app: Flask) -> None:
     from engagement.core.converters import register_converters
 
     register_converters(app.url_map)
+
+
+def register_json_provider(app: Flask) -> None:
+    from engagement.core.jsonbody import ClientJSONProvider
+
+    app.json = ClientJSONProvider(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -10,6 +10,10 @@ import sqlalchemy as sa
 
 from engagement.directory.models import City, Company
 from engagement.extensions import db
+from tests import test_api_support as support
+from tests.test_api_support import assert_problem
+
+api_as = support.api_as  # fixture
 
 HUGE = "99999999999999999999"
 
@@ -83,3 +87,33 @@ def test_one_bounded_id_converter_for_pages_and_api(app):
     spec = app.extensions["engagement_api"].spec.to_dict()
     (parameter,) = spec["paths"]["/api/v1/events/{event_id}"]["parameters"]
     assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+# --- 3. deeply nested JSON ------------------------------------------------------------------------
+
+
+def test_deeply_nested_json_is_400_problem(api_as, app):
+    startup = api_as("startup")
+    for body in ("[" * 3000 + "]" * 3000, '{"a":' * 3000 + "1" + "}" * 3000):
+        response = startup.post(
+            "/api/v1/facilitation-requests", data=body, content_type="application/json"
+        )
+        assert_problem(response, 400)
+    with app.test_request_context(data="[" * 3000, content_type="application/json"):
+        from flask import request
+
+        assert request.get_json(silent=True) is None
+
+
+def test_deeply_nested_plan_import_is_a_message(login_as):
+    import io
+
+    staff = login_as("staff")
+    response = staff.post(
+        "/roadmap/import",
+        data={"plan_file": (io.BytesIO(b"[" * 3000), "plan.json")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "not valid JSON" in response.get_data(as_text=True)

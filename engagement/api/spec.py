@@ -8,16 +8,21 @@ resource blueprints under ``/api/v1`` so their operations land in the spec.
 from __future__ import annotations
 
 import http
+import json
 from typing import Any
 
+import flask
 import flask_smorest
 from flask import Flask
 from flask_smorest.utils import prepare_response
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from engagement.api.auth import authenticate_api_request
 from engagement.api.errors import ApiProblem, problem_for_exception, problem_for_http_exception
 from engagement.api.schemas import ProblemSchema, UTCDateTime
+from engagement.core.jsonbody import load_json
 
 URL_PREFIX = "/api/v1"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -55,8 +60,24 @@ class EngageApi(flask_smorest.Api):
             self.spec.components.response(status.name, response, lazy=True)
 
 
+class ApiArgumentsParser(FlaskParser):
+    """webargs' parser reading JSON bodies with the app's one JSON reader (deep nesting: 400)."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        data = req.get_data(cache=True)
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError(f"Bytes decoding error: {error.reason}", "", 0) from error
+        return load_json(data)
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     """A resource blueprint: its tag on every operation, documented error responses."""
+
+    ARGUMENTS_PARSER = ApiArgumentsParser()
 
     def __init__(self, name: str, import_name: str, *, tag: str, description: str = "") -> None:
         super().__init__(name, import_name, url_prefix=URL_PREFIX, description=description)

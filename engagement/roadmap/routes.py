@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from engagement.auth.access import public, staff_required
 from engagement.auth.models import Role, User
 from engagement.core.cache import anonymous_page
+from engagement.core.jsonbody import load_json
 from engagement.directory.models import City
 from engagement.extensions import db
 from engagement.meetups.forms import (
@@ -251,7 +252,7 @@ def import_plan():
                 flash(message, "error")
         return redirect(url_for("roadmap.board"))
     try:
-        data = json.loads(form.plan_file.data.read().decode("utf-8"))
+        data = load_json(form.plan_file.data.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         flash(f"The file is not valid JSON: {error}", "error")
         return redirect(url_for("roadmap.board"))
