@@ -117,3 +117,43 @@ def test_deeply_nested_plan_import_is_a_message(login_as):
     )
     assert response.status_code == 200
     assert "not valid JSON" in response.get_data(as_text=True)
+
+
+# --- 6. one email rule ----------------------------------------------------------------------------
+
+BAD_EMAIL = "someone@company.invalid"  # a reserved name: the sign-in form always refused it
+
+
+def test_cli_refuses_what_the_sign_in_form_refuses(runner, monkeypatch):
+    result = runner.invoke(args=["users", "create", BAD_EMAIL, "--role", "company"])
+    assert result.exit_code != 0 and "Enter a valid email address." in result.output
+    # Outside the test suite .test is reserved too (the issue's own example).
+    monkeypatch.setattr("email_validator.TEST_ENVIRONMENT", False)
+    result = runner.invoke(args=["users", "create", "someone@company.test", "--role", "company"])
+    assert result.exit_code != 0 and "Enter a valid email address." in result.output
+
+
+def test_one_email_rule_for_forms_api_invitations_and_registrations(app, client, api_as):
+    from engagement.auth import services as auth_services
+    from engagement.core.validation import email_problem
+    from engagement.events import services as events
+
+    assert email_problem("ayesha@arfa.example") is None
+    for bad in (BAD_EMAIL, "ab@exa_mple.com", "a..b@x.org", "x" * 250 + "@x.org"):
+        assert email_problem(bad) == "Enter a valid email address.", bad
+    signup = client.post("/signup", data={"email": BAD_EMAIL})
+    assert "Enter a valid email address." in signup.get_data(as_text=True)
+    with app.test_request_context():
+        owner = auth_services.create_user(
+            "owner@acme.test", "a-Strong-pass-99", auth_services.Role.COMPANY, org_name="Acme"
+        )
+        with pytest.raises(auth_services.AccountError, match="valid email"):
+            auth_services.invite_colleague(owner, BAD_EMAIL)
+        with pytest.raises(events.RegistrationError, match="valid email"):
+            events._clean_attendees([events.Attendee(name="A", email=BAD_EMAIL)])
+        db.session.rollback()
+    staff = api_as("staff")
+    response = staff.post(
+        "/api/v1/events/1/registrations", json={"attendees": [{"name": "A", "email": BAD_EMAIL}]}
+    )
+    assert_problem(response, 422, "attendees[0].email")

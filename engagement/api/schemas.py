@@ -9,6 +9,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
 from engagement.core.converters import MAX_ID
+from engagement.core.validation import email_problem
 
 #: URL converter for ids: the app-wide bounded ``int`` (engagement.core.converters), 1..MAX_ID.
 ID = "int"
@@ -31,6 +32,12 @@ class Text(fields.String):
         if not _clean_text(text):
             raise self.make_error("characters")
         return text
+
+
+def valid_email(value: str) -> None:
+    """marshmallow validator for the one email rule (engagement.core.validation)."""
+    if problem := email_problem(value):
+        raise ValidationError(problem)
 
 
 class Id(fields.Integer):

@@ -13,10 +13,11 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from engagement.auth.services import password_problem
 from engagement.core.timefmt import valid_timezone
+from engagement.core.validation import ValidEmail
 
 
 def strip(value: str | None) -> str | None:
@@ -47,7 +48,7 @@ class SignupForm(FlaskForm):
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
     org_name = StringField("Company or startup name", validators=[DataRequired(), Length(max=200)])
     email = EmailField(
-        "Work email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Work email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     password = PasswordField(
         "Password",
@@ -63,7 +64,7 @@ class SignupForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
     remember = BooleanField("Keep me signed in on this device")
@@ -72,7 +73,7 @@ class LoginForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     submit = SubmitField("Email me a reset link")
 
@@ -112,7 +113,9 @@ class ProfileForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(
-        "Colleague's email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Colleague's email",
+        filters=[strip],
+        validators=[DataRequired(), ValidEmail(), Length(max=254)],
     )
     submit = SubmitField("Send invitation")
 
@@ -120,7 +123,7 @@ class InviteForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired(), StrongPassword()])
     submit = SubmitField("Join")
@@ -129,7 +132,7 @@ class AcceptInvitationForm(FlaskForm):
 class StaffAccountForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     role = SelectField(
         "Role",

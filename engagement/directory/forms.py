@@ -22,7 +22,6 @@ from wtforms import (
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     Length,
     NumberRange,
     Optional,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 )
 
 from engagement.core.timefmt import valid_timezone
+from engagement.core.validation import ValidEmail
 from engagement.directory.models import (
     EmployeeBand,
     OverseasEntityType,
@@ -186,6 +186,6 @@ class StakeholderBodyForm(FlaskForm):
 class ContactForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     position = StringField("Position", validators=[Optional(), Length(max=120)])
-    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField("Email", validators=[Optional(), ValidEmail(), Length(max=254)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     submit = SubmitField("Save contact")

@@ -21,6 +21,7 @@ from flask import abort, current_app, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.core.validation import email_problem
 from engagement.events.models import (
     ACTIVE_STATES,
     SEAT_STATES,
@@ -60,7 +61,6 @@ __all__ = [
     "registration_closed_reason",
 ]
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ATTENDEES_PER_REQUEST = 50
 
 
@@ -383,10 +383,8 @@ def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
                 "invalid",
                 f"attendees[{index}].name",
             )
-        if not EMAIL_RE.match(email) or len(email) > 254:
-            raise RegistrationError(
-                "Enter a valid email address.", "invalid", f"attendees[{index}].email"
-            )
+        if problem := email_problem(email):
+            raise RegistrationError(problem, "invalid", f"attendees[{index}].email")
         if email in seen:
             raise RegistrationError(
                 f"{email} appears twice in this registration.",

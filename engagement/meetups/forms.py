@@ -21,7 +21,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from engagement.core.validation import ValidEmail
 from engagement.meetups.models import StpStatus, VenueKind
 
 #: Weekday names as the roadmap format spells them (Monday first).
@@ -196,7 +196,7 @@ def parse_colleagues(text: str) -> list[tuple[str, str]]:
 
 class RegisterForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Your email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Your email", validators=[DataRequired(), ValidEmail(), Length(max=254)])
     colleagues = TextAreaField(
         "Colleagues to register too",
         validators=[Optional(), Length(max=5000)],

@@ -1,0 +1,104 @@
+"""Input rules shared by every form, API schema, command and service: emails and plain text.
+
+Each rule is one function returning why a value is refused (or None); WTForms validators and
+marshmallow fields are thin adapters over them, so the web, the API and the CLI never disagree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import email_validator
+from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+EMAIL_MESSAGE = "Enter a valid email address."
+#: Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder what is shown,
+#: so "gpj.exe" can read as "exe.jpg". Urdu and English typed from any keyboard need none of them.
+#: The single-character marks U+200E/U+200F stay allowed: they cannot reverse a run of text.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_MESSAGE = (
+    "Remove the text-direction control characters (such as U+202E); "
+    "they can make text read differently from what it says."
+)
+LINE_MESSAGE = "Use a single line, without line breaks, tabs or other control characters."
+CONTROL_MESSAGE = "Contains control characters that are not allowed."
+#: Line and paragraph separators count as line breaks.
+LINE_BREAKS = frozenset("\u2028\u2029\x85")
+MULTILINE_ALLOWED = frozenset("\t\n\r")
+
+
+def email_problem(email: str | None) -> str | None:
+    """Why ``email`` cannot be an account, invitation or attendee address (None if it can)."""
+    if not email or len(email) > 254:
+        return EMAIL_MESSAGE
+    try:
+        # email_validator.TEST_ENVIRONMENT (set by the test suite only) admits *.test addresses.
+        email_validator.validate_email(email, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        return EMAIL_MESSAGE
+    return None
+
+
+def single_line_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name, title, subject or other one-line value (None if it can)."""
+    for char in text:
+        if char in BIDI_CONTROLS:
+            return BIDI_MESSAGE
+        if char in LINE_BREAKS or unicodedata.category(char) == "Cc":
+            return LINE_MESSAGE
+    return None
+
+
+def multi_line_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a description, comment or message (line breaks and tabs allowed)."""
+    for char in text:
+        if char in BIDI_CONTROLS:
+            return BIDI_MESSAGE
+        if char not in MULTILINE_ALLOWED and unicodedata.category(char) == "Cc":
+            return CONTROL_MESSAGE
+    return None
+
+
+# --- WTForms adapters -----------------------------------------------------------------------------
+
+
+class ValidEmail:
+    """WTForms validator for :func:`email_problem`."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and (problem := email_problem(field.data)):
+            raise ValidationError(problem)
+
+
+class PlainText:
+    """WTForms validator: :func:`single_line_problem` or, with ``multiline``, the other one."""
+
+    def __init__(self, multiline: bool = False) -> None:
+        self.rule = multi_line_problem if multiline else single_line_problem
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and (problem := self.rule(field.data)):
+            raise ValidationError(problem)
+
+
+SINGLE_LINE, MULTI_LINE = PlainText(), PlainText(multiline=True)
+
+
+def text_rule_for(field: Any) -> PlainText | None:
+    """The plain-text check a form field gets: text areas multi-line, other text single-line."""
+    if isinstance(field, PasswordField) or not isinstance(field, StringField):
+        return None
+    return MULTI_LINE if isinstance(field, TextAreaField) else SINGLE_LINE
+
+
+class PlainTextForm(Form):
+    """Every text field of the form is checked by :func:`text_rule_for` (mix into each form)."""
+
+    def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if rule := text_rule_for(field):
+                extra.setdefault(name, []).append(rule)
+        return super().validate(extra_validators=extra)
