@@ -66,7 +66,11 @@ def test_a_page_past_the_end_is_the_last_page(app, login_as):
 
 @pytest.mark.parametrize("event_id", [HUGE, "2147483648", "0"])
 def test_out_of_range_ids_are_404_on_pages_and_api(client, login_as, event_id):
-    for url in (f"/webinars/{event_id}", f"/meetups/{event_id}", f"/events/{event_id}/calendar.ics"):
+    for url in (
+        f"/webinars/{event_id}",
+        f"/meetups/{event_id}",
+        f"/events/{event_id}/calendar.ics",
+    ):
         assert client.get(url).status_code == 404, url
     staff = login_as("staff")
     assert staff.get(f"/staff/events/{event_id}").status_code == 404
@@ -157,3 +161,134 @@ def test_one_email_rule_for_forms_api_invitations_and_registrations(app, client,
         "/api/v1/events/1/registrations", json={"attendees": [{"name": "A", "email": BAD_EMAIL}]}
     )
     assert_problem(response, 422, "attendees[0].email")
+
+
+# --- 8 and 10. plain text: one line where one line is meant, no text-direction controls ----------
+
+INJECTION = "T\r\nX-INJ: 1\r\nBcc: someone@example.org"
+SPOOF = "Invoice \u202egpj.exe"
+
+
+@pytest.fixture
+def api_event(api_as):
+    from tests.test_api_events import webinar_body
+
+    staff = api_as("staff")
+    response = staff.post("/api/v1/events", json=webinar_body(partner_ids=[]))
+    assert response.status_code == 201, response.json
+    return staff, response.json["id"]
+
+
+def test_api_refuses_line_breaks_and_direction_controls_in_one_line_fields(api_event):
+    from tests.test_api_events import webinar_body
+
+    staff, event_id = api_event
+    for title in (INJECTION, "Tab\there", SPOOF, "Isolate \u2067x\u2069", "Line\u2028break"):
+        body = assert_problem(
+            staff.patch(f"/api/v1/events/{event_id}", json={"title": title}), 422, "title"
+        )
+        assert "control" in body["errors"]["title"][0]
+        assert_problem(
+            staff.post("/api/v1/events", json=webinar_body(title=title, partner_ids=[])),
+            422,
+            "title",
+        )
+    assert_problem(
+        staff.post(
+            f"/api/v1/events/{event_id}/registrations",
+            json={"attendees": [{"name": SPOOF, "email": "a@acme.test"}]},
+        ),
+        422,
+        "attendees[0].name",
+    )
+    # Multi-line fields keep their line breaks; Urdu with its own marks is fine.
+    ok = staff.patch(
+        f"/api/v1/events/{event_id}",
+        json={"description": "Line one\r\n\tLine two", "title": "اردو \u200fتقریب"},
+    )
+    assert ok.status_code == 200, ok.json
+    assert_problem(
+        staff.patch(f"/api/v1/events/{event_id}", json={"description": "a \u202e b"}),
+        422,
+        "description",
+    )
+
+
+def test_forms_refuse_line_breaks_and_direction_controls(app, client, login_as):
+    signup = client.post(
+        "/signup",
+        data={
+            "role": "company",
+            "name": SPOOF,
+            "org_name": "Acme\r\nBcc: x@example.org",
+            "email": "new@acme.test",
+            "password": "a-Strong-pass-99",
+            "confirm": "a-Strong-pass-99",
+        },
+    )
+    text = signup.get_data(as_text=True)
+    assert "text-direction control characters" in text and "single line" in text
+    staff = login_as("staff")
+    response = staff.post("/webinars/new", data={"title": INJECTION, "capacity": "10"})
+    assert response.status_code in (200, 422)
+    assert "single line" in response.get_data(as_text=True)
+
+
+def test_every_form_gets_the_plain_text_checks():
+    import importlib
+    import pkgutil
+
+    import flask_wtf
+    import wtforms
+
+    import engagement
+    from engagement.core.validation import PlainTextForm
+
+    for module in pkgutil.walk_packages(engagement.__path__, "engagement."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    forms = [
+        form
+        for form in subclasses(wtforms.Form)
+        if form.__module__.startswith("engagement.")
+        and form.__module__ != "engagement.core.validation"
+    ]
+    assert len(forms) > 40
+    assert [form for form in forms if not issubclass(form, PlainTextForm)] == []
+    assert flask_wtf.FlaskForm in PlainTextForm.__subclasses__()[0].__mro__
+
+
+def test_stored_line_breaks_never_add_a_mail_header_nor_break_the_event(app, api_as, outbox):
+    from tests.test_api_events import webinar_body
+
+    from engagement.events.models import Event
+    from engagement.notifications.models import OutboxMessage
+    from engagement.notifications.services import build_email
+
+    staff = api_as("staff")
+    event_id = staff.post("/api/v1/events", json=webinar_body(partner_ids=[])).json["id"]
+    with app.app_context():  # text stored before the rules (or by a path that skips them)
+        db.session.get(Event, event_id).title = INJECTION
+        db.session.commit()
+    company = api_as("company", org="Acme")
+    response = company.post(
+        f"/api/v1/events/{event_id}/registrations",
+        json={"attendees": [{"name": "Ayesha", "email": "ayesha@acme.test"}]},
+    )
+    assert response.status_code == 201, response.json
+    ics = company.client.get(f"/events/{event_id}/calendar.ics")
+    assert ics.status_code == 200 and b"X-INJ: 1\r\n" not in ics.data
+    with app.app_context(), app.test_request_context():
+        message = db.session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.to_address == "ayesha@acme.test")
+        )
+        email = build_email(message)
+        assert email["X-INJ"] is None and email["Bcc"] is None
+        assert "\n" not in email["Subject"] and "X-INJ: 1 Bcc:" in email["Subject"]
+        headers = bytes(email).split(b"\n\n", 1)[0]
+        assert b"\nX-INJ" not in headers and b"\nBcc" not in headers

@@ -133,7 +133,7 @@ class EventQuery(PageArgs):
 class EventCreateSchema(Strict):
     kind = Text(required=True, validate=validate.OneOf([k.value for k in EventKind]))
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(load_default="", validate=validate.Length(max=20_000))
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=20_000))
     starts_at = UTCDateTime(required=True)
     duration_minutes = fields.Integer(
         required=True, validate=validate.Range(min=1, max=MAX_DURATION_MINUTES)
@@ -180,7 +180,7 @@ class EventCreateSchema(Strict):
 
 class EventUpdateSchema(Strict):
     title = Text(validate=validate.Length(min=1, max=200))
-    description = Text(validate=validate.Length(max=20_000))
+    description = Text(multiline=True, validate=validate.Length(max=20_000))
     starts_at = UTCDateTime()
     duration_minutes = fields.Integer(validate=validate.Range(min=1, max=MAX_DURATION_MINUTES))
     capacity = fields.Integer(
@@ -200,7 +200,7 @@ class EventUpdateSchema(Strict):
 
 
 class CancelSchema(Strict):
-    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
 
 
 # --- Presenting ---------------------------------------------------------------------------------

@@ -78,8 +78,8 @@ class RequestFields(Strict):
         allow_none=True, metadata={"description": "Capital: amount sought", "example": 250000}
     )
     currency = Text(allow_none=True, validate=validate.OneOf(_values(Currency)))
-    use_of_funds = Text(allow_none=True, validate=validate.Length(max=2000))
-    traction = Text(allow_none=True, validate=validate.Length(max=2000))
+    use_of_funds = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
+    traction = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
     seats_needed = fields.Integer(
         allow_none=True,
         validate=validate.Range(min=0, max=MAX_ID),
@@ -91,8 +91,8 @@ class RequestFields(Strict):
 class RequestCreateSchema(RequestFields):
     sphere = Text(required=True, validate=validate.OneOf(_values(Sphere)))
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    summary = Text(load_default="", validate=validate.Length(max=2000))
-    details = Text(load_default="", validate=validate.Length(max=20_000))
+    summary = Text(multiline=True, load_default="", validate=validate.Length(max=2000))
+    details = Text(multiline=True, load_default="", validate=validate.Length(max=20_000))
     submit = fields.Boolean(
         load_default=True, metadata={"description": "false keeps it as a draft"}
     )
@@ -149,11 +149,16 @@ class RequestQuery(PageArgs):
 
 class TransitionSchema(Strict):
     to = Text(required=True, validate=validate.OneOf(_values(RequestState)))
-    comment = Text(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    comment = Text(
+        multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=5000)
+    )
     outcome = Text(allow_none=True, validate=validate.OneOf(_values(ResolutionOutcome)))
-    outcome_note = Text(allow_none=True, validate=validate.Length(max=2000))
+    outcome_note = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
     reason = Text(
-        allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Declining"}
+        multiline=True,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "Declining"},
     )
     channel_id = Id(allow_none=True, metadata={"description": "Referring: a funding channel"})
     note = Text(allow_none=True, validate=validate.Length(max=2000))

@@ -9,7 +9,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
 from engagement.core.converters import MAX_ID
-from engagement.core.validation import email_problem
+from engagement.core.validation import email_problem, multi_line_problem, single_line_problem
 
 #: URL converter for ids: the app-wide bounded ``int`` (engagement.core.converters), 1..MAX_ID.
 ID = "int"
@@ -23,14 +23,25 @@ def _clean_text(value: str) -> bool:
 
 
 class Text(fields.String):
-    """A string without NUL characters or lone surrogates (422 instead of a database error)."""
+    """A string without NUL characters or lone surrogates (422 instead of a database error).
+
+    By default one line: no line breaks, control or text-direction characters (the same rule as
+    the forms, engagement.core.validation). ``multiline=True`` allows line breaks and tabs (for
+    descriptions and comments); ``secret=True`` checks nothing more (passwords).
+    """
 
     default_error_messages = {"characters": "Contains characters that are not allowed."}
+
+    def __init__(self, *, multiline: bool = False, secret: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rule = None if secret else multi_line_problem if multiline else single_line_problem
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if not _clean_text(text):
             raise self.make_error("characters")
+        if self.rule and (problem := self.rule(text)):
+            raise ValidationError(problem)
         return text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from engagement.auth.services import password_problem
 from engagement.core.timefmt import valid_timezone
-from engagement.core.validation import ValidEmail
+from engagement.core.validation import EngageForm, ValidEmail
 
 
 def strip(value: str | None) -> str | None:
@@ -28,14 +27,14 @@ def strip(value: str | None) -> str | None:
 class StrongPassword:
     """Validator wrapping the one password rule in auth.services."""
 
-    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+    def __call__(self, form: EngageForm, field: PasswordField) -> None:
         # Forms without an email field (reset, change) carry the account's as ``account_email``.
         email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
         if field.data and (problem := password_problem(field.data, email or "")):
             raise ValidationError(problem)
 
 
-class SignupForm(FlaskForm):
+class SignupForm(EngageForm):
     role = RadioField(
         "I am signing up as",
         choices=[
@@ -62,7 +61,7 @@ class SignupForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(EngageForm):
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
@@ -71,14 +70,14 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(EngageForm):
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     submit = SubmitField("Email me a reset link")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(EngageForm):
     password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
     confirm = PasswordField(
         "Repeat new password",
@@ -87,7 +86,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField("Set new password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(EngageForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=128)])
     password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
     confirm = PasswordField(
@@ -97,7 +96,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(EngageForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     timezone = StringField(
         "Time zone",
@@ -111,7 +110,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError("Unknown time zone; use an IANA name such as Asia/Karachi.")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(EngageForm):
     email = EmailField(
         "Colleague's email",
         filters=[strip],
@@ -120,7 +119,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Send invitation")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(EngageForm):
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
@@ -129,7 +128,7 @@ class AcceptInvitationForm(FlaskForm):
     submit = SubmitField("Join")
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(EngageForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
@@ -143,7 +142,7 @@ class StaffAccountForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(EngageForm):
     name = StringField(
         "Token name",
         validators=[DataRequired(), Length(max=100)],
@@ -152,7 +151,7 @@ class ApiTokenForm(FlaskForm):
     submit = SubmitField("Create token")
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(EngageForm):
     """A form with only its CSRF token, for buttons that POST."""
 
     submit = SubmitField("Confirm")

@@ -27,7 +27,7 @@ from engagement.auth.models import (
     Role,
     User,
 )
-from engagement.core.validation import email_problem
+from engagement.core.validation import email_problem, single_line_problem
 from engagement.extensions import db, login_manager
 from engagement.notifications.services import queue_mail
 
@@ -121,6 +121,8 @@ def create_user(
     email = normalise_email(email)
     if problem := email_problem(email):
         raise AccountError(problem, "email")
+    if problem := single_line_problem(name):
+        raise AccountError(problem, "name")
     if user_by_email(email) is not None:
         raise AccountError("An account with this email already exists.", "email")
     if check_strength and (problem := password_problem(password, email)):

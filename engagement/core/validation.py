@@ -10,6 +10,7 @@ import unicodedata
 from typing import Any
 
 import email_validator
+from flask_wtf import FlaskForm
 from wtforms import Form, PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
@@ -61,6 +62,18 @@ def multi_line_problem(text: str) -> str | None:
     return None
 
 
+def one_line(text: str | None) -> str:
+    """``text`` made safe for a mail header, a calendar line or a file name: every line break,
+    control and text-direction character becomes a space (for text stored before these rules)."""
+    cleaned = "".join(
+        " "
+        if char in BIDI_CONTROLS or char in LINE_BREAKS or unicodedata.category(char) == "Cc"
+        else char
+        for char in text or ""
+    )
+    return " ".join(cleaned.split())
+
+
 # --- WTForms adapters -----------------------------------------------------------------------------
 
 
@@ -102,3 +115,7 @@ class PlainTextForm(Form):
             if rule := text_rule_for(field):
                 extra.setdefault(name, []).append(rule)
         return super().validate(extra_validators=extra)
+
+
+class EngageForm(PlainTextForm, FlaskForm):
+    """The base of every form of the site: Flask-WTF (CSRF) plus the plain-text checks."""

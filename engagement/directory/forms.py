@@ -6,7 +6,6 @@ rules themselves live in :mod:`engagement.directory.services`.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -29,7 +28,7 @@ from wtforms.validators import (
 )
 
 from engagement.core.timefmt import valid_timezone
-from engagement.core.validation import ValidEmail
+from engagement.core.validation import EngageForm, ValidEmail
 from engagement.directory.models import (
     EmployeeBand,
     OverseasEntityType,
@@ -53,7 +52,7 @@ class MultiCheckboxField(SelectMultipleField):
 class RegistrationNumber:
     """Validator wrapping the one registration-number rule in directory.services."""
 
-    def __call__(self, form: FlaskForm, field: StringField) -> None:
+    def __call__(self, form: EngageForm, field: StringField) -> None:
         if field.data:
             field.data = field.data.strip().upper()
             if problem := registration_number_problem(field.data):
@@ -76,7 +75,7 @@ WEBSITE = [
 ]
 
 
-class CompanyProfileForm(FlaskForm):
+class CompanyProfileForm(EngageForm):
     legal_name = StringField("Legal name", validators=[DataRequired(), Length(max=200)])
     registration_number = StringField(
         "PSEB registration number",
@@ -107,7 +106,7 @@ class CompanyProfileForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class StartupProfileForm(FlaskForm):
+class StartupProfileForm(EngageForm):
     name = StringField("Startup name", validators=[DataRequired(), Length(max=200)])
     founding_year = IntegerField(
         "Founding year",
@@ -134,7 +133,7 @@ class StartupProfileForm(FlaskForm):
     submit = SubmitField("Save profile")
 
 
-class VerifyRegistrationForm(FlaskForm):
+class VerifyRegistrationForm(EngageForm):
     registration_number = StringField(
         "Registration number",
         validators=[DataRequired(), Length(max=20), RegistrationNumber()],
@@ -143,7 +142,7 @@ class VerifyRegistrationForm(FlaskForm):
     submit = SubmitField("Verify registration")
 
 
-class OverseasEntityForm(FlaskForm):
+class OverseasEntityForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     entity_type = SelectField(
         "Type",
@@ -169,7 +168,7 @@ class OverseasEntityForm(FlaskForm):
             raise ValidationError("Unknown time zone; use an IANA name such as Europe/Berlin.")
 
 
-class StakeholderBodyForm(FlaskForm):
+class StakeholderBodyForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         "Kind",
@@ -183,7 +182,7 @@ class StakeholderBodyForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class ContactForm(FlaskForm):
+class ContactForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     position = StringField("Position", validators=[Optional(), Length(max=120)])
     email = EmailField("Email", validators=[Optional(), ValidEmail(), Length(max=254)])

@@ -21,7 +21,7 @@ from flask import abort, current_app, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
-from engagement.core.validation import email_problem
+from engagement.core.validation import email_problem, one_line
 from engagement.events.models import (
     ACTIVE_STATES,
     SEAT_STATES,
@@ -747,7 +747,7 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
     zone = ZoneInfo(event.timezone or current_app.config["TIMEZONE"])
     item = icalendar.Event()
     item.add("uid", f"event-{event.id}@engage.pseb.org.pk")
-    item.add("summary", event.title)
+    item.add("summary", one_line(event.title))
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
     item.add("dtstamp", clock.now())
@@ -762,7 +762,7 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
         item.add("status", "CONFIRMED")
     location = getattr(event, "ics_location", None)
     if location:
-        item.add("location", location)
+        item.add("location", one_line(location))
     return item
 
 
@@ -771,7 +771,7 @@ def calendar_ics(events: Iterable[Event], name: str = "PSEB Engage") -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//PSEB Engage//Events//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("method", "PUBLISH")
     zones: set[str] = set()
     for event in events:

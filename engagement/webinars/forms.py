@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -22,6 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
+from engagement.core.validation import EngageForm
+
 PKT = ZoneInfo("Asia/Karachi")
 
 
@@ -37,7 +38,7 @@ def as_pkt(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=PKT) if value is not None else None
 
 
-class WebinarForm(FlaskForm):
+class WebinarForm(EngageForm):
     title = StringField(
         "Title", [DataRequired(message="Give the webinar a title."), Length(max=200)]
     )
@@ -115,7 +116,7 @@ class WebinarForm(FlaskForm):
             raise ValidationError("Registration must close by the start.")
 
 
-class IntroductionForm(FlaskForm):
+class IntroductionForm(EngageForm):
     partner = SelectField("Partner entity", coerce=int, validators=[DataRequired()])
     purpose = TextAreaField(
         "What would you like from this introduction?",
@@ -128,7 +129,7 @@ class IntroductionForm(FlaskForm):
     submit = SubmitField("Request introduction")
 
 
-class DecideIntroductionForm(FlaskForm):
+class DecideIntroductionForm(EngageForm):
     decision = RadioField(
         "Decision",
         choices=[SelectChoice("made", "Introduction made"), SelectChoice("declined", "Declined")],
@@ -138,7 +139,7 @@ class DecideIntroductionForm(FlaskForm):
     submit = SubmitField("Save decision")
 
 
-class WebinarFilterForm(FlaskForm):
+class WebinarFilterForm(EngageForm):
     class Meta:
         csrf = False
 
