@@ -292,3 +292,32 @@ def test_stored_line_breaks_never_add_a_mail_header_nor_break_the_event(app, api
         assert "\n" not in email["Subject"] and "X-INJ: 1 Bcc:" in email["Subject"]
         headers = bytes(email).split(b"\n\n", 1)[0]
         assert b"\nX-INJ" not in headers and b"\nBcc" not in headers
+
+
+def test_user_text_is_isolated_on_staff_pages_and_csv_drops_direction_controls(
+    app, api_as, login_as
+):
+    from engagement.events.models import Registration
+    from engagement.facilitation.services import FacilitationError
+    from engagement.facilitation.uploads import clean_filename
+
+    staff_api = api_as("staff")
+    from tests.test_api_events import webinar_body
+
+    event_id = staff_api.post("/api/v1/events", json=webinar_body(partner_ids=[])).json["id"]
+    company = api_as("company", org="Acme")
+    response = company.post(
+        f"/api/v1/events/{event_id}/registrations",
+        json={"attendees": [{"name": "Ayesha", "email": "ayesha@acme.test"}]},
+    )
+    assert response.status_code == 201
+    with app.app_context():  # stored before the rules
+        db.session.scalar(sa.select(Registration)).name = SPOOF
+        db.session.commit()
+    staff = login_as("staff")
+    page = staff.get(f"/staff/events/{event_id}").get_data(as_text=True)
+    assert f"<bdi>{SPOOF}</bdi>" in page
+    csv_text = staff.get(f"/staff/events/{event_id}/attendees.csv").get_data(as_text=True)
+    assert "Invoice gpj.exe" in csv_text and "\u202e" not in csv_text
+    with pytest.raises(FacilitationError):
+        clean_filename("invoice\u202egpj.exe")

@@ -74,6 +74,13 @@ def one_line(text: str | None) -> str:
     return " ".join(cleaned.split())
 
 
+def csv_cell(value: object) -> str:
+    """Text for a CSV cell of an export: text-direction controls dropped (a spreadsheet shows them
+    verbatim), and a leading =, +, - or @ defused so spreadsheets show, not run, it."""
+    text = "" if value is None else "".join(c for c in str(value) if c not in BIDI_CONTROLS)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 # --- WTForms adapters -----------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotFound
 from engagement import clock
 from engagement.auth.models import Role, User
 from engagement.core.timefmt import valid_timezone
+from engagement.core.validation import csv_cell
 from engagement.directory.models import (
     REGISTRATION_NUMBER_PATTERN,
     City,
@@ -613,12 +614,6 @@ def delete_contact(contact: Contact) -> None:
 # --- CSV export ---------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    """Text for a CSV cell; a leading =, +, - or @ is defused so spreadsheets show, not run, it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _names(items: Iterable[Any]) -> str:
     return "; ".join(item.name for item in items)
 
@@ -764,7 +759,7 @@ def export_csv(kind: str, filters: DirectoryFilters) -> Iterator[str]:
     while True:
         batch = db.session.scalars(statement.limit(EXPORT_BATCH).offset(offset)).all()
         for entry in batch:
-            writer.writerow([_cell(value) for value in export.row(entry)])
+            writer.writerow([csv_cell(value) for value in export.row(entry)])
         if batch:
             yield flush()
         if len(batch) < EXPORT_BATCH:

@@ -24,6 +24,7 @@ from engagement import clock
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Organisation, Role, User
 from engagement.core.pagination import paginate_list
+from engagement.core.validation import csv_cell
 from engagement.events import bp
 from engagement.events import services as svc
 from engagement.events.forms import (
@@ -426,9 +427,9 @@ def attendees_csv(event_id: int):
     for registration in db.session.scalars(_attendee_query(event, filters)):
         writer.writerow(
             [
-                _csv_safe(registration.name),
-                _csv_safe(registration.email),
-                _csv_safe(registration.organisation.name if registration.organisation else ""),
+                csv_cell(registration.name),
+                csv_cell(registration.email),
+                csv_cell(registration.organisation.name if registration.organisation else ""),
                 registration.state.value,
                 registration.created_at.isoformat(),
                 registration.confirmed_at.isoformat() if registration.confirmed_at else "",
@@ -440,11 +441,6 @@ def attendees_csv(event_id: int):
         f'attachment; filename="attendees-event-{event.id}.csv"'
     )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in user-typed cells."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _staff_event_page(event: Event, status: int, **forms):
