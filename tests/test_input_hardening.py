@@ -321,3 +321,45 @@ def test_user_text_is_isolated_on_staff_pages_and_csv_drops_direction_controls(
     assert "Invoice gpj.exe" in csv_text and "\u202e" not in csv_text
     with pytest.raises(FacilitationError):
         clean_filename("invoice\u202egpj.exe")
+
+
+# --- 9. a database without reference data ---------------------------------------------------------
+
+
+def test_missing_reference_data_says_how_to_load_it(tmp_path):
+    from engagement import create_app
+    from engagement.auth import services as auth_services
+    from tests.test_api_events import webinar_body
+
+    bare = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bare.sqlite3'}",
+            "SECRET_KEY": "test-secret",
+            "SERVER_NAME": "localhost",
+            "RATELIMIT_ENABLED": False,
+            "CACHE_TYPE": "NullCache",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with bare.app_context():
+        db.create_all()  # the schema as `flask db upgrade` leaves it: no cities yet
+        staff = auth_services.create_user(
+            "staff@pseb.test", "a-Strong-pass-99", auth_services.Role.STAFF, verified=True
+        )
+        db.session.commit()
+        staff_id = staff.id
+    try:
+        caller = support.Caller(
+            bare.test_client(), support.issue_token(bare, staff_id), staff_id, ""
+        )
+        body = webinar_body(kind="meetup", city="Gilgit", partner_ids=[], title="Meetup")
+        problem = assert_problem(caller.post("/api/v1/events", json=body), 422, "city")
+        assert "No cities are loaded" in problem["detail"]
+        assert "flask seed reference" in problem["detail"]
+        assert "Unknown city" not in problem["detail"]
+    finally:
+        with bare.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -29,6 +29,7 @@ from engagement.api.schemas import (
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required, staff_required
 from engagement.directory.models import City, OverseasEntity, Sector
+from engagement.directory.services import reference_data_problem
 from engagement.events import services as events
 from engagement.events.models import (
     Event,
@@ -308,7 +309,12 @@ def city_by_name(name: str) -> City:
         sa.select(City).where(sa.or_(sa.func.lower(City.name) == text, City.slug == text))
     )
     if city is None:
-        fail(422, f"Unknown city {name!r}; use a name from the city list, e.g. Gilgit.", "city")
+        detail = reference_data_problem(City, "cities")
+        fail(
+            422,
+            detail or f"Unknown city {name!r}; use a name from the city list, e.g. Gilgit.",
+            "city",
+        )
     return city
 
 

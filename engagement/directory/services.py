@@ -766,3 +766,19 @@ def export_csv(kind: str, filters: DirectoryFilters) -> Iterator[str]:
             return
         offset += EXPORT_BATCH
         db.session.expunge_all()
+
+
+# --- Reference data -------------------------------------------------------------------------------
+
+#: How reference data gets into a database (migrations create the tables, not the rows).
+LOAD_REFERENCE_HINT = (
+    "An administrator loads the reference data (provinces, districts, cities and sectors) "
+    "with `flask seed reference`."
+)
+
+
+def reference_data_problem(model: type, plural: str) -> str | None:
+    """A message when ``model``'s reference table is empty (a database before `flask seed reference`)."""
+    if db.session.scalar(sa.select(model.id).limit(1)) is None:
+        return f"No {plural} are loaded in this database yet. {LOAD_REFERENCE_HINT}"
+    return None

@@ -14,6 +14,7 @@ from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
 from engagement.core.pagination import paginate_list
 from engagement.directory.models import City
+from engagement.directory.services import reference_data_problem
 from engagement.events.models import Registration
 from engagement.extensions import db
 from engagement.meetups import bp, services
@@ -314,6 +315,8 @@ def venue_form(venue_id: int | None = None):
     form.city_id.choices = [
         (c.id, c.name) for c in db.session.scalars(sa.select(City).order_by(City.name))
     ]
+    if not form.city_id.choices and (problem := reference_data_problem(City, "cities")):
+        flash(problem, "warning")
     if request.method == "GET" and venue is None and request.args.get("city", "").isdigit():
         form.city_id.data = int(request.args["city"])
     if form.validate_on_submit():
