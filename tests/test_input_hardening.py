@@ -363,3 +363,31 @@ def test_missing_reference_data_says_how_to_load_it(tmp_path):
         with bare.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# --- 7. the OpenAPI description states what the API does --------------------------------------
+
+
+def test_description_matches_what_the_api_serves_and_enforces(app, api_event):
+    staff, event_id = api_event
+    spec = app.extensions["engagement_api"].spec.to_dict()
+    schemas = spec["components"]["schemas"]
+    assert schemas["Request"]["properties"]["amount_sought"]["type"] == "string"
+    assert schemas["RequestCreate"]["properties"]["amount_sought"]["type"] == "number"
+    assert schemas["EventUpdate"]["minProperties"] == 1
+    assert "pattern" in schemas["EventCreate"]["properties"]["title"]
+    (country,) = [
+        parameter
+        for parameter in spec["paths"]["/api/v1/directory/overseas-entities"]["get"]["parameters"]
+        if parameter["name"] == "country"
+    ]
+    assert "DE" in country["schema"]["enum"] and "YZ" not in country["schema"]["enum"]
+    starts = schemas["EventCreate"]["properties"]["starts_at"]
+    assert starts["pattern"].startswith("^(19[7-9]") and starts["format"] == "date-time"
+    description = spec["info"]["description"]
+    assert "registration_closes_at" in description and "ISO 3166-1" in description
+    # An empty change is refused, not answered 200.
+    for body in ({}, None):
+        response = staff.patch(f"/api/v1/events/{event_id}", json=body)
+        problem = assert_problem(response, 422)
+        assert "Nothing to change" in str(problem)

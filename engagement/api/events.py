@@ -18,6 +18,7 @@ from engagement.api.errors import fail
 from engagement.api.schemas import (
     ID,
     BoundedDate,
+    CountryCode,
     Id,
     PageArgs,
     Strict,
@@ -84,7 +85,7 @@ class EventSchema(Strict):
     id = fields.Integer(required=True)
     kind = Text(required=True, validate=validate.OneOf([k.value for k in EventKind]))
     title = Text(required=True)
-    description = Text(required=True)
+    description = Text(multiline=True, required=True)
     state = Text(required=True, validate=validate.OneOf([s.value for s in EventState]))
     starts_at = UTCDateTime(required=True)
     ends_at = UTCDateTime(required=True)
@@ -119,8 +120,7 @@ class EventQuery(PageArgs):
         validate=validate.Length(min=1, max=80),
         metadata={"description": "Meetup city, by name or slug (e.g. Gilgit)"},
     )
-    country = Text(
-        validate=validate.Regexp(r"^[A-Za-z]{2}$"),
+    country = CountryCode(
         metadata={"description": "Webinars with a partner from this ISO country code"},
     )
     sector = Text(
@@ -180,6 +180,17 @@ class EventCreateSchema(Strict):
 
 
 class EventUpdateSchema(Strict):
+    """At least one field: an empty change is refused (422 "nothing to change")."""
+
+    class Meta(Strict.Meta):
+        #: Documented as minProperties (engagement.api.spec).
+        min_properties = 1
+
+    @validates_schema
+    def something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Nothing to change: send at least one field.")
+
     title = Text(validate=validate.Length(min=1, max=200))
     description = Text(multiline=True, validate=validate.Length(max=20_000))
     starts_at = UTCDateTime()

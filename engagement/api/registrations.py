@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 from engagement.api.events import registration_problem
 from engagement.api.schemas import (
     ID,
+    EmailText,
     Id,
     PageArgs,
     Strict,
@@ -19,7 +20,6 @@ from engagement.api.schemas import (
     UTCDateTime,
     page_of,
     paginated,
-    valid_email,
 )
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required
@@ -37,7 +37,7 @@ blp = api_blueprint(
 
 class AttendeeSchema(Strict):
     name = Text(required=True, validate=validate.Length(min=1, max=120))
-    email = Text(required=True, validate=valid_email)
+    email = EmailText(required=True)
 
 
 class RegisterSchema(Strict):

@@ -30,6 +30,11 @@ LINE_BREAKS = frozenset("\u2028\u2029\x85")
 MULTILINE_ALLOWED = frozenset("\t\n\r")
 
 
+#: The rules above as JSON Schema patterns, for the API description (the functions stay the rule).
+SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+MULTI_LINE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+
+
 def email_problem(email: str | None) -> str | None:
     """Why ``email`` cannot be an account, invitation or attendee address (None if it can)."""
     if not email or len(email) > 254:
