@@ -264,11 +264,10 @@ def test_every_form_gets_the_plain_text_checks():
 
 
 def test_stored_line_breaks_never_add_a_mail_header_nor_break_the_event(app, api_as, outbox):
-    from tests.test_api_events import webinar_body
-
     from engagement.events.models import Event
     from engagement.notifications.models import OutboxMessage
     from engagement.notifications.services import build_email
+    from tests.test_api_events import webinar_body
 
     staff = api_as("staff")
     event_id = staff.post("/api/v1/events", json=webinar_body(partner_ids=[])).json["id"]
