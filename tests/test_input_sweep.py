@@ -13,13 +13,43 @@ import re
 
 import pytest
 
+from tests import test_api_support as support
 from tests.test_api_support import issue_token
+
+api_as = support.api_as  # fixture
 
 HUGE = "99999999999999999999"
 BAD_IDS = (HUGE, "-1", "0", "abc")
 BAD_STRINGS = ("x" * 300, "..", "%00", "%E2%80%AE")
-PAGES = f"?page={HUGE}&per_page={HUGE}&id={HUGE}&event_id=-1&city=%00&q=%0d%0a"
-FORM = {"page": HUGE, "id": HUGE, "capacity": HUGE, "title": "x\r\nBcc: a@b.c", "email": "@"}
+PAGES = (
+    f"?page={HUGE}&per_page={HUGE}&id={HUGE}&event_id=-1&city=%00&q=%0d%0a&age_days={HUGE}"
+    f"&city_id={HUGE}&province_id={HUGE}&assignee_id={HUGE}&from=99999-01-01&month=99999-99"
+)
+NUMBER_FIELDS = [
+    "page",
+    "id",
+    "capacity",
+    "seat_limit_per_org",
+    "duration_minutes",
+    "seats_needed",
+    "founding_year",
+    "ticket_min",
+    "ticket_max",
+    "max_per_week",
+    "min_gap_days",
+    "min_per_city",
+    "max_per_city",
+    "horizon_weeks",
+    "city_id",
+    "assignee_id",
+    "channel_id",
+    "venue_id",
+    "team_id",
+    "partners",
+    "sectors",
+    "sector_id",
+]
+FORM = {name: HUGE for name in NUMBER_FIELDS} | {"title": "x\r\nBcc: a@b.c", "email": "@"}
 JSON_BODIES = (
     ("nested", "[" * 3000 + "]" * 3000),
     ("nested-object", '{"a":' * 3000 + "1" + "}" * 3000),
@@ -110,5 +140,82 @@ def test_sweep_json_bodies(app, make_user, role):
                 )
                 if response.status_code >= 500:
                     failures.append(f"{method} {path} [{name}] -> {response.status_code}")
+                response.close()
+    assert failures == []
+
+
+@pytest.fixture
+def real_ids(app, api_as):
+    """A webinar with a registration and a facilitation request, so ids reach real rows."""
+    from datetime import UTC, datetime, timedelta
+
+    from engagement.webinars import services as webinars
+
+    with app.app_context(), app.test_request_context():
+        webinar = webinars.create_webinar(
+            title="Sweep webinar",
+            starts_at=datetime.now(UTC) + timedelta(days=20),
+            duration_minutes=60,
+            capacity=5,
+            publish=True,
+            description="",
+            join_url="",
+            platform="Zoom",
+            partners=[],
+            sectors=[],
+            created_by=None,
+        )
+        from engagement.extensions import db
+
+        db.session.commit()
+        event_id = webinar.event_id
+    company = api_as("company", org="Sweep Co")
+    registration = company.post(
+        f"/api/v1/events/{event_id}/registrations",
+        json={"attendees": [{"name": "Sweep", "email": "sweep@sweep.test"}]},
+    )
+    startup = api_as("startup", org="Sweep Labs")
+    request = startup.post(
+        "/api/v1/facilitation-requests",
+        json={"sphere": "hr", "title": "Hiring", "summary": "We need people.", "submit": False},
+    )
+    assert registration.status_code == 201 and request.status_code == 201, request.json
+    return {
+        "event_id": str(event_id),
+        "registration_id": str(registration.json["registrations"][0]["id"]),
+        "request_id": str(request.json["id"]),
+    }
+
+
+@pytest.mark.parametrize("role", ("staff", "company", "startup"))
+def test_sweep_real_objects_with_junk_input(app, login_as, make_user, real_ids, role):
+    """Ids that exist, with junk query strings, form fields and JSON bodies."""
+    client = login_as(role)
+    headers = {"Authorization": f"Bearer {issue_token(app, client.user_id)}"}
+    failures = []
+    for rule in rules(app):
+        if not any(c == "int" for c, _ in ARGUMENT.findall(rule.rule)):
+            continue
+        path = ARGUMENT.sub(lambda m: real_ids.get(m.group(2), "1"), rule.rule)
+        api = rule.rule.startswith("/api/")
+        for method in [method for method in METHODS if method in rule.methods]:
+            if method == "GET":
+                attempts = [client.get(path + PAGES, headers=headers if api else None)]
+            elif api:
+                attempts = [
+                    client.open(
+                        path,
+                        method=method,
+                        data=body,
+                        content_type="application/json",
+                        headers=headers,
+                    )
+                    for _, body in JSON_BODIES
+                ]
+            else:
+                attempts = [client.open(path, method=method, data=FORM)]
+            for response in attempts:
+                if response.status_code >= 500:
+                    failures.append(f"{method} {path} -> {response.status_code}")
                 response.close()
     assert failures == []

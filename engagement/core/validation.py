@@ -7,12 +7,22 @@ marshmallow fields are thin adapters over them, so the web, the API and the CLI 
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms import (
+    DecimalField,
+    Form,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
+
+from engagement.core.converters import MAX_ID
 
 EMAIL_MESSAGE = "Enter a valid email address."
 #: Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder what is shown,
@@ -108,23 +118,41 @@ class PlainText:
             raise ValidationError(problem)
 
 
+class FitsColumn:
+    """WTForms validator: a number the database can store (no overflow error on save)."""
+
+    def __init__(self, limit: int | Decimal) -> None:
+        self.limit = limit
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None and abs(field.data) > self.limit:
+            raise ValidationError(f"Enter a number no larger than {self.limit:,}.")
+
+
 SINGLE_LINE, MULTI_LINE = PlainText(), PlainText(multiline=True)
+#: Integer columns are 32-bit; amounts are NUMERIC(16, 2).
+WHOLE_NUMBER, AMOUNT = FitsColumn(MAX_ID), FitsColumn(Decimal("99999999999999.99"))
 
 
-def text_rule_for(field: Any) -> PlainText | None:
-    """The plain-text check a form field gets: text areas multi-line, other text single-line."""
+def input_rule_for(field: Any) -> PlainText | FitsColumn | None:
+    """The check every form field of its kind gets: text areas multi-line, other text one line,
+    numbers within what the database stores."""
+    if isinstance(field, IntegerField):
+        return WHOLE_NUMBER
+    if isinstance(field, DecimalField):
+        return AMOUNT
     if isinstance(field, PasswordField) or not isinstance(field, StringField):
         return None
     return MULTI_LINE if isinstance(field, TextAreaField) else SINGLE_LINE
 
 
 class PlainTextForm(Form):
-    """Every text field of the form is checked by :func:`text_rule_for` (mix into each form)."""
+    """Every field of the form gets :func:`input_rule_for` (the base of every form)."""
 
     def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
         extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
         for name, field in self._fields.items():
-            if rule := text_rule_for(field):
+            if rule := input_rule_for(field):
                 extra.setdefault(name, []).append(rule)
         return super().validate(extra_validators=extra)
 
