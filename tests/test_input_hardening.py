@@ -390,3 +390,8 @@ def test_description_matches_what_the_api_serves_and_enforces(app, api_event):
         response = staff.patch(f"/api/v1/events/{event_id}", json=body)
         problem = assert_problem(response, 422)
         assert "Nothing to change" in str(problem)
+
+
+def test_control_characters_in_path_segments_are_404(client):
+    for url in ("/tickets/%00", "/calendar/%00.ics", "/meetups/cities/%0a", "/verify/%7f"):
+        assert client.get(url).status_code == 404, url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 #: Largest id a URL or an API body accepts; larger ones cannot exist (32-bit keys).
 MAX_ID = 2_147_483_647
@@ -22,6 +22,18 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, **kwargs)
 
 
+class SegmentConverter(UnicodeConverter):
+    """``<token>``, ``<slug>``: a path segment without control characters, else a 404.
+
+    PostgreSQL refuses even to compare text holding a NUL, so ``/tickets/%00`` was a 500.
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", r"[^/\x00-\x1f\x7f]")
+
+
 def register_converters(url_map: Map) -> None:
-    """Replace werkzeug's unbounded ``int`` (before any route is added)."""
+    """Replace werkzeug's unbounded ``int`` and its ``string`` (before any route is added)."""
     url_map.converters["int"] = IdConverter
+    url_map.converters["default"] = url_map.converters["string"] = SegmentConverter
