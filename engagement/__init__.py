@@ -27,6 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from engagement.config import load_config
 
     load_config(app, config)
+    register_converters(app)
+    register_json_provider(app)
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -35,6 +37,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from engagement.core.converters import register_converters
+
+    register_converters(app.url_map)
+
+
+def register_json_provider(app: Flask) -> None:
+    from engagement.core.jsonbody import ClientJSONProvider
+
+    app.json = ClientJSONProvider(app)
 
 
 def configure_logging(app: Flask) -> None:

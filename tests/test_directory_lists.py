@@ -104,7 +104,9 @@ def names(response) -> list[str]:
     import re
 
     body = response.get_data(as_text=True)
-    return re.findall(r'<td><a href="/directory/[a-z]+/\d+">([^<]+)</a></td>', body)
+    return re.findall(
+        r'<td><a href="/directory/[a-z]+/\d+">(?:<bdi>)?([^<]+)(?:</bdi>)?</a></td>', body
+    )
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ def test_malformed_email_and_missing_fields(client, app):
     response = client.post("/signup", data={**SIGNUP, "email": "not-an-email", "name": ""})
     assert response.status_code == 422
     found = errors(response)
-    assert "Invalid email address." in found and "This field is required." in found
+    assert "Enter a valid email address." in found and "This field is required." in found
     assert count(app, User) == 0
 
 

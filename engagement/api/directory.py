@@ -10,7 +10,7 @@ from flask import request
 from marshmallow import fields, validate
 
 from engagement.api.errors import fail
-from engagement.api.schemas import PageArgs, Strict, Text, page_of, paginated
+from engagement.api.schemas import CountryCode, PageArgs, Strict, Text, page_of, paginated
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import staff_required
 from engagement.directory import services
@@ -53,7 +53,7 @@ class OverseasQuery(DirectoryQuery):
         validate=validate.OneOf([t.value for t in OverseasEntityType]),
         metadata={"description": "Entity type"},
     )
-    country = Text(validate=validate.Regexp(r"^[A-Za-z]{2}$"), metadata={"description": "ISO code"})
+    country = CountryCode(metadata={"description": "ISO code"})
 
 
 class SectorSchema(Strict):

@@ -18,6 +18,7 @@ from engagement.api.errors import fail
 from engagement.api.schemas import (
     ID,
     BoundedDate,
+    CountryCode,
     Id,
     PageArgs,
     Strict,
@@ -29,6 +30,7 @@ from engagement.api.schemas import (
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required, staff_required
 from engagement.directory.models import City, OverseasEntity, Sector
+from engagement.directory.services import reference_data_problem
 from engagement.events import services as events
 from engagement.events.models import (
     Event,
@@ -83,7 +85,7 @@ class EventSchema(Strict):
     id = fields.Integer(required=True)
     kind = Text(required=True, validate=validate.OneOf([k.value for k in EventKind]))
     title = Text(required=True)
-    description = Text(required=True)
+    description = Text(multiline=True, required=True)
     state = Text(required=True, validate=validate.OneOf([s.value for s in EventState]))
     starts_at = UTCDateTime(required=True)
     ends_at = UTCDateTime(required=True)
@@ -118,8 +120,7 @@ class EventQuery(PageArgs):
         validate=validate.Length(min=1, max=80),
         metadata={"description": "Meetup city, by name or slug (e.g. Gilgit)"},
     )
-    country = Text(
-        validate=validate.Regexp(r"^[A-Za-z]{2}$"),
+    country = CountryCode(
         metadata={"description": "Webinars with a partner from this ISO country code"},
     )
     sector = Text(
@@ -133,7 +134,7 @@ class EventQuery(PageArgs):
 class EventCreateSchema(Strict):
     kind = Text(required=True, validate=validate.OneOf([k.value for k in EventKind]))
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(load_default="", validate=validate.Length(max=20_000))
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=20_000))
     starts_at = UTCDateTime(required=True)
     duration_minutes = fields.Integer(
         required=True, validate=validate.Range(min=1, max=MAX_DURATION_MINUTES)
@@ -179,8 +180,19 @@ class EventCreateSchema(Strict):
 
 
 class EventUpdateSchema(Strict):
+    """At least one field: an empty change is refused (422 "nothing to change")."""
+
+    class Meta(Strict.Meta):
+        #: Documented as minProperties (engagement.api.spec).
+        min_properties = 1
+
+    @validates_schema
+    def something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Nothing to change: send at least one field.")
+
     title = Text(validate=validate.Length(min=1, max=200))
-    description = Text(validate=validate.Length(max=20_000))
+    description = Text(multiline=True, validate=validate.Length(max=20_000))
     starts_at = UTCDateTime()
     duration_minutes = fields.Integer(validate=validate.Range(min=1, max=MAX_DURATION_MINUTES))
     capacity = fields.Integer(
@@ -200,7 +212,7 @@ class EventUpdateSchema(Strict):
 
 
 class CancelSchema(Strict):
-    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
 
 
 # --- Presenting ---------------------------------------------------------------------------------
@@ -308,7 +320,12 @@ def city_by_name(name: str) -> City:
         sa.select(City).where(sa.or_(sa.func.lower(City.name) == text, City.slug == text))
     )
     if city is None:
-        fail(422, f"Unknown city {name!r}; use a name from the city list, e.g. Gilgit.", "city")
+        detail = reference_data_problem(City, "cities")
+        fail(
+            422,
+            detail or f"Unknown city {name!r}; use a name from the city list, e.g. Gilgit.",
+            "city",
+        )
     return city
 
 

@@ -68,6 +68,10 @@ def facilitation_problem(error: Exception) -> None:
     fail(422, str(error), field=getattr(error, "field", None))
 
 
+#: The largest whole amount the database column holds (NUMERIC(16, 2)).
+MAX_AMOUNT = 99_999_999_999_999
+
+
 class RequestFields(Strict):
     """The fields a request may carry; which ones a sphere needs is the service's rule."""
 
@@ -75,11 +79,22 @@ class RequestFields(Strict):
     sector_id = Id(allow_none=True)
     stage = Text(allow_none=True, validate=validate.OneOf(_values(StartupStage)))
     amount_sought = fields.Decimal(
-        allow_none=True, metadata={"description": "Capital: amount sought", "example": 250000}
+        allow_none=True,
+        places=2,
+        allow_nan=False,
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_AMOUNT),
+        metadata={
+            "description": "Capital: amount sought (more than 0, two decimal places)",
+            "example": 250000,
+            # As numbers: apispec would copy the Decimal bounds as strings.
+            "minimum": 0,
+            "exclusiveMinimum": True,
+            "maximum": MAX_AMOUNT,
+        },
     )
     currency = Text(allow_none=True, validate=validate.OneOf(_values(Currency)))
-    use_of_funds = Text(allow_none=True, validate=validate.Length(max=2000))
-    traction = Text(allow_none=True, validate=validate.Length(max=2000))
+    use_of_funds = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
+    traction = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
     seats_needed = fields.Integer(
         allow_none=True,
         validate=validate.Range(min=0, max=MAX_ID),
@@ -91,8 +106,8 @@ class RequestFields(Strict):
 class RequestCreateSchema(RequestFields):
     sphere = Text(required=True, validate=validate.OneOf(_values(Sphere)))
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    summary = Text(load_default="", validate=validate.Length(max=2000))
-    details = Text(load_default="", validate=validate.Length(max=20_000))
+    summary = Text(multiline=True, load_default="", validate=validate.Length(max=2000))
+    details = Text(multiline=True, load_default="", validate=validate.Length(max=20_000))
     submit = fields.Boolean(
         load_default=True, metadata={"description": "false keeps it as a draft"}
     )
@@ -108,16 +123,21 @@ class RequestSchema(Strict):
     sphere = Text(required=True, validate=validate.OneOf(_values(Sphere)))
     state = Text(required=True, validate=validate.OneOf(_values(RequestState)))
     title = Text(required=True)
-    summary = Text(required=True)
-    details = Text(required=True)
+    summary = Text(multiline=True, required=True)
+    details = Text(multiline=True, required=True)
     organisation = fields.Nested(OrganisationSchema, required=True)
     city_id = fields.Integer(required=True, allow_none=True)
     sector_id = fields.Integer(required=True, allow_none=True)
     stage = Text(required=True, allow_none=True)
-    amount_sought = fields.Decimal(required=True, allow_none=True, as_string=True)
+    amount_sought = fields.Decimal(
+        required=True,
+        allow_none=True,
+        as_string=True,
+        metadata={"type": "string", "format": "decimal", "example": "250000.00"},
+    )
     currency = Text(required=True, allow_none=True)
-    use_of_funds = Text(required=True)
-    traction = Text(required=True)
+    use_of_funds = Text(multiline=True, required=True)
+    traction = Text(multiline=True, required=True)
     seats_needed = fields.Integer(required=True, allow_none=True)
     needed_from = fields.Date(required=True, allow_none=True)
     assignee_id = fields.Integer(required=True, allow_none=True)
@@ -149,11 +169,16 @@ class RequestQuery(PageArgs):
 
 class TransitionSchema(Strict):
     to = Text(required=True, validate=validate.OneOf(_values(RequestState)))
-    comment = Text(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    comment = Text(
+        multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=5000)
+    )
     outcome = Text(allow_none=True, validate=validate.OneOf(_values(ResolutionOutcome)))
-    outcome_note = Text(allow_none=True, validate=validate.Length(max=2000))
+    outcome_note = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
     reason = Text(
-        allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Declining"}
+        multiline=True,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "Declining"},
     )
     channel_id = Id(allow_none=True, metadata={"description": "Referring: a funding channel"})
     other_name = Text(

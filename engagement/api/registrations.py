@@ -10,7 +10,17 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from engagement.api.events import registration_problem
-from engagement.api.schemas import ID, Id, PageArgs, Strict, Text, UTCDateTime, page_of, paginated
+from engagement.api.schemas import (
+    ID,
+    EmailText,
+    Id,
+    PageArgs,
+    Strict,
+    Text,
+    UTCDateTime,
+    page_of,
+    paginated,
+)
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required
 from engagement.events import services as events
@@ -27,7 +37,7 @@ blp = api_blueprint(
 
 class AttendeeSchema(Strict):
     name = Text(required=True, validate=validate.Length(min=1, max=120))
-    email = Text(required=True, validate=[validate.Length(max=254), validate.Email()])
+    email = EmailText(required=True)
 
 
 class RegisterSchema(Strict):

@@ -6,12 +6,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import marshmallow as ma
+import pycountry
 from marshmallow import ValidationError, fields, validate
 
-#: Largest id the API accepts (path and body); larger ones cannot exist (32-bit keys).
-MAX_ID = 2_147_483_647
-#: URL converter for ids, so absurd ids are a 404 instead of a database overflow.
-ID = f"int(min=1, max={MAX_ID})"
+from engagement.core.converters import MAX_ID
+from engagement.core.validation import (
+    MULTI_LINE_PATTERN,
+    SINGLE_LINE_PATTERN,
+    email_problem,
+    multi_line_problem,
+    single_line_problem,
+)
+
+#: URL converter for ids: the app-wide bounded ``int`` (engagement.core.converters), 1..MAX_ID.
+ID = "int"
 #: Dates and times outside these years are refused (422) instead of overflowing arithmetic.
 MIN_YEAR, MAX_YEAR = 1970, 2200
 
@@ -22,15 +30,58 @@ def _clean_text(value: str) -> bool:
 
 
 class Text(fields.String):
-    """A string without NUL characters or lone surrogates (422 instead of a database error)."""
+    """A string without NUL characters or lone surrogates (422 instead of a database error).
+
+    By default one line: no line breaks, control or text-direction characters (the same rule as
+    the forms, engagement.core.validation). ``multiline=True`` allows line breaks and tabs (for
+    descriptions and comments); ``secret=True`` checks nothing more (passwords).
+    """
 
     default_error_messages = {"characters": "Contains characters that are not allowed."}
+
+    def __init__(self, *, multiline: bool = False, secret: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rule = None if secret else multi_line_problem if multiline else single_line_problem
+        # Documented as a pattern (unless a Regexp validator documents a stricter one).
+        if self.rule and not any(isinstance(v, validate.Regexp) for v in self.validators):
+            pattern = MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN
+            self.metadata.setdefault("pattern", pattern)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if not _clean_text(text):
             raise self.make_error("characters")
+        if self.rule and (problem := self.rule(text)):
+            raise ValidationError(problem)
         return text
+
+
+def valid_email(value: str) -> None:
+    """marshmallow validator for the one email rule (engagement.core.validation)."""
+    if problem := email_problem(value):
+        raise ValidationError(problem)
+
+
+class EmailText(Text):
+    """An email address, checked by the one email rule (engagement.core.validation)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", [validate.Length(min=3, max=254), valid_email])
+        super().__init__(**kwargs)
+        self.metadata.setdefault("format", "email")
+
+
+#: ISO 3166-1 alpha-2 codes, either case (documented as the list the API accepts).
+COUNTRY_CODES = sorted({c.alpha_2 for c in pycountry.countries})
+
+
+class CountryCode(Text):
+    """An ISO 3166-1 alpha-2 country code, e.g. DE (lower case accepted)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Regexp(r"^[A-Za-z]{2}$"))
+        super().__init__(**kwargs)
+        self.metadata.setdefault("enum", COUNTRY_CODES + [code.lower() for code in COUNTRY_CODES])
 
 
 class Id(fields.Integer):
@@ -41,8 +92,22 @@ class Id(fields.Integer):
         super().__init__(**kwargs)
 
 
+#: Years MIN_YEAR..MAX_YEAR as a pattern, so the description states the bound it enforces.
+_YEAR = r"(19[7-9][0-9]|2[01][0-9]{2}|2200)"
+_MONTH_DAY = r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = rf"^{_YEAR}-{_MONTH_DAY}$"
+DATE_TIME_PATTERN = (
+    rf"^{_YEAR}-{_MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{{1,6}})?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+
 class BoundedDate(fields.Date):
     """An ISO date between MIN_YEAR and MAX_YEAR."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metadata.setdefault("pattern", DATE_PATTERN)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
@@ -58,6 +123,10 @@ class UTCDateTime(fields.DateTime):
         "invalid": "Not a valid date-time; use ISO 8601 with a zone, e.g. 2027-03-01T10:00:00Z.",
         "naive": "Give a time zone (e.g. a trailing Z for UTC).",
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metadata.setdefault("pattern", DATE_TIME_PATTERN)
 
     def _serialize(self, value: datetime | None, attr: Any, obj: Any, **kwargs: Any) -> Any:
         if value is None:

@@ -8,16 +8,21 @@ resource blueprints under ``/api/v1`` so their operations land in the spec.
 from __future__ import annotations
 
 import http
+import json
 from typing import Any
 
+import flask
 import flask_smorest
 from flask import Flask
 from flask_smorest.utils import prepare_response
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from engagement.api.auth import authenticate_api_request
 from engagement.api.errors import ApiProblem, problem_for_exception, problem_for_http_exception
 from engagement.api.schemas import ProblemSchema, UTCDateTime
+from engagement.core.jsonbody import load_json
 
 URL_PREFIX = "/api/v1"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -30,6 +35,20 @@ Authenticate with `POST /api/v1/tokens` (email and password) and send the token 
 `Authorization: Bearer <token>`; personal tokens can also be created on the account page.
 Errors are `application/problem+json` (RFC 9457); `errors` names each bad field
 (`attendees[0].email`). Times are UTC, ISO 8601 with `Z`.
+
+Input rules (each refused with 422 naming the field):
+- Text fields are one line unless they are descriptions, summaries, details, comments or
+  reasons: no line breaks, tabs or other control characters, and no text-direction controls
+  (U+202A-U+202E, U+2066-U+2069) anywhere; the `pattern` of each field states it.
+- Emails follow one rule everywhere (the same as the sign-in and sign-up forms).
+- Country codes are ISO 3166-1 alpha-2 (either case); dates and times lie between 1970 and 2200
+  and times carry a zone.
+- Ids are 1 to 2147483647; `page` is 1 to 100000 and `per_page` 1 to 100.
+- Rules across fields, which a schema cannot state: a meetup needs a `city` and a webinar has
+  none; `registration_closes_at` comes after `registration_opens_at` and before the end; the
+  roadmap's `to` is not before `from`; a submitted facilitation request needs a `summary` and
+  the fields its sphere asks for; a transition may need a `comment`, `reason` or `channel_id`.
+- `PATCH /api/v1/events/{event_id}` needs at least one field (422 "Nothing to change").
 """
 
 
@@ -55,8 +74,24 @@ class EngageApi(flask_smorest.Api):
             self.spec.components.response(status.name, response, lazy=True)
 
 
+class ApiArgumentsParser(FlaskParser):
+    """webargs' parser reading JSON bodies with the app's one JSON reader (deep nesting: 400)."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        data = req.get_data(cache=True)
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError(f"Bytes decoding error: {error.reason}", "", 0) from error
+        return load_json(data)
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     """A resource blueprint: its tag on every operation, documented error responses."""
+
+    ARGUMENTS_PARSER = ApiArgumentsParser()
 
     def __init__(self, name: str, import_name: str, *, tag: str, description: str = "") -> None:
         super().__init__(name, import_name, url_prefix=URL_PREFIX, description=description)
@@ -125,5 +160,15 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> EngageApi:
         app.register_blueprint(blueprint)
         blueprint.register_views_in_doc(api, app, api.spec, name=blueprint.name, parameters=None)
         api.spec.tag({"name": blueprint.tag, "description": blueprint.description})
+    _document_schema_rules(api)
     app.extensions["engagement_api"] = api
     return api
+
+
+def _document_schema_rules(api: EngageApi) -> None:
+    """Rules a schema enforces on the whole body, which marshmallow cannot describe itself:
+    ``Meta.min_properties`` becomes ``minProperties``."""
+    for key, name in api.ma_plugin.converter.refs.items():
+        minimum = getattr(getattr(key[0], "Meta", None), "min_properties", None)
+        if minimum:
+            api.spec.components.schemas[name]["minProperties"] = minimum

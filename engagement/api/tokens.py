@@ -24,7 +24,7 @@ def _token_rate_limit() -> str:
 
 class TokenRequest(Strict):
     email = Text(required=True, validate=validate.Length(min=1, max=254))
-    password = Text(required=True, validate=validate.Length(min=1, max=128))
+    password = Text(secret=True, required=True, validate=validate.Length(min=1, max=128))
     name = Text(
         load_default="API", validate=validate.Length(min=1, max=100), metadata={"example": "CRM"}
     )

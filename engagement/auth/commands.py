@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from engagement.auth import services
 from engagement.auth.models import Role
+from engagement.core.validation import email_problem
 from engagement.extensions import db
 
 users = AppGroup("users", help="Manage accounts.")
@@ -37,6 +38,8 @@ def create_command(
     password_stdin: bool,
 ) -> None:
     """Create an account (verified), e.g. the first admin."""
+    if problem := email_problem(services.normalise_email(email)):
+        raise click.ClickException(f"email: {problem}")  # before asking for a password
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -13,10 +12,11 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from engagement.auth.services import password_problem
 from engagement.core.timefmt import valid_timezone
+from engagement.core.validation import EngageForm, ValidEmail
 
 
 def strip(value: str | None) -> str | None:
@@ -27,14 +27,14 @@ def strip(value: str | None) -> str | None:
 class StrongPassword:
     """Validator wrapping the one password rule in auth.services."""
 
-    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+    def __call__(self, form: EngageForm, field: PasswordField) -> None:
         # Forms without an email field (reset, change) carry the account's as ``account_email``.
         email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
         if field.data and (problem := password_problem(field.data, email or "")):
             raise ValidationError(problem)
 
 
-class SignupForm(FlaskForm):
+class SignupForm(EngageForm):
     role = RadioField(
         "I am signing up as",
         choices=[
@@ -47,7 +47,7 @@ class SignupForm(FlaskForm):
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
     org_name = StringField("Company or startup name", validators=[DataRequired(), Length(max=200)])
     email = EmailField(
-        "Work email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Work email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     password = PasswordField(
         "Password",
@@ -61,23 +61,23 @@ class SignupForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(EngageForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(EngageForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     submit = SubmitField("Email me a reset link")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(EngageForm):
     password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
     confirm = PasswordField(
         "Repeat new password",
@@ -86,7 +86,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField("Set new password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(EngageForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=128)])
     password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
     confirm = PasswordField(
@@ -96,7 +96,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(EngageForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     timezone = StringField(
         "Time zone",
@@ -110,17 +110,19 @@ class ProfileForm(FlaskForm):
             raise ValidationError("Unknown time zone; use an IANA name such as Asia/Karachi.")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(EngageForm):
     email = EmailField(
-        "Colleague's email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Colleague's email",
+        filters=[strip],
+        validators=[DataRequired(), ValidEmail(), Length(max=254)],
     )
     submit = SubmitField("Send invitation")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(EngageForm):
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired(), StrongPassword()])
     submit = SubmitField("Join")
@@ -129,18 +131,18 @@ class AcceptInvitationForm(FlaskForm):
 STAFF_ROLE_CHOICES = [SelectChoice("staff", "Staff"), SelectChoice("admin", "Admin")]
 
 
-class StaffInviteForm(FlaskForm):
+class StaffInviteForm(EngageForm):
     """An admin invites a staff member by email; they set their own password from the link."""
 
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
     )
     role = SelectField("Role", choices=STAFF_ROLE_CHOICES, default="staff")
     submit = SubmitField("Send invitation")
 
 
-class StaffInvitationForm(FlaskForm):
+class StaffInvitationForm(EngageForm):
     """The invited staff member sets their name and password."""
 
     name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
@@ -152,16 +154,16 @@ class StaffInvitationForm(FlaskForm):
     submit = SubmitField("Set password and sign in")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(EngageForm):
     role = SelectField("Role", choices=STAFF_ROLE_CHOICES)
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(EngageForm):
     reassign_to = SelectField("Hand their open work to", coerce=str, validate_choice=False)
     submit = SubmitField("Deactivate the account")
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(EngageForm):
     name = StringField(
         "Token name",
         validators=[DataRequired(), Length(max=100)],
@@ -170,7 +172,7 @@ class ApiTokenForm(FlaskForm):
     submit = SubmitField("Create token")
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(EngageForm):
     """A form with only its CSRF token, for buttons that POST."""
 
     submit = SubmitField("Confirm")

@@ -27,6 +27,7 @@ from engagement.auth.forms import (
     StaffInviteForm,
 )
 from engagement.auth.models import ApiToken, Role, User
+from engagement.core.pagination import paginate_list
 from engagement.core.web import problem, wants_json
 from engagement.extensions import db, limiter, login_manager
 
@@ -361,7 +362,7 @@ def admin_users():
         )
     if role in {r.value for r in Role}:
         statement = statement.where(User.role == Role(role))
-    page = db.paginate(statement, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate_list(statement)
     return render_template(
         "auth/admin_users.html",
         form=form,

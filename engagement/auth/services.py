@@ -29,6 +29,7 @@ from engagement.auth.models import (
     Role,
     User,
 )
+from engagement.core.validation import email_problem, single_line_problem
 from engagement.extensions import db, login_manager
 from engagement.notifications.services import queue_mail
 
@@ -121,6 +122,10 @@ def create_user(
 ) -> User:
     """Create a user (and, for company/startup roles with ``org_name``, their organisation as owner)."""
     email = normalise_email(email)
+    if problem := email_problem(email):
+        raise AccountError(problem, "email")
+    if problem := single_line_problem(name):
+        raise AccountError(problem, "name")
     if user_by_email(email) is not None:
         raise AccountError("An account with this email already exists.", "email")
     if check_strength and (problem := password_problem(password, email)):
@@ -261,6 +266,8 @@ def invite_colleague(owner: User, email: str) -> Invitation:
     if membership is None or membership.role != MembershipRole.OWNER:
         raise AccountError("Only an organisation owner can invite colleagues.")
     email = normalise_email(email)
+    if problem := email_problem(email):
+        raise AccountError(problem, "email")
     existing = user_by_email(email)
     if existing is not None and existing.membership is not None:
         raise AccountError("This person already belongs to an organisation.", "email")

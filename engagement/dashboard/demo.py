@@ -17,6 +17,7 @@ from engagement import clock
 from engagement.auth.models import User
 from engagement.dashboard.periods import PK_ZONE, quarter_of, today_pk
 from engagement.dashboard.services import seed_remittances
+from engagement.directory.demo import record_demo_verification
 from engagement.directory.models import City, Company, OverseasEntity
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.extensions import db
@@ -177,14 +178,11 @@ def _history() -> int:
                 count += 1
     lahore = cities.get("lahore")
     for n, name in enumerate(("Ravi Systems", "Margalla Data", "Indus Valley Apps")):
-        db.session.add(
-            Company(
-                legal_name=f"{name} (Pvt) Ltd",
-                registration_number=f"PSEB/2019/9{n:03d}",
-                registration_verified_at=_at(20 + 15 * n, True),
-                city=lahore,
-            )
+        company = Company(
+            legal_name=f"{name} (Pvt) Ltd", registration_number=f"PSEB/2019/9{n:03d}", city=lahore
         )
+        db.session.add(company)
+        record_demo_verification(company, _at(20 + 15 * n, True))
         count += 1
     founder = db.session.scalar(sa.select(User).where(User.email == "founder@gilgitgrowth.demo"))
     if founder is not None and founder.organisation is not None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from engagement.core.validation import EngageForm
 from engagement.dashboard.services import quarter_problem
 
 
-class RemittanceForm(FlaskForm):
+class RemittanceForm(EngageForm):
     quarter_start = DateField(
         "Quarter (first day)",
         validators=[DataRequired()],
@@ -33,7 +33,7 @@ class RemittanceForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class RemittanceImportForm(FlaskForm):
+class RemittanceImportForm(EngageForm):
     file = FileField(
         "CSV file",
         validators=[FileRequired()],

@@ -3,7 +3,7 @@ bodies with contacts. Idempotent: every entry is looked up by its unique name fi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -288,19 +288,9 @@ def seed_demo() -> list[str]:
             continue  # already filled in (by an earlier run, or by its owner)
         # New, or the empty profile a demo company user's sign-up made: fill it in once.
         company.registration_number = number
-        company.registration_verified_at = now - timedelta(days=30) if verified else None
-        if verified and verifier is not None:
-            company.verified_by_id = verifier.id
-            db.session.flush()  # the company's id, for its audit row
-            db.session.add(
-                CompanyVerificationEvent(
-                    company_id=company.id,
-                    action=VerificationAction.VERIFIED,
-                    registration_number=number,
-                    actor_id=verifier.id,
-                    created_at=company.registration_verified_at,
-                )
-            )
+        company.registration_verified_at = None
+        if verified:
+            record_demo_verification(company, now - timedelta(days=30), verifier)
         company.city = cities.get(city)
         company.sectors = _sectors(slugs, sectors)
         company.employee_band = band
@@ -359,3 +349,23 @@ def seed_demo() -> list[str]:
 
     db.session.flush()
     return [f"Directory: {created} demo entries added (companies, startups, overseas, bodies)."]
+
+
+def record_demo_verification(company: Company, at: datetime, verifier: User | None = None) -> None:
+    """Mark a demo company's registration verified at ``at`` by the demo staff member, with its
+    audit row, as a staff verification would (demo modules of other features use this too)."""
+    verifier = verifier or db.session.scalar(sa.select(User).where(User.email == "staff@pseb.demo"))
+    company.registration_verified_at = at
+    if verifier is None:
+        return
+    company.verified_by_id = verifier.id
+    db.session.flush()  # the company's id, for its audit row
+    db.session.add(
+        CompanyVerificationEvent(
+            company_id=company.id,
+            action=VerificationAction.VERIFIED,
+            registration_number=company.registration_number,
+            actor_id=verifier.id,
+            created_at=at,
+        )
+    )

@@ -6,7 +6,6 @@ rules themselves live in :mod:`engagement.directory.services`.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,7 +22,6 @@ from wtforms import (
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     Length,
     NumberRange,
     Optional,
@@ -31,6 +29,7 @@ from wtforms.validators import (
 )
 
 from engagement.core.timefmt import valid_timezone
+from engagement.core.validation import EngageForm, ValidEmail
 from engagement.directory.models import (
     EmployeeBand,
     OverseasEntityType,
@@ -55,7 +54,7 @@ class MultiCheckboxField(SelectMultipleField):
 class RegistrationNumber:
     """Validator wrapping the one registration-number rule in directory.services."""
 
-    def __call__(self, form: FlaskForm, field: StringField) -> None:
+    def __call__(self, form: EngageForm, field: StringField) -> None:
         if field.data:
             field.data = field.data.strip().upper()
             if problem := registration_number_problem(field.data):
@@ -78,7 +77,7 @@ WEBSITE = [
 ]
 
 
-class CompanyProfileForm(FlaskForm):
+class CompanyProfileForm(EngageForm):
     legal_name = StringField("Legal name", validators=[DataRequired(), Length(max=200)])
     registration_number = StringField(
         "PSEB registration number",
@@ -109,7 +108,7 @@ class CompanyProfileForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class ShowcaseForm(FlaskForm):
+class ShowcaseForm(EngageForm):
     """The company's entry in the public showcase (/companies/); no contact details."""
 
     showcase_opt_in = BooleanField("List us in the public showcase")
@@ -132,7 +131,7 @@ class ShowcaseForm(FlaskForm):
     submit = SubmitField("Save showcase entry")
 
 
-class StartupProfileForm(FlaskForm):
+class StartupProfileForm(EngageForm):
     name = StringField("Startup name", validators=[DataRequired(), Length(max=200)])
     founding_year = IntegerField(
         "Founding year",
@@ -159,7 +158,7 @@ class StartupProfileForm(FlaskForm):
     submit = SubmitField("Save profile")
 
 
-class VerifyRegistrationForm(FlaskForm):
+class VerifyRegistrationForm(EngageForm):
     registration_number = StringField(
         "Registration number",
         validators=[DataRequired(), Length(max=20), RegistrationNumber()],
@@ -168,7 +167,7 @@ class VerifyRegistrationForm(FlaskForm):
     submit = SubmitField("Verify registration")
 
 
-class RevokeVerificationForm(FlaskForm):
+class RevokeVerificationForm(EngageForm):
     reason = TextAreaField(
         "Reason for withdrawing",
         validators=[
@@ -180,7 +179,7 @@ class RevokeVerificationForm(FlaskForm):
     submit = SubmitField("Withdraw verification")
 
 
-class OverseasEntityForm(FlaskForm):
+class OverseasEntityForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     entity_type = SelectField(
         "Type",
@@ -206,7 +205,7 @@ class OverseasEntityForm(FlaskForm):
             raise ValidationError("Unknown time zone; use an IANA name such as Europe/Berlin.")
 
 
-class StakeholderBodyForm(FlaskForm):
+class StakeholderBodyForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         "Kind",
@@ -220,9 +219,9 @@ class StakeholderBodyForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class ContactForm(FlaskForm):
+class ContactForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     position = StringField("Position", validators=[Optional(), Length(max=120)])
-    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField("Email", validators=[Optional(), ValidEmail(), Length(max=254)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     submit = SubmitField("Save contact")

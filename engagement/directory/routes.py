@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +21,7 @@ from engagement import clock
 from engagement.auth.access import roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role
+from engagement.core.pagination import paginate_list
 from engagement.core.timeline import timeline_for
 from engagement.directory import bp, services
 from engagement.directory.forms import (
@@ -42,7 +42,6 @@ from engagement.directory.models import (
     StartupStage,
 )
 from engagement.directory.services import DirectoryError, DirectoryFilters
-from engagement.extensions import db
 
 #: The staff lists: page key → (title, search function, template, kind choices).
 LISTS: dict[str, dict[str, Any]] = {
@@ -82,9 +81,7 @@ def _list_page(list_key: str, endpoint_csv: str) -> str:
             "Some filters were not understood and are ignored: " + ", ".join(filters.invalid),
             "warning",
         )
-    page = db.paginate(
-        spec["search"](filters), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    page = paginate_list(spec["search"](filters))
     return render_template(
         f"directory/{list_key}.html",
         title=spec["title"],

@@ -24,6 +24,7 @@ from werkzeug.exceptions import NotFound
 from engagement import clock
 from engagement.auth.models import Membership, MembershipRole, Organisation, Role, User
 from engagement.core.timefmt import valid_timezone
+from engagement.core.validation import csv_cell
 from engagement.directory.models import (
     CERTIFICATIONS,
     REGISTRATION_NUMBER_PATTERN,
@@ -742,12 +743,6 @@ def delete_contact(contact: Contact) -> None:
 # --- CSV export ---------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    """Text for a CSV cell; a leading =, +, - or @ is defused so spreadsheets show, not run, it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _names(items: Iterable[Any]) -> str:
     return "; ".join(item.name for item in items)
 
@@ -938,10 +933,26 @@ def export_csv(kind: str, filters: DirectoryFilters) -> Iterator[str]:
     while True:
         batch = db.session.scalars(statement.limit(EXPORT_BATCH).offset(offset)).all()
         for entry in batch:
-            writer.writerow([_cell(value) for value in export.row(entry)])
+            writer.writerow([csv_cell(value) for value in export.row(entry)])
         if batch:
             yield flush()
         if len(batch) < EXPORT_BATCH:
             return
         offset += EXPORT_BATCH
         db.session.expunge_all()
+
+
+# --- Reference data -------------------------------------------------------------------------------
+
+#: How reference data gets into a database (migrations create the tables, not the rows).
+LOAD_REFERENCE_HINT = (
+    "An administrator loads the reference data (provinces, districts, cities and sectors) "
+    "with `flask seed reference`."
+)
+
+
+def reference_data_problem(model: type, plural: str) -> str | None:
+    """A message when ``model``'s reference table is empty (a database before `flask seed reference`)."""
+    if db.session.scalar(sa.select(model.id).limit(1)) is None:
+        return f"No {plural} are loaded in this database yet. {LOAD_REFERENCE_HINT}"
+    return None

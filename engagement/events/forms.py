@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectChoice,
@@ -17,17 +15,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from engagement.core.validation import EngageForm, PlainTextForm
 from engagement.events.models import RegistrationState
 
 
-class AttendeeForm(Form):
+class AttendeeForm(PlainTextForm):
     """One attendee row (a blank row is ignored)."""
 
     name = StringField("Full name", [Optional(), Length(max=120)])
     email = EmailField("Email", [Optional(), Length(max=254)])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(EngageForm):
     attendees = FieldList(FormField(AttendeeForm), min_entries=1, max_entries=50)
     submit = SubmitField("Register")
 
@@ -59,18 +58,18 @@ class RegisterForm(FlaskForm):
         return ok
 
 
-class SelfRegisterForm(FlaskForm):
+class SelfRegisterForm(EngageForm):
     submit = SubmitField("Register me")
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(EngageForm):
     capacity = IntegerField(
         "Capacity", [InputRequired(message="Enter the number of seats."), NumberRange(min=0)]
     )
     submit = SubmitField("Change capacity")
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(EngageForm):
     reason = TextAreaField(
         "Reason (sent to everyone registered)",
         [DataRequired(message="Say why the event is cancelled."), Length(max=2000)],
@@ -78,7 +77,7 @@ class CancelEventForm(FlaskForm):
     submit = SubmitField("Cancel the event")
 
 
-class MessageForm(FlaskForm):
+class MessageForm(EngageForm):
     subject = StringField("Subject", [DataRequired(message="Write a subject."), Length(max=150)])
     body = TextAreaField("Message", [DataRequired(message="Write a message."), Length(max=5000)])
     submit = SubmitField("Send to confirmed registrants")
@@ -89,7 +88,7 @@ STATE_CHOICES = [SelectChoice("", "Any state")] + [
 ]
 
 
-class AttendeeFilterForm(FlaskForm):
+class AttendeeFilterForm(EngageForm):
     class Meta:
         csrf = False
 

@@ -27,6 +27,8 @@ from sqlalchemy.orm import contains_eager, joinedload
 from engagement import clock
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Organisation, Role, User
+from engagement.core.pagination import paginate_list
+from engagement.core.validation import csv_cell
 from engagement.events import bp
 from engagement.events import services as svc
 from engagement.events.extras import extras_for
@@ -49,10 +51,6 @@ from engagement.events.models import (
 from engagement.extensions import db
 
 FIELD_RE = re.compile(r"attendees\[(\d+)\]\.(name|email)")
-
-
-def _per_page() -> int:
-    return int(current_app.config["PER_PAGE"])
 
 
 def registers_colleagues(user: User) -> bool:
@@ -182,7 +180,7 @@ def my_registrations():
         .where(svc.registration_visible_to(current_user), Event.state != EventState.DRAFT)
         .order_by((Event.ends_at < clock.now()).asc(), Event.starts_at, Event.id, Registration.id)
     )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     items = list(page.items)
     return render_template(
         "events/my_registrations.html",
@@ -367,7 +365,7 @@ def staff_index():
         query = query.where(Event.kind == kind)
     if state in {s.value for s in EventState}:
         query = query.where(Event.state == state)
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     events = list(page.items)
     return render_template(
         "events/staff_index.html",
@@ -445,7 +443,7 @@ def staff_event(event_id: int):
     event = svc.get_event_for(current_user, event_id)
     filters = AttendeeFilterForm(request.args)
     filters.validate()
-    page = db.paginate(_attendee_query(event, filters), per_page=_per_page(), error_out=False)
+    page = paginate_list(_attendee_query(event, filters))
     items = list(page.items)
     return render_template(
         "events/staff_event.html",
@@ -484,9 +482,9 @@ def attendees_csv(event_id: int):
     for registration in db.session.scalars(_attendee_query(event, filters)):
         writer.writerow(
             [
-                _csv_safe(registration.name),
-                _csv_safe(registration.email),
-                _csv_safe(registration.organisation.name if registration.organisation else ""),
+                csv_cell(registration.name),
+                csv_cell(registration.email),
+                csv_cell(registration.organisation.name if registration.organisation else ""),
                 registration.state.value,
                 _csv_time(registration.created_at, zone),
                 _csv_time(registration.confirmed_at, zone),
@@ -505,11 +503,6 @@ def _csv_time(value: datetime | None, zone: str) -> str:
     if value is None:
         return ""
     return value.astimezone(ZoneInfo(zone)).replace(microsecond=0).isoformat()
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in user-typed cells."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @bp.route("/staff/events/<int:event_id>/capacity", methods=["POST"])

@@ -22,6 +22,7 @@ from flask import abort, current_app, has_request_context, url_for
 from engagement import clock
 from engagement.auth.models import Role, User
 from engagement.core.timefmt import format_datetime, viewer_timezone
+from engagement.core.validation import email_problem, one_line
 from engagement.events.models import (
     ACTIVE_STATES,
     ATTENDEE_STATES,
@@ -66,7 +67,6 @@ __all__ = [
     "registration_closed_reason",
 ]
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ATTENDEES_PER_REQUEST = 50
 
 
@@ -389,10 +389,8 @@ def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
                 "invalid",
                 f"attendees[{index}].name",
             )
-        if not EMAIL_RE.match(email) or len(email) > 254:
-            raise RegistrationError(
-                "Enter a valid email address.", "invalid", f"attendees[{index}].email"
-            )
+        if problem := email_problem(email):
+            raise RegistrationError(problem, "invalid", f"attendees[{index}].email")
         if email in seen:
             raise RegistrationError(
                 f"{email} appears twice in this registration.",
@@ -820,7 +818,7 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
     zone = ZoneInfo(event.timezone or current_app.config["TIMEZONE"])
     item = icalendar.Event()
     item.add("uid", f"event-{event.id}@engage.pseb.org.pk")
-    item.add("summary", event.title)
+    item.add("summary", one_line(event.title))
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
     item.add("dtstamp", clock.now())
@@ -835,7 +833,7 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
         item.add("status", "CONFIRMED")
     location = getattr(event, "ics_location", None)
     if location:
-        item.add("location", location)
+        item.add("location", one_line(location))
     return item
 
 
@@ -844,7 +842,7 @@ def calendar_ics(events: Iterable[Event], name: str = "PSEB Engage") -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//PSEB Engage//Events//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("method", "PUBLISH")
     zones: set[str] = set()
     for event in events:

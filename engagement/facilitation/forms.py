@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from engagement.core.validation import EngageForm
 from engagement.directory.models import StartupStage
 from engagement.facilitation.models import (
     ChannelKind,
@@ -48,7 +48,7 @@ STAGE_CHOICES = [SelectChoice("", "Choose…")] + [
 CURRENCY_CHOICES = [SelectChoice(c.value, c.value) for c in Currency]
 
 
-class SphereStepForm(FlaskForm):
+class SphereStepForm(EngageForm):
     sphere = RadioField(
         "Which sphere do you need help in?",
         choices=[SelectChoice(s.value, s.label) for s in Sphere],
@@ -61,7 +61,7 @@ class SphereStepForm(FlaskForm):
     )
 
 
-class SummaryStepForm(FlaskForm):
+class SummaryStepForm(EngageForm):
     summary = TextAreaField(
         "Summary",
         description="Two or three sentences: what you need from PSEB.",
@@ -74,7 +74,7 @@ class SummaryStepForm(FlaskForm):
     )
 
 
-class CapitalStepForm(FlaskForm):
+class CapitalStepForm(EngageForm):
     stage = SelectField(
         "Stage",
         choices=STAGE_CHOICES,
@@ -98,7 +98,7 @@ class CapitalStepForm(FlaskForm):
     )
 
 
-class InfrastructureStepForm(FlaskForm):
+class InfrastructureStepForm(EngageForm):
     city_id = SelectField("City", coerce=str, validators=[DataRequired(message="Choose the city.")])
     seats_needed = IntegerField(
         "Seats needed",
@@ -112,26 +112,26 @@ class InfrastructureStepForm(FlaskForm):
     )
 
 
-class OtherStepForm(FlaskForm):
+class OtherStepForm(EngageForm):
     city_id = SelectField("City", coerce=str, validators=[Optional()])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(EngageForm):
     file = FileField("Attach a file", description="PDF, image or spreadsheet, at most 10 MB.")
 
 
-class MessageForm(FlaskForm):
+class MessageForm(EngageForm):
     body = TextAreaField(
         "Message", validators=[DataRequired(message="Write a message first."), Length(max=5000)]
     )
     internal = BooleanField("Internal note (staff only, never shown to the startup)")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(EngageForm):
     assignee_id = SelectField("Assign to", coerce=str)
 
 
-class ReferForm(FlaskForm):
+class ReferForm(EngageForm):
     channel_id = SelectField("Funding channel", coerce=str, validate_choice=False)
     other_name = StringField(
         "Name of the other channel",
@@ -141,7 +141,7 @@ class ReferForm(FlaskForm):
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 
-class ReferralOutcomeForm(FlaskForm):
+class ReferralOutcomeForm(EngageForm):
     outcome = SelectField(
         "Outcome",
         choices=[SelectChoice(o.value, o.label) for o in ReferralOutcome],
@@ -150,7 +150,7 @@ class ReferralOutcomeForm(FlaskForm):
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in ChannelKind])
     stages = MultiCheckboxField(

@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import (
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from wtforms import SelectChoice
 from engagement.auth.access import admin_required, login_required, roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role, User
+from engagement.core.pagination import paginate_list
 from engagement.core.web import problem, wants_json
 from engagement.directory.models import City, Province, Sector
 from engagement.extensions import db
@@ -130,11 +130,7 @@ def _workflow_refusal(error: WorkflowError, fr: FacilitationRequest | None = Non
 @roles_required(Role.STARTUP)
 def my_requests():
     filters = {"state": request.args.get("state", ""), "sort": "updated"}
-    page = db.paginate(
-        services.requests_for(current_user, filters),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate_list(services.requests_for(current_user, filters))
     return render_template(
         "facilitation/my_requests.html", page=page, states=list(RequestState), filters=filters
     )
@@ -568,11 +564,7 @@ def queue():
     filters = {key: request.args.get(key, "") for key in QUEUE_FILTERS}
     if not filters["state"]:
         filters["state"] = "open"
-    page = db.paginate(
-        services.requests_for(current_user, filters),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate_list(services.requests_for(current_user, filters))
     return render_template(
         "facilitation/queue.html",
         page=page,
@@ -618,12 +610,10 @@ def bulk_assign():
 @bp.route("/channels")
 @staff_required
 def channels():
-    page = db.paginate(
+    page = paginate_list(
         sa.select(FundingChannel)
         .options(selectinload(FundingChannel.sectors), selectinload(FundingChannel.stage_rows))
-        .order_by(FundingChannel.active.desc(), FundingChannel.name),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
+        .order_by(FundingChannel.active.desc(), FundingChannel.name)
     )
     return render_template("facilitation/channels.html", page=page)
 

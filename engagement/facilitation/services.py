@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from engagement import clock
 from engagement.auth.models import Membership, Role, User
 from engagement.auth.services import OpenWork, record_account_event, register_open_work
+from engagement.core.converters import MAX_ID
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
 from engagement.facilitation import sla, uploads
@@ -129,6 +130,7 @@ def requests_for(user: User, filters: dict[str, Any] | None = None) -> sa.Select
     elif (assignee_id := _int_or_none(assignee)) is not None:
         query = query.where(FacilitationRequest.assignee_id == assignee_id)
     if (age := _int_or_none(filters.get("age_days"))) is not None and age > 0:
+        age = min(age, 36_500)  # a century: older than anything, without overflowing dates
         query = query.where(FacilitationRequest.submitted_at <= clock.now() - timedelta(days=age))
     if filters.get("overdue") in (True, "1", "true", "on"):
         query = query.where(
@@ -156,10 +158,12 @@ def _enum_or_none(enum_cls: Any, value: Any) -> Any:
 
 
 def _int_or_none(value: Any) -> int | None:
+    """A whole number a 32-bit column can hold, else None (so a huge id is unknown, not a 500)."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or abs(number) <= MAX_ID else None
 
 
 # --- Creating and editing ---------------------------------------------------------------------

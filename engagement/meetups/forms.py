@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,7 +20,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -31,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from engagement.core.validation import EngageForm, ValidEmail
 from engagement.meetups.models import StpStatus, VenueKind
 
 #: Weekday names as the roadmap format spells them (Monday first).
@@ -45,12 +44,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _ends_after_start(form: FlaskForm, field: DateField) -> None:
+def _ends_after_start(form: EngageForm, field: DateField) -> None:
     if field.data and form.starts_on.data and field.data < form.starts_on.data:
         raise ValidationError("The last day must be on or after the first day.")
 
 
-class VenueForm(FlaskForm):
+class VenueForm(EngageForm):
     city_id = SelectField("City", coerce=int, validators=[DataRequired()])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in VenueKind])
@@ -79,7 +78,7 @@ class VenueForm(FlaskForm):
             raise ValidationError("Give the Software Technology Park's status.")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(EngageForm):
     weekdays = MultiCheckboxField(
         "Meetup weekdays",
         choices=[SelectChoice(v, label) for v, label in zip(WEEKDAYS, WEEKDAY_LABELS, strict=True)],
@@ -125,7 +124,7 @@ class SettingsForm(FlaskForm):
             raise ValidationError("Must be at least the number wanted per city.")
 
 
-class TeamForm(FlaskForm):
+class TeamForm(EngageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     slug = StringField(
         "Roadmap id",
@@ -144,13 +143,13 @@ class TeamForm(FlaskForm):
     cities = MultiCheckboxField("Cities it covers", coerce=int, validators=[Optional()])
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(EngageForm):
     starts_on = DateField("First day", validators=[DataRequired()])
     ends_on = DateField("Last day", validators=[DataRequired(), _ends_after_start])
     reason = StringField("Reason", validators=[DataRequired(), Length(max=200)])
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(EngageForm):
     city_id = SelectField(
         "City", coerce=int, description="Choose “Whole country” for a national closure."
     )
@@ -160,19 +159,19 @@ class ClosureForm(FlaskForm):
     every_year = BooleanField("Every year (seasonal, e.g. winter road access)")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(EngageForm):
     day = DateField("New date", validators=[DataRequired()])
     team_id = SelectField("Team", coerce=int, validators=[DataRequired()])
 
 
-class ImportPlanForm(FlaskForm):
+class ImportPlanForm(EngageForm):
     plan_file = FileField(
         "Plan file (JSON)",
         validators=[FileRequired("Choose a plan file."), FileAllowed(["json"], "A .json file.")],
     )
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(EngageForm):
     agenda = TextAreaField(
         "Agenda", validators=[Optional(), Length(max=5000)], description="One item per line."
     )
@@ -194,9 +193,9 @@ def parse_colleagues(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(EngageForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Your email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Your email", validators=[DataRequired(), ValidEmail(), Length(max=254)])
     colleagues = TextAreaField(
         "Colleagues to register too",
         validators=[Optional(), Length(max=5000)],
@@ -210,7 +209,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class ReportForm(FlaskForm):
+class ReportForm(EngageForm):
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
     outcomes = TextAreaField("Outcomes", validators=[Optional(), Length(max=10000)])
     follow_ups = TextAreaField(
@@ -220,7 +219,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(EngageForm):
     rating = RadioField(
         "How useful was the meetup?",
         choices=[

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import format_datetime as rfc2822
 from email.utils import make_msgid
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engagement import clock
+from engagement.core.validation import one_line
 from engagement.extensions import db
 from engagement.notifications.models import OutboxMessage, OutboxState
 
@@ -78,12 +80,18 @@ def queue_mail(
     return db.session.execute(statement).scalar() is not None
 
 
+#: The modern policy: it refuses a line break in a header value (an error, never a new header).
+MAIL_POLICY = default
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
     """Turn an outbox row into a MIME message."""
-    email = EmailMessage()
-    email["From"] = current_app.config["MAIL_FROM"]
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
+    # Header values are made one line here, whatever was stored: no text can add a header (and
+    # the strict policy would refuse a line break with an error instead of sending).
+    email = EmailMessage(policy=MAIL_POLICY)
+    email["From"] = one_line(current_app.config["MAIL_FROM"])
+    email["To"] = one_line(message.to_address)
+    email["Subject"] = one_line(message.subject)
     email["Date"] = rfc2822(message.created_at)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="engage.pseb.org.pk")
     email.set_content(message.body_text)
@@ -97,7 +105,7 @@ def build_email(message: OutboxMessage) -> EmailMessage:
             message.attachment_data,
             maintype=maintype,
             subtype=subtype,
-            filename=message.attachment_name,
+            filename=one_line(message.attachment_name) or "attachment",
         )
     return email
 
@@ -144,7 +152,7 @@ def deliver_outbox(batch: int = 100) -> int:
             return sent
         try:
             send_email(build_email(message))
-        except (OSError, smtplib.SMTPException) as error:
+        except (OSError, ValueError, smtplib.SMTPException) as error:
             message.attempts += 1
             message.last_error = str(error)[:2000]
             if message.attempts >= MAX_ATTEMPTS:

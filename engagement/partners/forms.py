@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     EmailField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields import SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from engagement.core.validation import EngageForm
 from engagement.partners.models import MeetingOutcome
 
 
@@ -31,7 +31,7 @@ class SlotCheckboxes(SelectMultipleField):
         pass  # the service checks each slot and names the bad one
 
 
-class MeetingRequestForm(FlaskForm):
+class MeetingRequestForm(EngageForm):
     message = TextAreaField(
         "Message",
         validators=[DataRequired(message="Say what the meeting is for."), Length(max=5000)],
@@ -41,13 +41,13 @@ class MeetingRequestForm(FlaskForm):
     submit = SubmitField("Send request")
 
 
-class ProposeSlotsForm(FlaskForm):
+class ProposeSlotsForm(EngageForm):
     slots = SlotCheckboxes("Other slots (choose 2 to 5)")
     message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Propose these slots")
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(EngageForm):
     slot = SelectField("Slot", validators=[DataRequired(message="Choose a slot.")])
     video_url = URLField("Video link (optional)", validators=[Optional(), Length(max=500)])
     submit = SubmitField("Accept")
@@ -56,14 +56,14 @@ class AcceptForm(FlaskForm):
         pass
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(EngageForm):
     reason = TextAreaField(
         "Reason", validators=[DataRequired(message="Give a short reason."), Length(max=2000)]
     )
     submit = SubmitField("Decline")
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(EngageForm):
     outcome = SelectField(
         "Outcome",
         choices=[SelectChoice(o.value, o.label) for o in MeetingOutcome],
@@ -77,12 +77,12 @@ class OutcomeForm(FlaskForm):
     submit = SubmitField("Record outcome")
 
 
-class InvitePartnerForm(FlaskForm):
+class InvitePartnerForm(EngageForm):
     email = EmailField("Contact's email", validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField("Send invitation")
 
 
-class AcceptPartnerInvitationForm(FlaskForm):
+class AcceptPartnerInvitationForm(EngageForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
         "Choose a password", validators=[DataRequired(), Length(min=10, max=200)]
@@ -90,7 +90,7 @@ class AcceptPartnerInvitationForm(FlaskForm):
     submit = SubmitField("Create my account")
 
 
-class PartnerProfileForm(FlaskForm):
+class PartnerProfileForm(EngageForm):
     """What the partner's entity looks for in Pakistani companies."""
 
     sectors = SlotCheckboxes("Sectors you look for", coerce=int)

@@ -9,7 +9,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +24,7 @@ from engagement.auth.access import public, roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Organisation, Role
 from engagement.core.cache import anonymous_page
+from engagement.core.pagination import paginate_list
 from engagement.core.timefmt import format_datetime
 from engagement.directory import services as directory
 from engagement.directory.models import CERTIFICATIONS, EmployeeBand, OverseasEntity
@@ -44,10 +44,6 @@ from engagement.partners.forms import (
 from engagement.partners.models import MEETING_MINUTES, MeetingSide, MeetingState
 
 MEETING_ROLES = (Role.PARTNER, Role.COMPANY)
-
-
-def _per_page() -> int:
-    return int(current_app.config["PER_PAGE"])
 
 
 def _apply(form: Any, error: svc.MeetingError) -> None:
@@ -77,7 +73,7 @@ def _slot_label(moment, mine: str, theirs: str) -> str:
 @anonymous_page
 def showcase():
     filters = svc.ShowcaseFilters.from_args(request.args)
-    page = db.paginate(svc.search_showcase(filters), per_page=_per_page(), error_out=False)
+    page = paginate_list(svc.search_showcase(filters))
     return render_template(
         "partners/showcase.html",
         page=page,
@@ -159,7 +155,7 @@ def partner_profile():
 @bp.route("/meetings/")
 @roles_required(*MEETING_ROLES)
 def meetings():
-    page = db.paginate(svc.visible_meetings(current_user), per_page=_per_page(), error_out=False)
+    page = paginate_list(svc.visible_meetings(current_user))
     partners = (
         svc.reachable_partners(current_user.organisation.id)
         if current_user.role == Role.COMPANY and current_user.organisation
@@ -385,7 +381,7 @@ def meeting_ics(request_id: int):
 @staff_required
 def staff_meetings():
     filters = svc.MeetingFilters.from_args(request.args)
-    page = db.paginate(svc.staff_meetings(filters), per_page=_per_page(), error_out=False)
+    page = paginate_list(svc.staff_meetings(filters))
     from engagement.webinars.services import past_query, upcoming_query
 
     webinars = [w.event for w in db.session.scalars(past_query().limit(100))] + [

@@ -23,7 +23,10 @@ from sqlalchemy.orm import selectinload
 from engagement.auth.access import public, staff_required
 from engagement.auth.models import Role, User
 from engagement.core.cache import anonymous_page
+from engagement.core.jsonbody import load_json
+from engagement.core.pagination import paginate_list
 from engagement.directory.models import City
+from engagement.directory.services import reference_data_problem
 from engagement.extensions import db
 from engagement.meetups import services as meetup_services
 from engagement.meetups.forms import (
@@ -301,7 +304,7 @@ def import_plan():
                 flash(message, "error")
         return redirect(url_for("roadmap.board"))
     try:
-        data = json.loads(form.plan_file.data.read().decode("utf-8"))
+        data = load_json(form.plan_file.data.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         flash(f"The file is not valid JSON: {error}", "error")
         return redirect(url_for("roadmap.board"))
@@ -599,7 +602,7 @@ def venues():
     city_slug = request.args.get("city", "")
     if city_slug:
         query = query.where(City.slug == city_slug)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate_list(query, per_page=50)
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
     return render_template("meetups/venues.html", page=page, cities=cities, city_slug=city_slug)
 
@@ -621,6 +624,8 @@ def venue_form(venue_id: int | None = None):
     form.city_id.choices = [
         (c.id, c.name) for c in db.session.scalars(sa.select(City).order_by(City.name))
     ]
+    if not form.city_id.choices and (problem := reference_data_problem(City, "cities")):
+        flash(problem, "warning")
     if request.method == "GET" and venue is None and request.args.get("city", "").isdigit():
         form.city_id.data = int(request.args["city"])
     if form.validate_on_submit():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -19,6 +18,8 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+
+from engagement.core.validation import EngageForm
 
 PKT = ZoneInfo("Asia/Karachi")
 
@@ -35,7 +36,7 @@ def as_pkt(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=PKT) if value is not None else None
 
 
-class WebinarForm(FlaskForm):
+class WebinarForm(EngageForm):
     title = StringField(
         "Title", [DataRequired(message="Give the webinar a title."), Length(max=200)]
     )
@@ -113,7 +114,7 @@ class WebinarForm(FlaskForm):
             raise ValidationError("Registration must close by the start.")
 
 
-class WebinarFilterForm(FlaskForm):
+class WebinarFilterForm(EngageForm):
     class Meta:
         csrf = False
 

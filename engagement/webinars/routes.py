@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 from engagement import clock
 from engagement.auth.access import public, staff_required
 from engagement.core.cache import anonymous_page
+from engagement.core.pagination import paginate_list
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.directory.services import country_name
 from engagement.events import services as events
@@ -44,10 +45,6 @@ FORM_FIELD_NAMES = {
 @bp.app_template_filter("markdown")
 def markdown_filter(text: str | None):
     return render_markdown(text)
-
-
-def _per_page() -> int:
-    return int(current_app.config["PER_PAGE"])
 
 
 # --- Public pages ---------------------------------------------------------------------------------
@@ -95,7 +92,7 @@ def index():
         country=request.args.get("country") or None,
         month=request.args.get("month") or None,
     )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    page = paginate_list(query)
     webinars = list(page.items)
     return render_template(
         "webinars/index.html",
@@ -112,7 +109,7 @@ def index():
 @anonymous_page
 def past():
     """Past webinars, with recordings when staff added them."""
-    page = db.paginate(svc.past_query(), per_page=_per_page(), error_out=False)
+    page = paginate_list(svc.past_query())
     return render_template("webinars/past.html", page=page, webinars=list(page.items))
 
 
