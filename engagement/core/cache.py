@@ -29,7 +29,9 @@ def _personal(*_args: Any, **_kwargs: Any) -> bool:
 
 
 def _key() -> str:
-    return f"anon-page:{request.full_path}|tz={request.cookies.get('tz', '')}"
+    from engagement.core.timefmt import browser_timezone
+
+    return f"anon-page:{request.full_path}|tz={browser_timezone() or ''}"
 
 
 def _storable(response: Any) -> bool:

@@ -192,6 +192,7 @@ def upcoming_webinars(limit: int = 4) -> list[Event]:
             )
             .order_by(Event.starts_at, Event.id)
             .limit(limit)
+            .options(selectinload(Event.webinar).selectinload(Webinar.partners))
         )
     )
 
