@@ -47,6 +47,9 @@ SEAT_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED, Registra
 #: Registration states that count as "registered" (for the per-organisation seat limit).
 ACTIVE_STATES = (*SEAT_STATES, RegistrationState.WAITLISTED)
 
+#: Kinds of event held online (a join link instead of a venue; no QR check-in at a door).
+ONLINE_KINDS = frozenset({EventKind.WEBINAR})
+
 #: Endpoint of each kind's public detail page.
 DETAIL_ENDPOINTS = {EventKind.WEBINAR: "webinars.detail", EventKind.MEETUP: "meetups.detail"}
 
@@ -116,6 +119,11 @@ class Event(TimestampMixin, db.Model):
             return url_for(DETAIL_ENDPOINTS[self.kind], event_id=self.id)
         except BuildError:
             return "#"
+
+    @property
+    def is_online(self) -> bool:
+        """Held online: attendees get a join link, not a ticket to show at a door."""
+        return self.kind in ONLINE_KINDS
 
     @property
     def effective_closes_at(self) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from flask import abort, current_app, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.events.markdown import markdown_to_text
 from engagement.events.models import (
     ACTIVE_STATES,
     SEAT_STATES,
@@ -745,7 +746,24 @@ def _external(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def _vevent(event: Event, registration: Registration | None = None) -> icalendar.Event:
+#: Per kind: ``events -> {event id: "venue, address, city"}`` (meetups register theirs), so the
+#: engine puts a LOCATION in calendar files without knowing what a venue is.
+LOCATION_LOOKUPS: dict[EventKind, Callable[[Sequence[Event]], dict[int, str]]] = {}
+
+ONLINE_NOTE = "Online event: the join link is on the event page for confirmed registrants, from shortly before the start."
+
+
+def event_locations(events: Sequence[Event]) -> dict[int, str]:
+    """Where each in-person event takes place (one query per kind, not per event)."""
+    found: dict[int, str] = {}
+    for kind, lookup in LOCATION_LOOKUPS.items():
+        of_kind = [e for e in events if e.kind == kind]
+        if of_kind:
+            found.update(lookup(of_kind))
+    return found
+
+
+def _vevent(event: Event, location: str | None = None) -> icalendar.Event:
     zone = ZoneInfo(event.timezone or current_app.config["TIMEZONE"])
     item = icalendar.Event()
     item.add("uid", f"event-{event.id}@engage.pseb.org.pk")
@@ -753,18 +771,24 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
     item.add("dtstamp", clock.now())
-    item.add("url", _external(event.url))
-    description = (event.description or "").strip()
+    link = _external(event.url)
+    item.add("url", link)
+    description = markdown_to_text(event.description)
     if len(description) > 1000:
         description = description[:1000] + "…"
-    item.add("description", f"{description}\n\n{_external(event.url)}".strip())
+    parts = [description]
+    if event.is_online:
+        parts.append(ONLINE_NOTE)
+    parts.append(f"Event page: {link}")
+    item.add("description", "\n\n".join(p for p in parts if p))
     if event.state == EventState.CANCELLED:
         item.add("status", "CANCELLED")
     else:
         item.add("status", "CONFIRMED")
-    location = getattr(event, "ics_location", None)
     if location:
         item.add("location", location)
+    elif event.is_online:
+        item.add("location", f"Online: {link}")
     return item
 
 
@@ -776,8 +800,10 @@ def calendar_ics(events: Iterable[Event], name: str = "PSEB Engage") -> bytes:
     calendar.add("x-wr-calname", name)
     calendar.add("method", "PUBLISH")
     zones: set[str] = set()
+    events = list(events)
+    locations = event_locations(events)
     for event in events:
-        calendar.add_component(_vevent(event))
+        calendar.add_component(_vevent(event, locations.get(event.id)))
         zones.add(event.timezone or current_app.config["TIMEZONE"])
     for zone in sorted(zones):
         calendar.add_component(_vtimezone(zone))
