@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import sqlalchemy as sa
 from flask import abort, current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.core.timefmt import format_datetime, valid_timezone
 from engagement.events.markdown import markdown_to_text
 from engagement.events.models import (
     ACTIVE_STATES,
@@ -71,17 +73,29 @@ class Attendee:
     email: str
 
 
+CANCEL_SALT = "registration-cancel"
+
+
 class RegistrationError(Exception):
     """A rule refused the change. ``code``: closed, full, duplicate, seat_limit, invalid, cancelled.
 
-    ``field`` names the input at fault (``attendees[0].email``, ``capacity``) or is None.
+    ``field`` names the input at fault (``attendees[0].email``, ``capacity``) or is None;
+    ``problems`` holds every faulty input at once (``{field: message}``), so a form can flag all
+    of them, not one per attempt.
     """
 
-    def __init__(self, message: str, code: str = "invalid", field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: str = "invalid",
+        field: str | None = None,
+        problems: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.field = field
+        self.problems = problems or ({field: message} if field else {})
 
 
 # --- Events ------------------------------------------------------------------------------------
@@ -371,31 +385,28 @@ def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
         )
     cleaned: list[Attendee] = []
     seen: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    duplicate = False
     for index, attendee in enumerate(attendees):
         name = (attendee.name or "").strip()
         email = (attendee.email or "").strip().lower()
         if not name:
-            raise RegistrationError(
-                "Enter the attendee's name.", "invalid", f"attendees[{index}].name"
-            )
-        if len(name) > 120:
-            raise RegistrationError(
-                "The name is too long (at most 120 characters).",
-                "invalid",
-                f"attendees[{index}].name",
-            )
-        if not EMAIL_RE.match(email) or len(email) > 254:
-            raise RegistrationError(
-                "Enter a valid email address.", "invalid", f"attendees[{index}].email"
-            )
-        if email in seen:
-            raise RegistrationError(
-                f"{email} appears twice in this registration.",
-                "duplicate",
-                f"attendees[{index}].email",
-            )
-        seen[email] = index
+            problems[f"attendees[{index}].name"] = "Enter the attendee's name."
+        elif len(name) > 120:
+            problems[f"attendees[{index}].name"] = "The name is too long (at most 120 characters)."
+        if not email:
+            problems[f"attendees[{index}].email"] = "Enter the attendee's email."
+        elif not EMAIL_RE.match(email) or len(email) > 254:
+            problems[f"attendees[{index}].email"] = "Enter a valid email address."
+        elif email in seen:
+            problems[f"attendees[{index}].email"] = f"{email} appears twice in this registration."
+            duplicate = True
+        seen.setdefault(email, index)
         cleaned.append(Attendee(name=name, email=email))
+    if problems:
+        field, message = next(iter(problems.items()))
+        code = "duplicate" if duplicate and len(problems) == 1 else "invalid"
+        raise RegistrationError(message, code, field, problems)
     return cleaned
 
 
@@ -443,14 +454,15 @@ def register_attendees(
             .execution_options(populate_existing=True)
         )
     }
-    for index, attendee in enumerate(cleaned):
-        found = existing.get(attendee.email)
-        if found is not None and found.state != RegistrationState.CANCELLED:
-            raise RegistrationError(
-                f"{attendee.email} is already registered for this event.",
-                "duplicate",
-                f"attendees[{index}].email",
-            )
+    taken = {
+        f"attendees[{index}].email": f"{attendee.email} is already registered for this event."
+        for index, attendee in enumerate(cleaned)
+        if (found := existing.get(attendee.email)) is not None
+        and found.state != RegistrationState.CANCELLED
+    }
+    if taken:
+        field, message = next(iter(taken.items()))
+        raise RegistrationError(message, "duplicate", field, taken)
 
     if organisation_id is not None and event.seat_limit_per_org:
         used = (
@@ -513,6 +525,16 @@ def register_attendees(
         else:
             _mail_waitlisted(registration)
     return registrations
+
+
+def cancellable(registration: Registration, now: datetime | None = None) -> bool:
+    """A registrant may still cancel: confirmed or waitlisted, event open and not started."""
+    event = registration.event
+    return (
+        registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
+        and event.state in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED)
+        and event.starts_at > (now or clock.now())
+    )
 
 
 def cancel_registration(registration: Registration, by_user: User | None) -> list[Registration]:
@@ -832,6 +854,78 @@ def ics_filename(event: Event) -> str:
 # --- Mail -----------------------------------------------------------------------------------------
 
 
+#: Per kind: the join link of an online event (webinars register theirs), or None.
+JOIN_URLS: dict[EventKind, Callable[[Event], str | None]] = {}
+#: Per kind: ``[(label, zone)]`` of the other places an event is for (a webinar's partners).
+PARTNER_ZONES: dict[EventKind, Callable[[Event], list[tuple[str, str]]]] = {}
+
+
+def cancel_token(registration: Registration) -> str:
+    """A signed token that lets whoever holds the mail cancel this registration, no account
+    needed (anonymous meetup registrants, colleagues registered by their company)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CANCEL_SALT).dumps(
+        registration.ticket_token
+    )
+
+
+def registration_by_cancel_token(token: str) -> Registration:
+    """The registration a cancel link names; 404 for a forged or unknown token."""
+    try:
+        ticket = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CANCEL_SALT).loads(token)
+    except BadSignature:
+        abort(404)
+    return get_registration_by_ticket(str(ticket))
+
+
+def event_times(event: Event, recipient_zone: str | None = None) -> list[tuple[str, str]]:
+    """``[(label, formatted start–end)]``: the recipient's zone first, then the event's, then each
+    partner's (webinars), each zone once."""
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(label: str, zone: str) -> None:
+        if zone in seen:
+            return
+        seen.add(zone)
+        start = format_datetime(event.starts_at, zone)
+        end = format_datetime(event.ends_at, zone, "%H:%M")
+        rows.append((label, f"{start} to {end}"))
+
+    if recipient_zone and valid_timezone(recipient_zone):
+        add("Your time", recipient_zone)
+    add("Pakistan" if event.timezone == "Asia/Karachi" else event.timezone, event.timezone)
+    lookup = PARTNER_ZONES.get(event.kind)
+    for label, zone in lookup(event) if lookup else []:
+        add(label, zone)
+    return rows
+
+
+def registration_mail_context(
+    registration: Registration, *, with_join_link: bool = False
+) -> dict[str, object]:
+    """What every registrant mail shows: times in the recipient's and the partners' zones, the
+    event page, the ticket (in person) or the join-link note (online), a signed cancel link."""
+    event = registration.event
+    user = registration.user
+    join_url = JOIN_URLS[event.kind](event) if event.kind in JOIN_URLS else None
+    return {
+        "registration": registration,
+        "event": event,
+        "times": event_times(event, user.timezone if user is not None else None),
+        "link": _external(event.url),
+        "online": event.is_online,
+        "join_minutes": int(current_app.config["JOIN_URL_VISIBLE_MINUTES"]),
+        "join_link": join_url if (with_join_link and event.is_online) else None,
+        "join_in_this_mail": with_join_link,
+        "location": event_locations([event]).get(event.id),
+        "ticket_link": None
+        if event.is_online
+        else _external(url_for("events.ticket", token=registration.ticket_token)),
+        "cancel_link": _external(url_for("events.cancel_by_link", token=cancel_token(registration))),
+        "has_account": registration.user_id is not None,
+    }
+
+
 def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
     event = registration.event
     subject = (
@@ -844,11 +938,13 @@ def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
         subject,
         "event_confirmed",
         attachment=Attachment(ics_filename(event), "text/calendar", event_ics(event)),
-        registration=registration,
-        event=event,
         promoted=promoted,
-        link=_external(event.url),
-        ticket_link=_external(url_for("events.ticket", token=registration.ticket_token)),
+        # Registered (or promoted) after the last reminder's time: this mail is the one with the link.
+        **registration_mail_context(
+            registration,
+            with_join_link=event.starts_at - clock.now()
+            <= timedelta(hours=min(int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"])),
+        ),
     )
 
 

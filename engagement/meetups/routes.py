@@ -73,6 +73,7 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
         seats_left=engine.seats_left(event),
         waitlist=engine.waitlist_length(event),
         mine=mine,
+        positions=engine.waitlist_positions(mine),
         over=services.is_over(meetup),
         can_feedback=bool(
             user

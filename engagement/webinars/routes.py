@@ -143,6 +143,7 @@ def detail(event_id: int):
         webinar=webinar,
         event=event,
         mine=mine,
+        positions=events.waitlist_positions(mine),
         own=own,
         show_join=show_join,
         join_minutes=current_app.config["JOIN_URL_VISIBLE_MINUTES"],

@@ -409,3 +409,18 @@ def get_introduction_for(user: User, request_id: int) -> B2BIntroductionRequest:
         if organisation is None or request.organisation_id != organisation.id:
             abort(404)
     return request
+
+
+def _join_url(event: Event) -> str | None:
+    webinar = event.webinar
+    return webinar.join_url if webinar is not None else None
+
+
+def _partner_zones(event: Event) -> list[tuple[str, str]]:
+    webinar = event.webinar
+    return [(p.name, p.timezone) for p in webinar.partners] if webinar is not None else []
+
+
+# The engine's mails and pages ask each kind for what it knows (see engagement.events.services).
+events.JOIN_URLS[EventKind.WEBINAR] = _join_url
+events.PARTNER_ZONES[EventKind.WEBINAR] = _partner_zones

@@ -18,6 +18,20 @@
       }
     }
   } catch (e) { /* old browser: the default zone is used */ }
+  // A form came back with errors: move focus to its summary, and from a summary link to the field.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) { return; }
+      event.preventDefault();
+      input.focus();
+      var label = document.querySelector("label[for='" + input.id + "']");
+      (label || input).scrollIntoView();
+    });
+  }
   // Ask before destructive actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
