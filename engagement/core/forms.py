@@ -44,3 +44,44 @@ def _collect(field: Any, found: list[FieldError]) -> None:
             found.append(FieldError(None, "", "The form expired; send it again."))
         else:
             found.append(FieldError(field.id, label, str(message)))
+
+
+# --- Post/redirect/get for a form that failed -------------------------------------------------
+# A form that fails on POST is kept in the session and the browser is sent back to the form's own
+# page, which shows it again with what was typed and its errors. Reloading that page then shows the
+# form, never "resend the data?", and the address bar shows the page, not the POST target.
+
+_STASH = "_form_stash"
+
+
+def stash_form(key: str, form: Any) -> None:
+    """Remember ``form``'s input and errors (not its CSRF token) for the next page."""
+    from flask import session
+
+    data = {
+        name: value
+        for name, value in (form.data or {}).items()
+        if name not in ("csrf_token", "submit") and isinstance(value, str | int | float | None)
+    }
+    errors = {f.name: list(f.errors) for f in form if isinstance(f.errors, list) and f.errors}
+    stash = dict(session.get(_STASH) or {})
+    stash[key] = {"data": data, "errors": errors}
+    session[_STASH] = stash
+
+
+def restore_form(key: str, form: Any) -> bool:
+    """Fill ``form`` with a stashed input and its errors (once); True when there was one."""
+    from flask import session
+
+    stash = dict(session.get(_STASH) or {})
+    kept = stash.pop(key, None)
+    if kept is None:
+        return False
+    session[_STASH] = stash
+    for name, value in kept["data"].items():
+        if name in form:
+            form[name].data = value
+    for name, messages in kept["errors"].items():
+        if name in form:
+            form[name].errors = list(messages)
+    return True

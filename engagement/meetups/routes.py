@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
+from engagement.core.forms import restore_form, stash_form
 from engagement.directory.models import City
 from engagement.events.models import Registration
 from engagement.extensions import db
@@ -45,6 +46,16 @@ def _register_form() -> RegisterForm:
     return RegisterForm(
         formdata=None, data={"name": user.name, "email": user.email} if user else {}
     )
+
+
+def _stash_key(event_id: int) -> str:
+    return f"meetup-register-{event_id}"
+
+
+def _back_to_form(event_id: int, form: RegisterForm):  # type: ignore[no-untyped-def]
+    """Post/redirect/get: the meetup page shows the form again with what was typed and why."""
+    stash_form(_stash_key(event_id), form)
+    return redirect(url_for("meetups.detail", event_id=event_id, _anchor="register-heading"), 303)
 
 
 def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ignore[no-untyped-def]
@@ -90,7 +101,9 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
 @anonymous_page
 def detail(event_id: int):
     meetup = services.get_meetup_for(_viewer(), event_id)
-    return _detail(meetup, _register_form())
+    form = _register_form()
+    restore_form(_stash_key(event_id), form)
+    return _detail(meetup, form)
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
@@ -98,10 +111,10 @@ def detail(event_id: int):
 def register(event_id: int):
     from engagement.events.services import Attendee, RegistrationError, register_attendees
 
-    meetup = services.get_meetup_for(_viewer(), event_id)
+    services.get_meetup_for(_viewer(), event_id)  # 404 for a meetup the viewer cannot see
     form = _register_form()
     if not form.validate_on_submit():
-        return _detail(meetup, form, 422)
+        return _back_to_form(event_id, form)
     user = _viewer()
     attendees = [Attendee(form.name.data, form.email.data)]
     colleagues = parse_colleagues(form.colleagues.data or "")
@@ -109,7 +122,7 @@ def register(event_id: int):
         form.colleagues.errors.append(
             "Only company representatives can register colleagues; ask each person to register."
         )
-        return _detail(meetup, form, 422)
+        return _back_to_form(event_id, form)
     attendees += [Attendee(name, email) for name, email in colleagues]
     try:
         registrations = register_attendees(event_id, attendees, user)
@@ -124,8 +137,7 @@ def register(event_id: int):
             form.colleagues.errors.append(error.message)
         else:
             flash(error.message, "error")
-        meetup = services.get_meetup_for(user, event_id)
-        return _detail(meetup, form, 422)
+        return _back_to_form(event_id, form)
     confirmed = sum(1 for r in registrations if r.state.value == "confirmed")
     waiting = len(registrations) - confirmed
     parts = []
