@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -43,7 +45,10 @@ def _collect(field: Any, found: list[FieldError]) -> None:
         if field.type == "CSRFTokenField":
             found.append(FieldError(None, "", "The form expired; send it again."))
         else:
-            found.append(FieldError(field.id, label, str(message)))
+            # A message with links (Markup) is shown in full by its field; the summary entry is
+            # itself a link, so it carries the words only.
+            text = message.striptags() if isinstance(message, Markup) else str(message)
+            found.append(FieldError(field.id, label, text))
 
 
 # --- Post/redirect/get for a form that failed -------------------------------------------------
