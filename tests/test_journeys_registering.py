@@ -225,3 +225,26 @@ def test_a_registration_two_hours_before_gets_no_24_hour_reminder_even_if_the_jo
     latest.post(f"/events/{event_id}/register")
     _, email = rep_email(app, latest)
     assert "https://meet.example.org/abc" in confirmation(app, email).body_text
+
+
+def test_staff_cannot_schedule_a_webinar_in_the_past_but_may_record_one(app, login_as, partner_id):  # noqa: F811
+    staff = login_as("staff")
+    form = {
+        "title": "Old webinar",
+        "description": "Looking back",
+        "partners": str(partner_id),
+        "starts_at": "2025-01-01T14:00",
+        "duration_minutes": "60",
+        "capacity": "50",
+        "waitlist_enabled": "y",
+        "publish": "y",
+    }
+    refused = staff.post("/webinars/new", data=form)
+    assert refused.status_code == 422
+    assert "The start is in the past" in refused.text
+    assert 'href="#starts_at"' in refused.text  # in the error summary
+    recorded = staff.post("/webinars/new", data={**form, "record_past": "y"})
+    assert recorded.status_code == 302
+    page = staff.get(recorded.location).text
+    assert "Recorded after it took place" in page
+    assert "Past webinar recorded for the archive" in page

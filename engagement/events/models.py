@@ -103,6 +103,9 @@ class Event(TimestampMixin, db.Model):
     cancelled_at: Mapped[datetime | None]
     #: Set by the feedback job once every attendee was asked for feedback.
     feedback_sent_at: Mapped[datetime | None]
+    #: Entered by staff after it took place (for the record), not scheduled ahead: never open for
+    #: registration, and shown as such.
+    recorded_past: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )

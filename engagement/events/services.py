@@ -154,8 +154,12 @@ def create_event(
     waitlist_enabled: bool = True,
     state: EventState | str = EventState.DRAFT,
     created_by: User | None = None,
+    record_past: bool = False,
 ) -> Event:
-    """Create an event (a draft unless ``state`` says otherwise). Give duration or ends_at."""
+    """Create an event (a draft unless ``state`` says otherwise). Give duration or ends_at.
+
+    A new event must start in the future; staff record one that already took place only by
+    saying so (``record_past``): it is stored completed and marked ``recorded_past``."""
     if not title or not title.strip():
         raise RegistrationError("Give the event a title.", "invalid", "title")
     if ends_at is None:
@@ -166,6 +170,20 @@ def create_event(
         ends_at = starts_at + timedelta(minutes=duration_minutes)
     _check_times(starts_at, ends_at, registration_opens_at, registration_closes_at)
     _check_numbers(capacity, seat_limit_per_org)
+    in_past = starts_at <= clock.now()
+    if in_past and not record_past:
+        raise RegistrationError(
+            "The start is in the past. Pick a time in the future, or record an event that already "
+            "took place by saying so.",
+            "invalid",
+            "starts_at",
+        )
+    if record_past and not in_past:
+        raise RegistrationError(
+            "Only an event that already took place can be recorded as past.", "invalid", "starts_at"
+        )
+    if record_past:
+        state = EventState.COMPLETED
     try:
         ZoneInfo(timezone)
     except Exception as error:
@@ -184,6 +202,7 @@ def create_event(
         registration_closes_at=registration_closes_at,
         waitlist_enabled=waitlist_enabled,
         created_by_id=created_by.id if created_by else None,
+        recorded_past=record_past,
     )
     db.session.add(event)
     db.session.flush()

@@ -171,8 +171,11 @@ def _seed() -> list[str]:
         webinar = _create(spec, partners, sectors)
         if webinar is not None:
             created.append(webinar)
-    # A past webinar with a recording: created as if scheduled back then.
-    past = _create(PAST, partners, sectors)
+    # A past webinar with a recording: created as if scheduled back then (a month ahead of it),
+    # since a new event may not start in the past.
+    title, days, *rest = PAST
+    with clock.frozen(clock.now() + timedelta(days=days - 30)):
+        past = _create((title, 30, *rest), partners, sectors)
     if past is not None:
         past.event.recording_url = "https://www.youtube.com/@PSEBofficial"
         past.event.registration_closes_at = None

@@ -242,12 +242,16 @@ def create():
             partners=_chosen(OverseasEntity, form.partners.data),
             sectors=_chosen(Sector, form.sectors.data),
             publish=bool(form.publish.data),
+            record_past=bool(form.record_past.data),
             created_by=current_user,
         )
     except events.RegistrationError as error:
         db.session.rollback()
         _field_error(form, error)
         return _form_page(form, None, 422)
+    if form.record_past.data:
+        flash("Past webinar recorded for the archive (not open for registration).", "success")
+        return redirect(url_for("webinars.detail", event_id=webinar.event_id))
     _warn(_advice(form))
     flash(
         "Webinar published." if form.publish.data else "Webinar saved as a draft.",

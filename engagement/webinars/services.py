@@ -59,6 +59,7 @@ def create_webinar(
     waitlist_enabled: bool = True,
     recording_url: str | None = None,
     publish: bool = False,
+    record_past: bool = False,
 ) -> Webinar:
     event = events.create_event(
         EventKind.WEBINAR,
@@ -74,6 +75,7 @@ def create_webinar(
         waitlist_enabled=waitlist_enabled,
         state=EventState.PUBLISHED if publish else EventState.DRAFT,
         created_by=created_by,
+        record_past=record_past,
     )
     event.recording_url = recording_url or None
     webinar = Webinar(
