@@ -82,6 +82,8 @@ def test_a_full_event_offers_the_waitlist_and_says_where_you_would_be(
     assert ">Join the waitlist</button>" in page
     second.post(f"/events/{event_id}/register")
     assert "Waitlist: you are number 1" in second.get(f"/webinars/{event_id}").text
+    _, email = rep_email(app, second)
+    assert "/registrations/cancel/" in confirmation(app, email).body_text  # leave the waitlist
     third = login_as("startup")
     assert "you would be number 2 on the waitlist" in third.get(f"/webinars/{event_id}").text
     assert "Waitlist: you are number 1" in second.get("/my/registrations").text

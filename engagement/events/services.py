@@ -997,4 +997,5 @@ def _mail_waitlisted(registration: Registration) -> None:
         event=event,
         position=waitlist_position(registration),
         link=_external(event.url),
+        cancel_link=_external(url_for("events.cancel_by_link", token=cancel_token(registration))),
     )
