@@ -56,12 +56,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     # Import every feature's models so metadata is complete for migrations and create_all.
+    from sqlalchemy.orm import configure_mappers
+
     from engagement import models  # noqa: F401
 
     # Build every mapper now, so relationships defined by backref (Event.webinar) exist as class
     # attributes before the first query names them.
-    from sqlalchemy.orm import configure_mappers
-
     configure_mappers()
 
 

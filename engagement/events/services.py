@@ -940,7 +940,9 @@ def registration_mail_context(
         "ticket_link": None
         if event.is_online
         else _external(url_for("events.ticket", token=registration.ticket_token)),
-        "cancel_link": _external(url_for("events.cancel_by_link", token=cancel_token(registration))),
+        "cancel_link": _external(
+            url_for("events.cancel_by_link", token=cancel_token(registration))
+        ),
         "has_account": registration.user_id is not None,
     }
 

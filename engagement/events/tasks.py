@@ -32,7 +32,7 @@ FEEDBACK_WINDOW = timedelta(days=3)
 
 
 def starts_in(remaining: timedelta) -> str:
-    """"in about 23 hours", "in about an hour", "in 40 minutes": the truth at sending time."""
+    """How long until the start, as true at sending time: "in about 23 hours", "in 40 minutes"."""
     minutes = max(1, round(remaining.total_seconds() / 60))
     if minutes < 50:
         return f"in {minutes} minutes"

@@ -441,7 +441,7 @@ def feedback_for(meetup: Meetup) -> list[MeetupFeedback]:
 
 
 def meetup_locations(events: Sequence[Event]) -> dict[int, str]:
-    """ "Venue, address, city" of each meetup event, for calendar files (one query)."""
+    """Each meetup event's venue, address and city, for calendar files (one query)."""
     rows = db.session.scalars(
         sa.select(Meetup)
         .where(Meetup.event_id.in_([e.id for e in events]))
