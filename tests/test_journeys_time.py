@@ -103,3 +103,19 @@ def test_flash_messages_are_not_list_items_inside_a_status_region(app, client, a
     assert '<div class="flashes" role="status">' in html
     assert '<li class="flash' not in html
     assert "Signed in as rep@example.test" in html
+
+
+def test_my_registrations_lead_with_the_viewer_zone_and_show_pakistan_time_beside_it(
+    app, login_as, partner_id
+):
+    event_id = make_webinar(app, partner_id, capacity=5)
+    founder = login_as("startup")
+    founder.post(f"/events/{event_id}/register")
+    founder.set_cookie("tz", "UTC")  # a browser without a zone: Pakistan time, not UTC
+    page = founder.get("/my/registrations").get_data(as_text=True)
+    assert "Wed 10 Mar 2027, 14:00 PKT" in page and "09:00 UTC" not in page
+    with app.app_context():
+        db.session.get(User, founder.user_id).timezone = "Europe/Berlin"
+        db.session.commit()
+    page = founder.get("/my/registrations").get_data(as_text=True)
+    assert "Wed 10 Mar 2027, 10:00 CET (14:00 PKT)" in page
