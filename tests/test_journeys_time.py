@@ -10,6 +10,7 @@ from engagement.auth.models import User
 from engagement.directory.models import OverseasEntity, OverseasEntityType
 from engagement.extensions import db
 from tests.conftest import PASSWORD
+from tests.test_meetups_pages import published  # noqa: F401
 from tests.test_webinars_pages import make_webinar
 
 NOW = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
@@ -119,3 +120,12 @@ def test_my_registrations_lead_with_the_viewer_zone_and_show_pakistan_time_besid
         db.session.commit()
     page = founder.get("/my/registrations").get_data(as_text=True)
     assert "Wed 10 Mar 2027, 10:00 CET (14:00 PKT)" in page
+
+
+def test_meetup_page_shows_the_viewer_time_beside_pakistan_time(client, published):  # noqa: F811
+    client.set_cookie("tz", "Europe/Berlin")
+    page = client.get(f"/meetups/{published.event_id}").get_data(as_text=True)
+    assert "Wed 28 Apr 2027, 15:00 PKT" in page
+    assert "(your time: Wed 28 Apr 2027, 12:00 CEST)" in page
+    home = client.get("/").get_data(as_text=True)
+    assert "Wed 28 Apr 2027, 12:00 CEST (15:00 PKT)" in home
