@@ -35,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from engagement.core import web
 
     web.init_app(app)
+    from engagement.core import assets
+
+    assets.init_app(app)
     register_commands(app)
     return app
 
@@ -70,7 +73,13 @@ def register_extensions(app: Flask) -> None:
 
     i18n.init_app(app)
     # Import every feature's models so metadata is complete for migrations and create_all.
+    from sqlalchemy.orm import configure_mappers
+
     from engagement import models  # noqa: F401
+
+    # Build every mapper now, so relationships defined by backref (Event.webinar) exist as class
+    # attributes before the first query names them.
+    configure_mappers()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -109,10 +109,25 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a SQLite table (create, copy, drop, rename): with foreign
+            # keys enforced, dropping the old table would run ON DELETE CASCADE / SET NULL on
+            # every row that refers to it and lose data. Alembic's advice: turn them off for
+            # the migration (the pragma is ignored inside a transaction, and our "begin" hook
+            # opens one for every statement, so on the DBAPI connection first), then check the
+            # result once at the end.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            dbapi = connection.connection.driver_connection
+            broken = dbapi.execute("PRAGMA foreign_key_check").fetchall()
+            dbapi.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

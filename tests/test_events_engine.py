@@ -153,7 +153,10 @@ def test_one_registration_per_email_and_reregistering_after_cancel(ctx, company,
     ],
 )
 def test_registration_window(ctx, company, changes, code):
-    event = make_event(**changes)
+    with clock.frozen(
+        NOW - timedelta(days=2)
+    ):  # scheduled ahead (a new event cannot start in the past)
+        event = make_event(**changes)
     with pytest.raises(svc.RegistrationError) as error:
         svc.register_attendees(event.id, people("ali"), user(company))
     assert error.value.code == code
@@ -297,7 +300,8 @@ def test_reminders_go_exactly_once_per_registrant(app, company):
         body = db.session.scalar(
             sa.select(OutboxMessage.body_text).where(OutboxMessage.dedupe_key.like("%:1h"))
         )
-    assert "/tickets/" in body and "in about an hour" in body
+    # A webinar is online: no ticket to show, the join link (or where it appears) instead.
+    assert "/tickets/" not in body and "in about an hour" in body and "join link" in body
 
 
 def test_close_complete_and_feedback_jobs(app, company):
@@ -321,8 +325,9 @@ def test_close_complete_and_feedback_jobs(app, company):
 
 
 def test_tasks_module_functions_are_idempotent(ctx, company):
-    event = make_event(capacity=1, starts_at=NOW + timedelta(minutes=30))
+    event = make_event(capacity=1, starts_at=NOW + timedelta(minutes=90))
     svc.register_attendees(event.id, people("a"), user(company))
+    clock.freeze(NOW + timedelta(minutes=60))  # 30 minutes before
     tasks.send_reminders()
     tasks.send_reminders()
     keys = [m.dedupe_key for m in mails("a@example.test") if m.dedupe_key]
@@ -342,3 +347,14 @@ def test_a_new_time_is_mailed_to_everyone_registered_with_a_new_ics(ctx, company
         assert "Was: Thu 04 Mar 2027, 14:00 PKT" in mail.body_text
         assert "Now: Fri 05 Mar 2027, 16:00 PKT to 17:00 PKT" in mail.body_text
         assert b"DTSTART;TZID=Asia/Karachi:20270305T160000" in mail.attachment_data
+
+
+def test_a_new_event_cannot_start_in_the_past_unless_recorded_as_past(ctx, staff):
+    with pytest.raises(svc.RegistrationError) as error:
+        make_event(starts_at=NOW - timedelta(days=400))
+    assert error.value.field == "starts_at" and "in the past" in error.value.message
+    recorded = make_event(starts_at=NOW - timedelta(days=400), record_past=True)
+    assert recorded.recorded_past and recorded.state == EventState.COMPLETED
+    assert svc.registration_closed_reason(recorded) is not None
+    with pytest.raises(svc.RegistrationError):
+        make_event(starts_at=NOW + timedelta(days=1), record_past=True)

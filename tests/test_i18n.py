@@ -10,7 +10,10 @@ from engagement.extensions import db
 
 
 def html_tag(response) -> str:
-    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+    """``<html lang=".." dir="..">`` of the page (other attributes left out)."""
+    tag = re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+    lang, direction = re.search(r'lang="(\w+)" dir="(\w+)"', tag).groups()
+    return f'<html lang="{lang}" dir="{direction}">'
 
 
 def test_english_left_to_right_by_default(client):

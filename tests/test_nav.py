@@ -17,8 +17,16 @@ def wide_nav(html: str) -> tuple[list[str], list[str]]:
 def test_staff_tools_are_grouped_under_manage(login_as):
     html = login_as("admin").get("/webinars/").get_data(as_text=True)
     bar, manage = wide_nav(html)
-    assert bar == ["Webinars", "Meetups", "My registrations"]
-    assert manage == ["Events", "Roadmap board", "Requests", "Directory", "Users"]
+    assert bar == ["Webinars", "Meetups", "Companies", "My registrations"]
+    assert manage == [
+        "Dashboard",
+        "Events",
+        "Roadmap board",
+        "Requests",
+        "B2B meetings",
+        "Directory",
+        "Users",
+    ]
     assert "<summary>Manage</summary>" in html
     narrow = html[html.index('class="nav-narrow"') :]
     for label in (*bar, *manage, "Your account"):
@@ -33,8 +41,8 @@ def test_manage_is_marked_current_on_a_staff_page(login_as):
 
 def test_company_and_visitor_have_no_manage_menu(login_as, client):
     bar, manage = wide_nav(login_as("company").get("/webinars/").get_data(as_text=True))
-    assert bar == ["Webinars", "Meetups", "My registrations", "Introductions", "My profile"]
+    assert bar == ["Webinars", "Meetups", "Companies", "My registrations", "Meetings", "My profile"]
     assert manage == []
     html = client.get("/webinars/").get_data(as_text=True)
-    assert wide_nav(html) == (["Webinars", "Meetups"], [])
+    assert wide_nav(html) == (["Webinars", "Meetups", "Companies"], [])
     assert "Manage" not in html

@@ -89,25 +89,26 @@ def add_webinars(app, count: int, rep_id: int, staff_id: int, offset: int) -> No
 
         # Past webinars and meeting requests for the other lists.
         for n in range(offset, offset + count):
-            past = wsvc.create_webinar(
-                title=f"Past {n}",
-                starts_at=NOW - timedelta(days=5, hours=n),
-                duration_minutes=60,
-                capacity=5,
-                partners=[
-                    OverseasEntity(
-                        name=f"Old partner {n}",
-                        country_code="GB",
-                        timezone="Europe/London",
-                        entity_type=OverseasEntityType.INVESTOR,
-                    )
-                ],
-                sectors=sectors,
-                publish=True,
-                created_by=None,
-                recording_url="https://video.example.org/x",
-            )
+            # Scheduled back then: a new event cannot start in the past.
             with clock.frozen(NOW - timedelta(days=10)):
+                past = wsvc.create_webinar(
+                    title=f"Past {n}",
+                    starts_at=NOW - timedelta(days=5, hours=n),
+                    duration_minutes=60,
+                    capacity=5,
+                    partners=[
+                        OverseasEntity(
+                            name=f"Old partner {n}",
+                            country_code="GB",
+                            timezone="Europe/London",
+                            entity_type=OverseasEntityType.INVESTOR,
+                        )
+                    ],
+                    sectors=sectors,
+                    publish=True,
+                    created_by=None,
+                    recording_url="https://video.example.org/x",
+                )
                 events.register_attendees(
                     past.event_id, [events.Attendee(f"P{n}", f"p{n}@example.test")], rep
                 )

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 
 from engagement.auth import bp, services
 from engagement.auth.access import admin_required, login_required, public
@@ -82,7 +83,13 @@ def signup():
                 org_name=form.org_name.data,
             )
         except services.AccountError as error:
-            getattr(form, error.field or "email").errors.append(str(error))
+            message: str = str(error)
+            if error.code == "email_taken":
+                message = Markup(
+                    'An account with this email already exists. Is it yours? <a href="{}">Sign in</a>'
+                    ' or <a href="{}">reset your password</a>.'
+                ).format(url_for("auth.login"), url_for("auth.forgot_password"))
+            getattr(form, error.field or "email").errors.append(message)
         else:
             services.send_verification_email(user)
             login_user(user)

@@ -55,9 +55,11 @@ COMMON_PASSWORDS = frozenset(
 class AccountError(ValueError):
     """A rule about accounts was broken; ``field`` names the form field."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, code: str = "") -> None:
         super().__init__(message)
         self.field = field
+        #: A stable name for the broken rule, e.g. ``email_taken``.
+        self.code = code
 
 
 def normalise_email(email: str) -> str:
@@ -127,7 +129,7 @@ def create_user(
     if problem := single_line_problem(name):
         raise AccountError(problem, "name")
     if user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists.", "email")
+        raise AccountError("An account with this email already exists.", "email", "email_taken")
     if check_strength and (problem := password_problem(password, email)):
         raise AccountError(problem, "password")
     user = User(

@@ -31,7 +31,9 @@ def _personal(*_args: Any, **_kwargs: Any) -> bool:
 
 
 def _key() -> str:
-    return f"anon-page:{request.full_path}|tz={request.cookies.get('tz', '')}|lang={current_language()}"
+    from engagement.core.timefmt import browser_timezone
+
+    return f"anon-page:{request.full_path}|tz={browser_timezone() or ''}|lang={current_language()}"
 
 
 def _storable(response: Any) -> bool:

@@ -13,19 +13,19 @@ STAFF = frozenset({Role.STAFF, Role.ADMIN})
 NAV: list[tuple[str, str, object]] = [
     ("webinars.index", "Webinars", ANYONE),
     ("roadmap.public", "Meetups", ANYONE),
+    ("partners.showcase", "Companies", ANYONE),
     ("events.my_registrations", "My registrations", SIGNED_IN),
+    ("partners.meetings", "Meetings", frozenset({Role.PARTNER, Role.COMPANY})),
+    ("partners.partner_home", "Our page", frozenset({Role.PARTNER})),
     ("facilitation.my_requests", "Facilitation", frozenset({Role.STARTUP})),
     ("directory.my_profile", "My profile", frozenset({Role.COMPANY, Role.STARTUP})),
+    ("dashboard.index", "Dashboard", STAFF),
     ("events.staff_index", "Events", STAFF),
     ("roadmap.board", "Roadmap board", STAFF),
     ("facilitation.queue", "Requests", STAFF),
+    ("partners.staff_meetings", "B2B meetings", STAFF),
     ("directory.companies", "Directory", STAFF),
     ("auth.admin_users", "Users", frozenset({Role.ADMIN})),
-    ("dashboard.index", "Dashboard", STAFF),
-    ("partners.showcase", "Companies", ANYONE),
-    ("partners.partner_home", "Our page", frozenset({Role.PARTNER})),
-    ("partners.meetings", "Meetings", frozenset({Role.PARTNER, Role.COMPANY})),
-    ("partners.staff_meetings", "B2B meetings", STAFF),
 ]
 
 

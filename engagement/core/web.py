@@ -126,6 +126,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
     app.jinja_env.globals["viewer_timezone"] = timefmt.viewer_timezone
+    from engagement.core.forms import form_errors
+
+    app.jinja_env.globals["form_errors"] = form_errors
+    app.jinja_env.globals["viewer_timezone_source"] = timefmt.viewer_timezone_source
+    app.jinja_env.filters["datetime_both"] = timefmt.format_datetime_both
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["url_for_page"] = url_for_page
 

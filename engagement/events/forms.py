@@ -20,10 +20,11 @@ from engagement.events.models import RegistrationState
 
 
 class AttendeeForm(PlainTextForm):
-    """One attendee row (a blank row is ignored)."""
+    """One attendee row (a blank row is ignored). The engine checks what is typed, every row's
+    every field at once (:func:`engagement.events.services.register_attendees`)."""
 
-    name = StringField("Full name", [Optional(), Length(max=120)])
-    email = EmailField("Email", [Optional(), Length(max=254)])
+    name = StringField("Full name", [Optional()])
+    email = EmailField("Email", [Optional()])
 
 
 class RegisterForm(EngageForm):
@@ -41,16 +42,9 @@ class RegisterForm(EngageForm):
         return rows
 
     def check_rows(self) -> bool:
+        """At least one row typed in (the engine checks the rows themselves)."""
         ok = True
         rows = self.filled_rows()
-        for index, name, email in rows:
-            entry = self.attendees.entries[index].form
-            if not name:
-                entry.name.errors = [*entry.name.errors, "Enter the attendee's name."]
-                ok = False
-            if not email:
-                entry.email.errors = [*entry.email.errors, "Enter the attendee's email."]
-                ok = False
         if not rows:
             first = self.attendees.entries[0].form
             first.name.errors = [*first.name.errors, "Add at least one attendee."]

@@ -51,6 +51,9 @@ ACTIVE_STATES = (*SEAT_STATES, RegistrationState.WAITLISTED)
 #: (messages, counts and capacity include them).
 ATTENDEE_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
 
+#: Kinds of event held online (a join link instead of a venue; no QR check-in at a door).
+ONLINE_KINDS = frozenset({EventKind.WEBINAR})
+
 #: Endpoint of each kind's public detail page.
 DETAIL_ENDPOINTS = {EventKind.WEBINAR: "webinars.detail", EventKind.MEETUP: "meetups.detail"}
 
@@ -104,6 +107,9 @@ class Event(TimestampMixin, db.Model):
     cancelled_at: Mapped[datetime | None]
     #: Set by the feedback job once every attendee was asked for feedback.
     feedback_sent_at: Mapped[datetime | None]
+    #: Entered by staff after it took place (for the record), not scheduled ahead: never open for
+    #: registration, and shown as such.
+    recorded_past: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
@@ -120,6 +126,11 @@ class Event(TimestampMixin, db.Model):
             return url_for(DETAIL_ENDPOINTS[self.kind], event_id=self.id)
         except BuildError:
             return "#"
+
+    @property
+    def is_online(self) -> bool:
+        """Held online: attendees get a join link, not a ticket to show at a door."""
+        return self.kind in ONLINE_KINDS
 
     @property
     def effective_closes_at(self) -> datetime:

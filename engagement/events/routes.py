@@ -61,7 +61,12 @@ def registers_colleagues(user: User) -> bool:
 # --- Registering --------------------------------------------------------------------------------
 
 
+#: Attendee rows shown at most, however many seats an organisation has left.
+MAX_ROWS = 10
+
+
 def _register_page(event: Event, form, status: int = 200):
+    used = _org_used(event)
     return (
         render_template(
             "events/register.html",
@@ -71,10 +76,30 @@ def _register_page(event: Event, form, status: int = 200):
             closed_reason=svc.registration_closed_reason(event),
             seats_left=svc.seats_left(event),
             waitlist=svc.waitlist_length(event),
-            org_used=_org_used(event),
+            org_used=used,
+            org_left=_org_left(event, used),
+            already=_already_registered(event),
+            location=svc.event_locations([event]).get(event.id),
             extras=[extra.template for extra in extras_for(event, current_user)],
         ),
         status,
+    )
+
+
+def _org_left(event: Event, used: int | None) -> int | None:
+    """Seats the viewer's organisation may still register, or None when there is no limit."""
+    if used is None or not event.seat_limit_per_org:
+        return None
+    return max(0, event.seat_limit_per_org - used)
+
+
+def _already_registered(event: Event) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email == current_user.email,
+            Registration.state != RegistrationState.CANCELLED,
+        )
     )
 
 
@@ -96,19 +121,28 @@ def _org_used(event: Event) -> int | None:
     )
 
 
+def _blank_rows(event: Event, form: RegisterForm) -> None:
+    """As many rows as seats the organisation has left (at most MAX_ROWS; 3 without a limit),
+    the first filled in with the signed-in user unless they are registered already."""
+    left = _org_left(event, _org_used(event))
+    rows = min(MAX_ROWS, left) if left is not None else 3
+    while len(form.attendees.entries) < max(rows, 1):
+        form.attendees.append_entry()
+    if _already_registered(event) is None:
+        first = form.attendees.entries[0].form
+        first.name.data = current_user.name
+        first.email.data = current_user.email
+
+
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
-    """Register for an event: colleagues (company representatives) or oneself."""
+    """Register for an event: oneself, and colleagues for company representatives."""
     event = svc.get_event_for(current_user, event_id)
     colleagues = registers_colleagues(current_user)
     form = RegisterForm() if colleagues else SelfRegisterForm()
     if colleagues and request.method == "GET":
-        rows = 3
-        if event.seat_limit_per_org:
-            rows = max(1, min(rows, event.seat_limit_per_org - (_org_used(event) or 0)))
-        while len(form.attendees.entries) < rows:
-            form.attendees.append_entry()
+        _blank_rows(event, form)
     if request.method == "GET" or not form.validate_on_submit():
         return _register_page(event, form, 200 if request.method == "GET" else 422)
     if colleagues:
@@ -158,13 +192,18 @@ def _all_mine(event: Event, emails: list[str]) -> bool:
 
 
 def _attach_error(form, error: svc.RegistrationError, rows: list[tuple[int, str, str]]) -> None:
-    match = FIELD_RE.fullmatch(error.field or "")
-    if match and isinstance(form, RegisterForm):
-        row = rows[int(match.group(1))][0]
-        field = getattr(form.attendees.entries[row].form, match.group(2))
-        field.errors = [*field.errors, error.message]
-        return
-    flash(error.message, "error")
+    """Put each of the engine's problems on its input (every row's, all at once)."""
+    unplaced = []
+    for name, message in (error.problems or {None: error.message}).items():
+        match = FIELD_RE.fullmatch(name or "")
+        if match and isinstance(form, RegisterForm) and int(match.group(1)) < len(rows):
+            row = rows[int(match.group(1))][0]
+            field = getattr(form.attendees.entries[row].form, match.group(2))
+            field.errors = [*field.errors, message]
+        else:
+            unplaced.append(message)
+    for message in unplaced:
+        flash(message, "error")
 
 
 # --- My registrations ---------------------------------------------------------------------------
@@ -187,6 +226,7 @@ def my_registrations():
         page=page,
         registrations=items,
         positions=svc.waitlist_positions(items),
+        cancellable={r.id for r in items if svc.cancellable(r)},
         feed_url=url_for("events.my_calendar", token=current_user.calendar_token, _external=True),
         now=clock.now(),
     )
@@ -224,15 +264,51 @@ def _qr_data_uri(url: str) -> str:
 def ticket(token: str):
     """A registrant's ticket: its QR code opens the staff check-in page."""
     registration = svc.get_registration_by_ticket(token)
+    event = registration.event
     check_in_url = url_for("events.check_in_ticket", token=token, _external=True)
+    holds = registration.state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
     return render_template(
         "events/ticket.html",
         registration=registration,
-        event=registration.event,
-        qr=_qr_data_uri(check_in_url)
-        if registration.state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+        event=event,
+        # Online events have no door to scan a code at: the join link is what matters there.
+        qr=_qr_data_uri(check_in_url) if holds and not event.is_online else None,
+        holds=holds,
+        join_minutes=current_app.config["JOIN_URL_VISIBLE_MINUTES"],
+        location=svc.event_locations([event]).get(event.id),
+        position=svc.waitlist_position(registration),
+        cancel_url=url_for("events.cancel_by_link", token=svc.cancel_token(registration))
+        if svc.cancellable(registration)
         else None,
         check_in_url=check_in_url,
+    )
+
+
+@bp.route("/registrations/cancel/<token>", methods=["GET", "POST"])
+@public
+def cancel_by_link(token: str):
+    """The signed cancel link of a registration's mails and ticket: no account needed."""
+    registration = svc.registration_by_cancel_token(token)
+    event = registration.event
+    cancellable = svc.cancellable(registration)
+    if request.method == "POST":
+        if not SelfRegisterForm().validate_on_submit():
+            abort(400)
+        if not cancellable:
+            abort(409)
+        try:
+            promoted = svc.cancel_registration(registration, None)
+        except svc.RegistrationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("events.cancel_by_link", token=token))
+        message = f"Cancelled {registration.name}'s registration for {event.title}."
+        if promoted:
+            message += " The seat went to the next person on the waitlist."
+        flash(message, "success")
+        return redirect(url_for("events.cancel_by_link", token=token))
+    return render_template(
+        "events/cancel.html", registration=registration, event=event, cancellable=cancellable
     )
 
 

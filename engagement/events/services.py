@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from engagement import clock
 from engagement.auth.models import Role, User
-from engagement.core.timefmt import format_datetime, viewer_timezone
+from engagement.core.timefmt import format_datetime, valid_timezone, viewer_timezone
 from engagement.core.validation import email_problem, one_line
+from engagement.events.markdown import markdown_to_text
 from engagement.events.models import (
     ACTIVE_STATES,
     ATTENDEE_STATES,
@@ -76,17 +78,29 @@ class Attendee:
     email: str
 
 
+CANCEL_SALT = "registration-cancel"
+
+
 class RegistrationError(Exception):
     """A rule refused the change. ``code``: closed, full, duplicate, seat_limit, invalid, cancelled.
 
-    ``field`` names the input at fault (``attendees[0].email``, ``capacity``) or is None.
+    ``field`` names the input at fault (``attendees[0].email``, ``capacity``) or is None;
+    ``problems`` holds every faulty input at once (``{field: message}``), so a form can flag all
+    of them, not one per attempt.
     """
 
-    def __init__(self, message: str, code: str = "invalid", field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: str = "invalid",
+        field: str | None = None,
+        problems: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.field = field
+        self.problems = problems or ({field: message} if field else {})
 
 
 # --- Events ------------------------------------------------------------------------------------
@@ -145,8 +159,12 @@ def create_event(
     waitlist_enabled: bool = True,
     state: EventState | str = EventState.DRAFT,
     created_by: User | None = None,
+    record_past: bool = False,
 ) -> Event:
-    """Create an event (a draft unless ``state`` says otherwise). Give duration or ends_at."""
+    """Create an event (a draft unless ``state`` says otherwise). Give duration or ends_at.
+
+    A new event must start in the future; staff record one that already took place only by
+    saying so (``record_past``): it is stored completed and marked ``recorded_past``."""
     if not title or not title.strip():
         raise RegistrationError("Give the event a title.", "invalid", "title")
     if ends_at is None:
@@ -157,6 +175,20 @@ def create_event(
         ends_at = starts_at + timedelta(minutes=duration_minutes)
     _check_times(starts_at, ends_at, registration_opens_at, registration_closes_at)
     _check_numbers(capacity, seat_limit_per_org)
+    in_past = starts_at <= clock.now()
+    if in_past and not record_past:
+        raise RegistrationError(
+            "The start is in the past. Pick a time in the future, or record an event that already "
+            "took place by saying so.",
+            "invalid",
+            "starts_at",
+        )
+    if record_past and not in_past:
+        raise RegistrationError(
+            "Only an event that already took place can be recorded as past.", "invalid", "starts_at"
+        )
+    if record_past:
+        state = EventState.COMPLETED
     try:
         ZoneInfo(timezone)
     except Exception as error:
@@ -175,6 +207,7 @@ def create_event(
         registration_closes_at=registration_closes_at,
         waitlist_enabled=waitlist_enabled,
         created_by_id=created_by.id if created_by else None,
+        recorded_past=record_past,
     )
     db.session.add(event)
     db.session.flush()
@@ -376,29 +409,28 @@ def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
         )
     cleaned: list[Attendee] = []
     seen: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    duplicate = False
     for index, attendee in enumerate(attendees):
         name = (attendee.name or "").strip()
         email = (attendee.email or "").strip().lower()
         if not name:
-            raise RegistrationError(
-                "Enter the attendee's name.", "invalid", f"attendees[{index}].name"
-            )
-        if len(name) > 120:
-            raise RegistrationError(
-                "The name is too long (at most 120 characters).",
-                "invalid",
-                f"attendees[{index}].name",
-            )
-        if problem := email_problem(email):
-            raise RegistrationError(problem, "invalid", f"attendees[{index}].email")
-        if email in seen:
-            raise RegistrationError(
-                f"{email} appears twice in this registration.",
-                "duplicate",
-                f"attendees[{index}].email",
-            )
-        seen[email] = index
+            problems[f"attendees[{index}].name"] = "Enter the attendee's name."
+        elif len(name) > 120:
+            problems[f"attendees[{index}].name"] = "The name is too long (at most 120 characters)."
+        if not email:
+            problems[f"attendees[{index}].email"] = "Enter the attendee's email."
+        elif problem := email_problem(email):
+            problems[f"attendees[{index}].email"] = problem
+        elif email in seen:
+            problems[f"attendees[{index}].email"] = f"{email} appears twice in this registration."
+            duplicate = True
+        seen.setdefault(email, index)
         cleaned.append(Attendee(name=name, email=email))
+    if problems:
+        field, message = next(iter(problems.items()))
+        code = "duplicate" if duplicate and len(problems) == 1 else "invalid"
+        raise RegistrationError(message, code, field, problems)
     return cleaned
 
 
@@ -446,14 +478,15 @@ def register_attendees(
             .execution_options(populate_existing=True)
         )
     }
-    for index, attendee in enumerate(cleaned):
-        found = existing.get(attendee.email)
-        if found is not None and found.state != RegistrationState.CANCELLED:
-            raise RegistrationError(
-                f"{attendee.email} is already registered for this event.",
-                "duplicate",
-                f"attendees[{index}].email",
-            )
+    taken = {
+        f"attendees[{index}].email": f"{attendee.email} is already registered for this event."
+        for index, attendee in enumerate(cleaned)
+        if (found := existing.get(attendee.email)) is not None
+        and found.state != RegistrationState.CANCELLED
+    }
+    if taken:
+        field, message = next(iter(taken.items()))
+        raise RegistrationError(message, "duplicate", field, taken)
 
     if organisation_id is not None and event.seat_limit_per_org:
         used = (
@@ -516,6 +549,16 @@ def register_attendees(
         else:
             _mail_waitlisted(registration)
     return registrations
+
+
+def cancellable(registration: Registration, now: datetime | None = None) -> bool:
+    """A registrant may still cancel: confirmed or waitlisted, event open and not started."""
+    event = registration.event
+    return (
+        registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
+        and event.state in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED)
+        and event.starts_at > (now or clock.now())
+    )
 
 
 def cancel_registration(registration: Registration, by_user: User | None) -> list[Registration]:
@@ -814,7 +857,24 @@ def _external(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def _vevent(event: Event, registration: Registration | None = None) -> icalendar.Event:
+#: Per kind: ``events -> {event id: "venue, address, city"}`` (meetups register theirs), so the
+#: engine puts a LOCATION in calendar files without knowing what a venue is.
+LOCATION_LOOKUPS: dict[EventKind, Callable[[Sequence[Event]], dict[int, str]]] = {}
+
+ONLINE_NOTE = "Online event: the join link is on the event page for confirmed registrants, from shortly before the start."
+
+
+def event_locations(events: Sequence[Event]) -> dict[int, str]:
+    """Where each in-person event takes place (one query per kind, not per event)."""
+    found: dict[int, str] = {}
+    for kind, lookup in LOCATION_LOOKUPS.items():
+        of_kind = [e for e in events if e.kind == kind]
+        if of_kind:
+            found.update(lookup(of_kind))
+    return found
+
+
+def _vevent(event: Event, location: str | None = None) -> icalendar.Event:
     zone = ZoneInfo(event.timezone or current_app.config["TIMEZONE"])
     item = icalendar.Event()
     item.add("uid", f"event-{event.id}@engage.pseb.org.pk")
@@ -822,18 +882,24 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
     item.add("dtstamp", clock.now())
-    item.add("url", _external(event.url))
-    description = (event.description or "").strip()
+    link = _external(event.url)
+    item.add("url", link)
+    description = markdown_to_text(event.description)
     if len(description) > 1000:
         description = description[:1000] + "…"
-    item.add("description", f"{description}\n\n{_external(event.url)}".strip())
+    parts = [description]
+    if event.is_online:
+        parts.append(ONLINE_NOTE)
+    parts.append(f"Event page: {link}")
+    item.add("description", "\n\n".join(p for p in parts if p))
     if event.state == EventState.CANCELLED:
         item.add("status", "CANCELLED")
     else:
         item.add("status", "CONFIRMED")
-    location = getattr(event, "ics_location", None)
     if location:
         item.add("location", one_line(location))
+    elif event.is_online:
+        item.add("location", one_line(f"Online: {link}"))
     return item
 
 
@@ -845,8 +911,10 @@ def calendar_ics(events: Iterable[Event], name: str = "PSEB Engage") -> bytes:
     calendar.add("x-wr-calname", one_line(name))
     calendar.add("method", "PUBLISH")
     zones: set[str] = set()
+    events = list(events)
+    locations = event_locations(events)
     for event in events:
-        calendar.add_component(_vevent(event))
+        calendar.add_component(_vevent(event, locations.get(event.id)))
         zones.add(event.timezone or current_app.config["TIMEZONE"])
     for zone in sorted(zones):
         calendar.add_component(_vtimezone(zone))
@@ -875,6 +943,80 @@ def ics_filename(event: Event) -> str:
 # --- Mail -----------------------------------------------------------------------------------------
 
 
+#: Per kind: the join link of an online event (webinars register theirs), or None.
+JOIN_URLS: dict[EventKind, Callable[[Event], str | None]] = {}
+#: Per kind: ``[(label, zone)]`` of the other places an event is for (a webinar's partners).
+PARTNER_ZONES: dict[EventKind, Callable[[Event], list[tuple[str, str]]]] = {}
+
+
+def cancel_token(registration: Registration) -> str:
+    """A signed token that lets whoever holds the mail cancel this registration, no account
+    needed (anonymous meetup registrants, colleagues registered by their company)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CANCEL_SALT).dumps(
+        registration.ticket_token
+    )
+
+
+def registration_by_cancel_token(token: str) -> Registration:
+    """The registration a cancel link names; 404 for a forged or unknown token."""
+    try:
+        ticket = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CANCEL_SALT).loads(token)
+    except BadSignature:
+        abort(404)
+    return get_registration_by_ticket(str(ticket))
+
+
+def event_times(event: Event, recipient_zone: str | None = None) -> list[tuple[str, str]]:
+    """``[(label, formatted start–end)]``: the recipient's zone first, then the event's, then each
+    partner's (webinars), each zone once."""
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(label: str, zone: str) -> None:
+        if zone in seen:
+            return
+        seen.add(zone)
+        start = format_datetime(event.starts_at, zone)
+        end = format_datetime(event.ends_at, zone, "%H:%M")
+        rows.append((label, f"{start} to {end}"))
+
+    if recipient_zone and valid_timezone(recipient_zone):
+        add("Your time", recipient_zone)
+    add("Pakistan" if event.timezone == "Asia/Karachi" else event.timezone, event.timezone)
+    lookup = PARTNER_ZONES.get(event.kind)
+    for label, zone in lookup(event) if lookup else []:
+        add(label, zone)
+    return rows
+
+
+def registration_mail_context(
+    registration: Registration, *, with_join_link: bool = False
+) -> dict[str, object]:
+    """What every registrant mail shows: times in the recipient's and the partners' zones, the
+    event page, the ticket (in person) or the join-link note (online), a signed cancel link."""
+    event = registration.event
+    user = registration.user
+    join_url = JOIN_URLS[event.kind](event) if event.kind in JOIN_URLS else None
+    return {
+        "registration": registration,
+        "event": event,
+        "times": event_times(event, user.timezone if user is not None else None),
+        "link": _external(event.url),
+        "online": event.is_online,
+        "join_minutes": int(current_app.config["JOIN_URL_VISIBLE_MINUTES"]),
+        "join_link": join_url if (with_join_link and event.is_online) else None,
+        "join_in_this_mail": with_join_link,
+        "location": event_locations([event]).get(event.id),
+        "ticket_link": None
+        if event.is_online
+        else _external(url_for("events.ticket", token=registration.ticket_token)),
+        "cancel_link": _external(
+            url_for("events.cancel_by_link", token=cancel_token(registration))
+        ),
+        "has_account": registration.user_id is not None,
+    }
+
+
 def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
     event = registration.event
     subject = (
@@ -887,11 +1029,13 @@ def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
         subject,
         "event_confirmed",
         attachment=Attachment(ics_filename(event), "text/calendar", event_ics(event)),
-        registration=registration,
-        event=event,
         promoted=promoted,
-        link=_external(event.url),
-        ticket_link=_external(url_for("events.ticket", token=registration.ticket_token)),
+        # Registered (or promoted) after the last reminder's time: this mail is the one with the link.
+        **registration_mail_context(
+            registration,
+            with_join_link=event.starts_at - clock.now()
+            <= timedelta(hours=min(int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"])),
+        ),
     )
 
 
@@ -925,4 +1069,5 @@ def _mail_waitlisted(registration: Registration) -> None:
         event=event,
         position=waitlist_position(registration),
         link=_external(event.url),
+        cancel_link=_external(url_for("events.cancel_by_link", token=cancel_token(registration))),
     )

@@ -12,14 +12,14 @@ from datetime import timedelta
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.orm import contains_eager
 
 from engagement import clock
 from engagement.core.context import offline_request_context
 from engagement.core.timefmt import format_datetime
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
-from engagement.events.services import _external
+from engagement.events.services import _external, registration_mail_context
 from engagement.extensions import db
 from engagement.notifications.services import queue_mail
 from engagement.scheduler.registry import job
@@ -31,43 +31,57 @@ OPEN_STATES = (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED)
 FEEDBACK_WINDOW = timedelta(days=3)
 
 
+def starts_in(remaining: timedelta) -> str:
+    """How long until the start, as true at sending time: "in about 23 hours", "in 40 minutes"."""
+    minutes = max(1, round(remaining.total_seconds() / 60))
+    if minutes < 50:
+        return f"in {minutes} minutes"
+    hours = round(minutes / 60)
+    return "in about an hour" if hours <= 1 else f"in about {hours} hours"
+
+
 def send_reminders() -> int:
-    """Queue the "starts in N hours" reminder for every confirmed registrant once N hours remain."""
+    """Queue the "starts in N hours" reminder for every confirmed registrant once N hours remain.
+
+    Only reminders that are still true go out: none once a smaller offset is due (no "24 hours"
+    two hours before), none to a registration made after that reminder's time (who registers two
+    hours before needs no 24 h reminder), and the text says the time actually left. Online events
+    get their join link in the smallest (1 h) reminder.
+    """
     now = clock.now()
     queued = 0
-    for hours in sorted(current_app.config["REMINDER_OFFSETS_HOURS"], reverse=True):
-        hours = int(hours)
+    offsets = sorted({int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"]}, reverse=True)
+    for hours in offsets:
+        smaller = [h for h in offsets if h < hours]
+        window_end = now + timedelta(hours=hours)
+        # Once a smaller offset is due, this reminder would no longer be true.
+        window_start = now + timedelta(hours=max(smaller)) if smaller else now
         rows = db.session.scalars(
             sa.select(Registration)
             .join(Registration.event)
             .options(contains_eager(Registration.event))
             .where(
                 Event.state.in_(OPEN_STATES),
-                Event.starts_at > now,
-                Event.starts_at <= now + timedelta(hours=hours),
-                # Registered before the reminder window opened, or it is news to them anyway.
+                Event.starts_at > window_start,
+                Event.starts_at <= window_end,
                 Registration.state == RegistrationState.CONFIRMED,
             )
             .order_by(Registration.id)
         )
         for registration in rows:
             event = registration.event
-            # A 24 h reminder is pointless once the 1 h one is due.
-            smaller = [
-                int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"] if int(h) < hours
-            ]
-            if any(event.starts_at <= now + timedelta(hours=h) for h in smaller):
+            reminder_at = event.starts_at - timedelta(hours=hours)
+            registered_at = registration.confirmed_at or registration.created_at
+            if registered_at is not None and registered_at > reminder_at:
                 continue
             if queue_mail(
                 registration.email,
                 f"Reminder: {event.title}, {format_datetime(event.starts_at, event.timezone)}",
                 "event_reminder",
                 dedupe_key=f"event-reminder:{registration.id}:{hours}h",
-                registration=registration,
-                event=event,
                 hours=hours,
-                link=_external(event.url),
-                ticket_link=_external(url_for("events.ticket", token=registration.ticket_token)),
+                starts_in=starts_in(event.starts_at - now),
+                **registration_mail_context(registration, with_join_link=not smaller),
             ):
                 queued += 1
     return queued

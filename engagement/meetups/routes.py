@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
 from engagement.core.cache import anonymous_page
+from engagement.core.forms import restore_form, stash_form
 from engagement.events.models import Registration
 from engagement.extensions import db
 from engagement.meetups import bp, services
@@ -44,6 +45,16 @@ def _register_form() -> RegisterForm:
     )
 
 
+def _stash_key(event_id: int) -> str:
+    return f"meetup-register-{event_id}"
+
+
+def _back_to_form(event_id: int, form: RegisterForm):  # type: ignore[no-untyped-def]
+    """Post/redirect/get: the meetup page shows the form again with what was typed and why."""
+    stash_form(_stash_key(event_id), form)
+    return redirect(url_for("meetups.detail", event_id=event_id, _anchor="register-heading"), 303)
+
+
 def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ignore[no-untyped-def]
     from engagement.events import services as engine
 
@@ -70,6 +81,7 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
         seats_left=engine.seats_left(event),
         waitlist=engine.waitlist_length(event),
         mine=mine,
+        positions=engine.waitlist_positions(mine),
         over=services.is_over(meetup),
         can_feedback=bool(
             user
@@ -86,7 +98,9 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
 @anonymous_page
 def detail(event_id: int):
     meetup = services.get_meetup_for(_viewer(), event_id)
-    return _detail(meetup, _register_form())
+    form = _register_form()
+    restore_form(_stash_key(event_id), form)
+    return _detail(meetup, form)
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
@@ -94,10 +108,10 @@ def detail(event_id: int):
 def register(event_id: int):
     from engagement.events.services import Attendee, RegistrationError, register_attendees
 
-    meetup = services.get_meetup_for(_viewer(), event_id)
+    services.get_meetup_for(_viewer(), event_id)  # 404 for a meetup the viewer cannot see
     form = _register_form()
     if not form.validate_on_submit():
-        return _detail(meetup, form, 422)
+        return _back_to_form(event_id, form)
     user = _viewer()
     attendees = [Attendee(form.name.data, form.email.data)]
     colleagues = parse_colleagues(form.colleagues.data or "")
@@ -105,7 +119,7 @@ def register(event_id: int):
         form.colleagues.errors.append(
             "Only company representatives can register colleagues; ask each person to register."
         )
-        return _detail(meetup, form, 422)
+        return _back_to_form(event_id, form)
     attendees += [Attendee(name, email) for name, email in colleagues]
     try:
         registrations = register_attendees(event_id, attendees, user)
@@ -120,8 +134,7 @@ def register(event_id: int):
             form.colleagues.errors.append(error.message)
         else:
             flash(error.message, "error")
-        meetup = services.get_meetup_for(user, event_id)
-        return _detail(meetup, form, 422)
+        return _back_to_form(event_id, form)
     confirmed = sum(1 for r in registrations if r.state.value == "confirmed")
     waiting = len(registrations) - confirmed
     parts = []

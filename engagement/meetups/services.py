@@ -6,6 +6,7 @@ adds what only meetups have. Functions flush and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from engagement import clock
 from engagement.auth.models import User
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
-from engagement.events.services import create_event, get_event_for
+from engagement.events.services import LOCATION_LOOKUPS, create_event, get_event_for
 from engagement.extensions import db
 from engagement.meetups.models import (
     Meetup,
@@ -445,3 +446,23 @@ def feedback_for(meetup: Meetup) -> list[MeetupFeedback]:
             .order_by(MeetupFeedback.id)
         )
     )
+
+
+def meetup_locations(events: Sequence[Event]) -> dict[int, str]:
+    """Each meetup event's venue, address and city, for calendar files (one query)."""
+    rows = db.session.scalars(
+        sa.select(Meetup)
+        .where(Meetup.event_id.in_([e.id for e in events]))
+        .options(joinedload(Meetup.venue), joinedload(Meetup.city))
+    )
+    found = {}
+    for meetup in rows:
+        parts = []
+        if meetup.venue is not None:
+            parts += [meetup.venue.name, meetup.venue.address]
+        parts.append(meetup.city.name if meetup.city else "")
+        found[meetup.event_id] = ", ".join(p.strip() for p in parts if p and p.strip())
+    return found
+
+
+LOCATION_LOOKUPS[EventKind.MEETUP] = meetup_locations

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from jinja2 import TemplateNotFound
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -50,12 +51,13 @@ def queue_mail(
     ``dedupe_key`` the message is queued at most once ever; returns False when it already was.
     """
     body_text = render_template(f"mail/{template}.txt", **context)
+    body_html = _render_html_part(template, context)
     values = {
         "dedupe_key": dedupe_key,
         "to_address": to,
         "subject": subject,
         "body_text": body_text,
-        "body_html": None,
+        "body_html": body_html,
         "attachment_name": attachment.filename if attachment else None,
         "attachment_type": attachment.content_type if attachment else None,
         "attachment_data": attachment.data if attachment else None,
@@ -82,6 +84,15 @@ def queue_mail(
 
 #: The modern policy: it refuses a line break in a header value (an error, never a new header).
 MAIL_POLICY = default
+
+
+def _render_html_part(template: str, context: dict[str, object]) -> str | None:
+    """``templates/mail/<template>.html`` rendered, when the template has an HTML sibling."""
+    try:
+        html = current_app.jinja_env.get_template(f"mail/{template}.html")
+    except TemplateNotFound:
+        return None
+    return render_template(html, **context)
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:

@@ -113,11 +113,22 @@ def _partners() -> dict[str, OverseasEntity]:
     return by_country
 
 
-def _slot(days: int, hour: int) -> datetime:
-    day = (clock.now().astimezone(PKT) + timedelta(days=days)).date()
-    while day.weekday() >= 5:  # keep demo slots on weekdays
-        day += timedelta(days=1)
-    return datetime.combine(day, time(hour, 0), tzinfo=PKT)
+def _slot(days: int, hour: int, minutes: int, partners: list[OverseasEntity]) -> datetime:
+    """The first day from ``days`` ahead on which the platform's own slot check
+    (:func:`svc.schedule_advice`) finds the fewest problems: no weekend, no public holiday in
+    Pakistan or a partner country (Quaid-e-Azam Day, Christmas...). Warnings that hold for every
+    day (business hours that never overlap) cannot be avoided by moving the day."""
+    start = (clock.now().astimezone(PKT) + timedelta(days=days)).date()
+    best: tuple[int, datetime] | None = None
+    for shift in range(14):
+        moment = datetime.combine(start + timedelta(days=shift), time(hour, 0), tzinfo=PKT)
+        problems = len(svc.schedule_advice(moment, minutes, partners).warnings)
+        if best is None or problems < best[0]:
+            best = (problems, moment)
+        if problems == 0:
+            break
+    assert best is not None
+    return best[1]
 
 
 def _create(spec, partners, sectors, publish=True):
@@ -129,7 +140,7 @@ def _create(spec, partners, sectors, publish=True):
     chosen = [partners[c] for c in countries if c in partners]
     return svc.create_webinar(
         title=title,
-        starts_at=_slot(days, hour),
+        starts_at=_slot(days, hour, minutes, chosen),
         duration_minutes=minutes,
         capacity=capacity,
         seat_limit_per_org=limit,
@@ -191,8 +202,11 @@ def _seed() -> list[str]:
         webinar = _create(spec, partners, sectors)
         if webinar is not None:
             created.append(webinar)
-    # A past webinar with a recording: created as if scheduled back then.
-    past = _create(PAST, partners, sectors)
+    # A past webinar with a recording: created as if scheduled back then (a month ahead of it),
+    # since a new event may not start in the past.
+    title, days, *rest = PAST
+    with clock.frozen(clock.now() + timedelta(days=days - 30)):
+        past = _create((title, 30, *rest), partners, sectors)
     if past is not None:
         past.event.recording_url = "https://www.youtube.com/@PSEBofficial"
         past.event.registration_closes_at = None

@@ -103,6 +103,10 @@ class WebinarForm(EngageForm):
         description="Add after the webinar; shown on the past webinars page.",
     )
     publish = BooleanField("Publish now (visible to everyone, open for registration)")
+    record_past = BooleanField(
+        "This webinar already took place: record it for the archive (no registration)",
+        description="Only for a start in the past; it is shown as recorded afterwards.",
+    )
     check = SubmitField("Check the time slot")
     submit = SubmitField("Save webinar")
 

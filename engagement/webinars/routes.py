@@ -139,6 +139,7 @@ def detail(event_id: int):
         webinar=webinar,
         event=event,
         mine=mine,
+        positions=events.waitlist_positions(mine),
         own=own,
         show_join=show_join,
         join_minutes=current_app.config["JOIN_URL_VISIBLE_MINUTES"],
@@ -239,12 +240,16 @@ def create():
             partners=_chosen(OverseasEntity, form.partners.data),
             sectors=_chosen(Sector, form.sectors.data),
             publish=bool(form.publish.data),
+            record_past=bool(form.record_past.data),
             created_by=current_user,
         )
     except events.RegistrationError as error:
         db.session.rollback()
         _field_error(form, error)
         return _form_page(form, None, 422)
+    if form.record_past.data:
+        flash("Past webinar recorded for the archive (not open for registration).", "success")
+        return redirect(url_for("webinars.detail", event_id=webinar.event_id))
     _warn(_advice(form))
     flash(
         "Webinar published." if form.publish.data else "Webinar saved as a draft.",

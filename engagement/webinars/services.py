@@ -56,6 +56,7 @@ def create_webinar(
     waitlist_enabled: bool = True,
     recording_url: str | None = None,
     publish: bool = False,
+    record_past: bool = False,
 ) -> Webinar:
     event = events.create_event(
         EventKind.WEBINAR,
@@ -71,6 +72,7 @@ def create_webinar(
         waitlist_enabled=waitlist_enabled,
         state=EventState.PUBLISHED if publish else EventState.DRAFT,
         created_by=created_by,
+        record_past=record_past,
     )
     event.recording_url = recording_url or None
     webinar = Webinar(
@@ -189,6 +191,7 @@ def upcoming_webinars(limit: int = 4) -> list[Event]:
             )
             .order_by(Event.starts_at, Event.id)
             .limit(limit)
+            .options(selectinload(Event.webinar).selectinload(Webinar.partners))
         )
     )
 
@@ -282,3 +285,18 @@ def schedule_advice(
         warnings.extend(schedule.warnings)
         advice.append(schedule)
     return ScheduleAdvice(pk_start, pk_end, advice, warnings)
+
+
+def _join_url(event: Event) -> str | None:
+    webinar = event.webinar
+    return webinar.join_url if webinar is not None else None
+
+
+def _partner_zones(event: Event) -> list[tuple[str, str]]:
+    webinar = event.webinar
+    return [(p.name, p.timezone) for p in webinar.partners] if webinar is not None else []
+
+
+# The engine's mails and pages ask each kind for what it knows (see engagement.events.services).
+events.JOIN_URLS[EventKind.WEBINAR] = _join_url
+events.PARTNER_ZONES[EventKind.WEBINAR] = _partner_zones

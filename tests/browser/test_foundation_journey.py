@@ -62,9 +62,11 @@ def test_company_signs_up_edits_profile_and_staff_find_it(page, make_user, outbo
     page.get_by_label("Export markets").fill("de, us")
     page.get_by_role("button", name="Save profile").click()
     # A malformed number is refused with a field error and the input is kept.
-    expect(
-        page.get_by_text("Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457.")
-    ).to_be_visible()
+    # Waiting assertions: the page after the POST, with the error by the field and in the summary.
+    expect(page.locator(".field .error-text")).to_contain_text(
+        "Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457."
+    )
+    expect(page.locator(".error-summary")).to_be_focused()
     expect(page.get_by_label("Legal name")).to_have_value("Karakoram Soft (Pvt) Ltd")
     page.get_by_label("PSEB registration number").fill("PSEB/2024/0815")
     page.get_by_role("button", name="Save profile").click()
