@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -33,6 +34,14 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,
     "MAIL_FROM": "PSEB Engage <no-reply@engage.pseb.org.pk>",
     "BASE_URL": "http://127.0.0.1:5000",
+    # Host names the app answers to (others get 400). None: the host of BASE_URL (and, when that
+    # is a loopback name, localhost/127.0.0.1/::1 too, for development and tests).
+    "TRUSTED_HOSTS": None,
+    # Behind a reverse proxy: how many proxies in front set X-Forwarded-For/-Proto (0: none, the
+    # client address is the socket's). Only set it when a proxy you run overwrites those headers.
+    "PROXY_FIX": 0,
+    # Strict-Transport-Security max-age, sent only when SESSION_COOKIE_SECURE is true.
+    "HSTS_MAX_AGE": 31536000,
     # Rate limiting: memory:// per process; set redis://... or memcached://... for several workers.
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute",
@@ -71,6 +80,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             app.config[key] = app.config.pop(alias)
     if overrides:
         app.config.update(overrides)
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts_for(app.config["BASE_URL"])
     if app.config["REMEMBER_COOKIE_SECURE"] is None:
         app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config["SESSION_COOKIE_SECURE"])
 
@@ -81,6 +92,17 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.setdefault("OUTBOX_FOLDER", str(instance / "outbox"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1"]
+
+
+def trusted_hosts_for(base_url: str) -> list[str]:
+    """The Host names to accept: BASE_URL's, and every loopback name when that is loopback."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    if not host or host in LOOPBACK_HOSTS:
+        return list(LOOPBACK_HOSTS)
+    return [host]
 
 
 def _instance_secret(instance: Path) -> str:

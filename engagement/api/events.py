@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
+from flask import current_app
 from flask_login import current_user
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy.orm import joinedload, selectinload
@@ -28,6 +28,7 @@ from engagement.api.schemas import (
 )
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required, staff_required
+from engagement.core.context import external_url
 from engagement.directory.models import City, OverseasEntity, Sector
 from engagement.events import services as events
 from engagement.events.models import (
@@ -207,12 +208,12 @@ class CancelSchema(Strict):
 
 
 def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path if path.startswith("/") else path
+    return external_url(path)
 
 
 def _ical_url(event: Event) -> str | None:
     try:
-        return url_for("events.event_calendar", event_id=event.id, _external=True)
+        return external_url("events.event_calendar", event_id=event.id)
     except BuildError:
         return None
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +27,7 @@ from engagement.auth.models import (
     Role,
     User,
 )
+from engagement.core.context import external_url
 from engagement.extensions import db, login_manager
 from engagement.notifications.services import queue_mail
 
@@ -198,7 +199,7 @@ def verify_email_token(token: str) -> User:
 
 
 def send_verification_email(user: User) -> None:
-    link = url_for("auth.verify_email", token=make_verification_token(user), _external=True)
+    link = external_url("auth.verify_email", token=make_verification_token(user))
     queue_mail(
         user.email, "Confirm your email for PSEB Engage", "verify_email", user=user, link=link
     )
@@ -229,7 +230,7 @@ def send_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None or not user.active:
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("auth.reset_password", token=make_reset_token(user))
     queue_mail(
         user.email, "Reset your PSEB Engage password", "reset_password", user=user, link=link
     )
@@ -257,10 +258,8 @@ def invite_colleague(owner: User, email: str) -> Invitation:
         )
         db.session.add(invitation)
         db.session.flush()
-    link = url_for(
-        "auth.accept_invitation",
-        token=_serializer("invite").dumps({"id": invitation.id}),
-        _external=True,
+    link = external_url(
+        "auth.accept_invitation", token=_serializer("invite").dumps({"id": invitation.id})
     )
     queue_mail(
         email,

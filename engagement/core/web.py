@@ -8,7 +8,12 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    ServiceUnavailable,
+)
 
 from engagement import clock
 from engagement.core import timefmt
@@ -94,6 +99,11 @@ def init_app(app: Flask) -> None:
             "The form expired or was sent without its security token. Please go back, reload the page and try again.",
         )
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):  # type: ignore[no-untyped-def]
+        # A Host header outside TRUSTED_HOSTS: no URL can be built, so no layout; a plain 400.
+        return Response("Bad request: unknown host.\n", 400, mimetype="text/plain")
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
         db.session.rollback()
@@ -124,6 +134,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["viewer_timezone"] = timefmt.viewer_timezone
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["url_for_page"] = url_for_page
+    from engagement.core.context import external_url
+
+    app.jinja_env.globals["external_url"] = external_url
 
 
 TITLES = {

@@ -24,6 +24,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from engagement import clock
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Organisation, Role, User
+from engagement.core.context import external_url
 from engagement.events import bp
 from engagement.events import services as svc
 from engagement.events.forms import (
@@ -182,7 +183,7 @@ def my_registrations():
         page=page,
         registrations=items,
         positions=svc.waitlist_positions(items),
-        feed_url=url_for("events.my_calendar", token=current_user.calendar_token, _external=True),
+        feed_url=external_url("events.my_calendar", token=current_user.calendar_token),
         now=clock.now(),
     )
 
@@ -219,7 +220,7 @@ def _qr_data_uri(url: str) -> str:
 def ticket(token: str):
     """A registrant's ticket: its QR code opens the staff check-in page."""
     registration = svc.get_registration_by_ticket(token)
-    check_in_url = url_for("events.check_in_ticket", token=token, _external=True)
+    check_in_url = external_url("events.check_in_ticket", token=token)
     return render_template(
         "events/ticket.html",
         registration=registration,

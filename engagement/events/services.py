@@ -21,6 +21,7 @@ from flask import abort, current_app, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.core.context import external_url
 from engagement.events.models import (
     ACTIVE_STATES,
     SEAT_STATES,
@@ -740,9 +741,7 @@ def get_registration_by_ticket(token: str) -> Registration:
 
 
 def _external(path: str) -> str:
-    if path.startswith("http"):
-        return path
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return external_url(path)
 
 
 def _vevent(event: Event, registration: Registration | None = None) -> icalendar.Event:

@@ -395,7 +395,7 @@ def send_feedback_surveys() -> int:
     The link carries the registration's ticket token, so colleagues registered by a company
     representative can answer without an account.
     """
-    from flask import url_for
+    from engagement.core.context import external_url
 
     now = clock.now()
     queued = 0
@@ -412,9 +412,8 @@ def send_feedback_surveys() -> int:
         )
         .order_by(Registration.id)
     ).all()
-    base = current_app.config["BASE_URL"].rstrip("/")
     for registration, meetup in rows:
-        link = base + url_for("meetups.feedback_by_ticket", token=registration.ticket_token)
+        link = external_url("meetups.feedback_by_ticket", token=registration.ticket_token)
         if queue_mail(
             registration.email,
             f"Three questions about {meetup.event.title}",

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import sqlalchemy as sa
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from sqlalchemy.orm import selectinload
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.core.context import external_url
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.events import services as events
 from engagement.events.models import (
@@ -394,7 +395,7 @@ def decide_introduction(
             dedupe_key=f"introduction-decided:{request.id}",
             request=request,
             user=requester,
-            link=current_app.config["BASE_URL"].rstrip("/") + url_for("webinars.my_introductions"),
+            link=external_url("webinars.my_introductions"),
         )
     return request
 
