@@ -108,8 +108,13 @@ def _signed_in_browser(app, user_id: int):
     """A client holding a Flask-Login session cookie for the user (as after signing in)."""
     from engagement.auth.models import User
 
-    with app.app_context():
-        session_id = db.session.get(User, user_id).get_id()
+    from engagement.auth.sessions import start_session
+
+    with app.app_context(), app.test_request_context():
+        user = db.session.get(User, user_id)
+        start_session(user)
+        session_id = user.get_id()
+        db.session.commit()
     browser = app.test_client()
     with browser.session_transaction() as session:
         session["_user_id"] = session_id

@@ -76,9 +76,7 @@ def test_trusted_hosts_come_from_base_url():
         ("get", "/calendar/events.ics", None),
     ],
 )
-def test_a_foreign_host_is_refused_and_sends_nothing(
-    client, make_user, outbox, method, path, data
-):
+def test_a_foreign_host_is_refused_and_sends_nothing(client, make_user, outbox, method, path, data):
     make_user("company", email="victim@example.test")
     response = getattr(client, method)(path, data=data, base_url=f"http://{EVIL}")
     assert response.status_code == 400

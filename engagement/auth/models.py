@@ -61,8 +61,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login: a stamp change signs every session out
-        return f"{self.id}:{self.security_stamp}"
+    def get_id(self) -> str:  # Flask-Login: "<user id>:<server-side session key>"
+        return f"{self.id}:{getattr(self, 'session_key', '')}"
 
     @property
     def is_staff(self) -> bool:
@@ -142,5 +142,28 @@ class ApiToken(TimestampMixin, db.Model):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(TimestampMixin, db.Model):
+    """One signed-in browser or device. Its key rides in the session and remember-me cookies;
+    revoking the row signs that browser out on the server, whatever cookies it still holds."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random key in the cookies (the key itself is never stored).
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The browser's User-Agent at sign-in, shortened; shown on the account page.
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Client address at sign-in (after ProxyFix, when configured).
+    ip_address: Mapped[str] = mapped_column(sa.String(45), default="")
+    #: True when the user ticked "keep me signed in" (a remember-me cookie exists).
+    remember: Mapped[bool] = mapped_column(default=False)
+    #: Written at most once a minute while the session is used.
+    last_seen_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
 from engagement import clock
+from engagement.auth import sessions
 from engagement.auth.models import (
     ApiToken,
     Invitation,
@@ -28,7 +29,7 @@ from engagement.auth.models import (
     User,
 )
 from engagement.core.context import external_url
-from engagement.extensions import db, login_manager
+from engagement.extensions import db
 from engagement.notifications.services import queue_mail
 
 _hasher = PasswordHasher()
@@ -155,12 +156,15 @@ def _create_profile(organisation: Organisation, role: Role) -> None:
         db.session.add(Startup(organisation=organisation, name=organisation.name))
 
 
-def set_password(user: User, password: str) -> None:
-    """Change the password; signs out other sessions and voids reset links."""
+def set_password(user: User, password: str, *, keep_current_session: bool = False) -> None:
+    """Change the password: voids reset links, revokes every API token and ends every session
+    (but this request's, with ``keep_current_session``)."""
     if problem := password_problem(password, user.email):
         raise AccountError(problem, "password")
     user.password_hash = hash_password(password)
     user.security_stamp = secrets.token_hex(16)
+    sessions.end_sessions(user, keep_current=keep_current_session)
+    sessions.revoke_api_tokens(user)
 
 
 def record_login(user: User) -> None:
@@ -354,6 +358,7 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.security_stamp = secrets.token_hex(16)
+        sessions.end_sessions(user)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -398,14 +403,3 @@ def revoke_api_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise AccountError("No such token.")
     token.revoked_at = token.revoked_at or clock.now()
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.security_stamp != stamp or not user.active:
-        return None
-    return user
