@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_NAME": "remember_token",
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    # A signed-in session (server-side row) unused for this many days ends.
+    "SESSION_IDLE_DAYS": 30,
     "WTF_CSRF_TIME_LIMIT": None,
     # Mail: without SMTP_HOST, mails are written as .eml files under instance/outbox.
     "SMTP_HOST": None,

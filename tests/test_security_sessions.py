@@ -113,3 +113,18 @@ def test_sign_out_everywhere_ends_every_session_and_token(app, make_user):
             )
             == 0
         )
+
+
+def test_a_session_unused_for_the_idle_limit_ends(app, make_user, frozen_clock, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setitem(app.config, "SESSION_IDLE_DAYS", 30)
+    start = datetime(2027, 1, 1, tzinfo=UTC)
+    frozen_clock(start)
+    make_user("company", email=EMAIL)
+    client = app.test_client()
+    client.post("/login", data={"email": EMAIL, "password": PASSWORD, "remember": "y"})
+    frozen_clock(start + timedelta(days=29))
+    assert signed_in(client)
+    frozen_clock(start + timedelta(days=29 + 31))
+    assert not signed_in(copy_cookie(client, "remember_token"))

@@ -53,8 +53,11 @@ MAX_DURATION_MINUTES = 7 * 24 * 60
 
 
 def registration_problem(error: events.RegistrationError) -> None:
-    """The engine refused: 422 for a bad input it names, else 409 (closed, full, duplicate...)."""
+    """The engine refused: 422 for a bad input it names, 403 for an unconfirmed email, else 409
+    (closed, full, duplicate...)."""
     status = 422 if error.code == "invalid" and error.field else 409
+    if error.code == "unconfirmed":
+        status = 403
     fail(status, error.message, field=error.field)
 
 

@@ -54,14 +54,17 @@ class TokenListSchema(Strict):
 @limiter.limit(_token_rate_limit)
 @blp.arguments(TokenRequest)
 @blp.response(201, NewTokenSchema)
-@blp.errors(401, 422, 429)
+@blp.errors(401, 403, 422, 429)
 @blp.doc(security=[])
 def create_token(data: dict):
     """Get a token for your email and password (valid 30 days; rate-limited)."""
     user = services.user_by_email(data["email"])
     if user is None or not services.check_password(user, data["password"]) or not user.active:
         fail(401, "Wrong email or password, or the account is deactivated.")
-    token, secret = services.issue_api_token(user, data["name"])
+    try:
+        token, secret = services.issue_api_token(user, data["name"])
+    except services.EmailNotConfirmed as error:
+        fail(403, str(error))
     return {"id": token.id, "name": token.name, "token": secret, "expires_at": token.expires_at}
 
 

@@ -372,7 +372,10 @@ def create_token():
         return _tokens_page(form=form)
     if not form.validate_on_submit():
         return _tokens_page(422, form=form)
-    _, secret = services.issue_api_token(current_user, form.name.data, lifetime=None)
+    try:
+        _, secret = services.issue_api_token(current_user, form.name.data, lifetime=None)
+    except services.EmailNotConfirmed:
+        return _tokens_page(403, form=form)  # the page says why, with a resend button
     flash("Token created. Copy it now: it is shown only once.", "success")
     response, _status = _tokens_page(new_token=secret)
     return response, 200, {"Cache-Control": "no-store"}

@@ -59,6 +59,30 @@ class AccountError(ValueError):
         self.field = field
 
 
+class EmailNotConfirmed(AccountError):
+    """The account's email address is not confirmed, and the action needs it to be."""
+
+
+def email_confirmed(user: User | None) -> bool:
+    """Whether ``user`` has proved they own their address (staff accounts are made confirmed).
+
+    The one rule for unconfirmed accounts: until the address is confirmed, the account sees and
+    changes nothing others attached to that address, creates no API tokens, holds no seat and
+    submits no request (drafts are kept).
+    """
+    return user is not None and user.email_verified_at is not None
+
+
+def require_confirmed_email(user: User | None, action: str) -> None:
+    """Raise :class:`EmailNotConfirmed` unless ``user`` confirmed their email; ``action`` says
+    what is refused ("register for an event")."""
+    if user is not None and not email_confirmed(user):
+        raise EmailNotConfirmed(
+            f"Confirm your email address before you {action}: open the link we emailed to "
+            f"{user.email}, or ask for a new one."
+        )
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -197,8 +221,10 @@ def verify_email_token(token: str) -> User:
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
         raise AccountError("This verification link is not valid.")
-    if user.email_verified_at is None:
-        user.email_verified_at = clock.now()
+    if user.email_verified_at is not None:
+        # Single use: a link seen again (a forwarded mail, a proxy log) confirms nothing more.
+        raise AccountError("This verification link has already been used; sign in as usual.")
+    user.email_verified_at = clock.now()
     return user
 
 
@@ -372,6 +398,7 @@ def issue_api_token(
     user: User, name: str, lifetime: timedelta | None = timedelta(days=30)
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the secret, which is shown once and never stored."""
+    require_confirmed_email(user, "create API tokens")
     secret = "pse_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,

@@ -29,8 +29,8 @@ def _hash(key: str) -> str:
 
 
 def _idle_limit() -> timedelta:
-    """A session unused for longer than the remember-me lifetime is over."""
-    return current_app.config["REMEMBER_COOKIE_DURATION"]
+    """A session unused for this long is over (even with a remember-me cookie replayed)."""
+    return timedelta(days=float(current_app.config["SESSION_IDLE_DAYS"]))
 
 
 def start_session(user: User, remember: bool = False) -> UserSession:

@@ -125,6 +125,8 @@ def register(event_id: int):
             # A double-submitted form: the first submission already registered everyone.
             flash("You are already registered; see your registrations below.", "info")
             return redirect(url_for("events.my_registrations"))
+        if error.code == "unconfirmed":
+            return _register_page(event, form, 403)  # the page says why, with a resend button
         _attach_error(form, error, rows)
         return _register_page(event, form, 409 if error.code != "invalid" else 422)
     confirmed = sum(r.state == RegistrationState.CONFIRMED for r in registrations)
@@ -311,7 +313,7 @@ def my_calendar(token: str):
             Event.state != EventState.DRAFT,
             Event.id.in_(
                 sa.select(Registration.event_id).where(
-                    sa.or_(Registration.user_id == user.id, Registration.email == user.email),
+                    svc.registrations_of_person(user),
                     Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
                 )
             ),

@@ -21,6 +21,7 @@ from flask import abort, current_app, url_for
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.auth.services import EmailNotConfirmed, email_confirmed, require_confirmed_email
 from engagement.core.context import external_url
 from engagement.events.models import (
     ACTIVE_STATES,
@@ -409,6 +410,10 @@ def register_attendees(
     :class:`RegistrationError` and changes nothing when any rule refuses.
     """
     cleaned = _clean_attendees(attendees)
+    try:
+        require_confirmed_email(by_user, "register for an event")
+    except EmailNotConfirmed as error:
+        raise RegistrationError(str(error), "unconfirmed") from error
     event = _lock_event(event_id)
     if event is None:
         raise RegistrationError("This event does not exist.", "invalid")
@@ -706,9 +711,17 @@ def get_event_for(user: User | None, event_id: int, kind: EventKind | None = Non
     return event
 
 
+def registrations_of_person(user: User) -> sa.ColumnElement[bool]:
+    """SQL condition: registrations the user made, or made for their address once it is proved."""
+    if email_confirmed(user):
+        return sa.or_(Registration.user_id == user.id, Registration.email == user.email)
+    # Unconfirmed: a stranger may have signed up with an address someone else registered.
+    return Registration.user_id == user.id
+
+
 def registration_visible_to(user: User) -> sa.ColumnElement[bool]:
     """SQL condition: registrations ``user`` may see (own, for them, or their organisation's)."""
-    conditions = [Registration.user_id == user.id, Registration.email == user.email]
+    conditions = [registrations_of_person(user)]
     organisation = user.organisation
     if organisation is not None and user.role == Role.COMPANY:
         conditions.append(Registration.organisation_id == organisation.id)

@@ -59,7 +59,7 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
                 sa.select(Registration)
                 .where(
                     Registration.event_id == event.id,
-                    sa.or_(Registration.email == user.email, Registration.user_id == user.id),
+                    engine.registrations_of_person(user),
                 )
                 .order_by(Registration.id)
             )
@@ -121,10 +121,10 @@ def register(event_id: int):
             form.name.errors.append(error.message)
         elif field.startswith("attendees["):
             form.colleagues.errors.append(error.message)
-        else:
+        elif error.code != "unconfirmed":  # the page itself says that, with a resend button
             flash(error.message, "error")
         meetup = services.get_meetup_for(user, event_id)
-        return _detail(meetup, form, 422)
+        return _detail(meetup, form, 403 if error.code == "unconfirmed" else 422)
     confirmed = sum(1 for r in registrations if r.state.value == "confirmed")
     waiting = len(registrations) - confirmed
     parts = []

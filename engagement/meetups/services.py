@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth.models import User
+from engagement.auth.services import email_confirmed
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.extensions import db
@@ -329,8 +330,8 @@ def save_report(
 
 def own_registration(user: User, meetup: Meetup) -> Registration | None:
     """The viewer's registration for the meetup that may give feedback (None if there is none)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
+    if not getattr(user, "is_authenticated", False) or not email_confirmed(user):
+        return None  # an unconfirmed address may belong to someone else
     return db.session.scalar(
         sa.select(Registration)
         .where(
