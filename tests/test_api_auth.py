@@ -232,7 +232,7 @@ def test_personal_token_from_the_account_page(app, make_user):
     listed = fresh.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"})
     assert listed.status_code == 200
     [token] = listed.json["items"]
-    assert token["name"] == "HR tool" and token["expires_at"] is None
+    assert token["name"] == "HR tool" and token["expires_at"] is not None  # 30 days by default
     revoked = fresh.delete(
         f"/api/v1/tokens/{token['id']}", headers={"Authorization": f"Bearer {secret}"}
     )

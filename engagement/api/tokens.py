@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import current_user
@@ -28,13 +30,18 @@ class TokenRequest(Strict):
     name = Text(
         load_default="API", validate=validate.Length(min=1, max=100), metadata={"example": "CRM"}
     )
+    expires_in_days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "Lifetime in days, 1 to 365 (default 30)."},
+    )
 
 
 class NewTokenSchema(Strict):
     id = fields.Integer(required=True)
     name = Text(required=True)
     token = Text(required=True, metadata={"description": "Shown once; send it as Bearer."})
-    expires_at = UTCDateTime(required=True, allow_none=True)
+    expires_at = UTCDateTime(required=True)
 
 
 class TokenSchema(Strict):
@@ -57,12 +64,15 @@ class TokenListSchema(Strict):
 @blp.errors(401, 403, 422, 429)
 @blp.doc(security=[])
 def create_token(data: dict):
-    """Get a token for your email and password (valid 30 days; rate-limited)."""
+    """Get a token for your email and password (valid ``expires_in_days``, default 30, at most
+    365; rate-limited). Changing or resetting the password revokes every token."""
     user = services.user_by_email(data["email"])
     if user is None or not services.check_password(user, data["password"]) or not user.active:
         fail(401, "Wrong email or password, or the account is deactivated.")
     try:
-        token, secret = services.issue_api_token(user, data["name"])
+        token, secret = services.issue_api_token(
+            user, data["name"], lifetime=timedelta(days=data["expires_in_days"])
+        )
     except services.EmailNotConfirmed as error:
         fail(403, str(error))
     return {"id": token.id, "name": token.name, "token": secret, "expires_at": token.expires_at}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -373,7 +374,9 @@ def create_token():
     if not form.validate_on_submit():
         return _tokens_page(422, form=form)
     try:
-        _, secret = services.issue_api_token(current_user, form.name.data, lifetime=None)
+        _, secret = services.issue_api_token(
+            current_user, form.name.data, lifetime=timedelta(days=int(form.lifetime.data))
+        )
     except services.EmailNotConfirmed:
         return _tokens_page(403, form=form)  # the page says why, with a resend button
     flash("Token created. Copy it now: it is shown only once.", "success")

@@ -394,17 +394,25 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+#: Every token expires; its owner picks when, up to a year.
+API_TOKEN_MAX_LIFETIME = timedelta(days=365)
+#: ``last_used_at`` is written at most this often (SQLite has one writer at a time).
+API_TOKEN_USE_INTERVAL = timedelta(minutes=1)
+
+
 def issue_api_token(
-    user: User, name: str, lifetime: timedelta | None = timedelta(days=30)
+    user: User, name: str, lifetime: timedelta = timedelta(days=30)
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the secret, which is shown once and never stored."""
     require_confirmed_email(user, "create API tokens")
+    if not timedelta(0) < lifetime <= API_TOKEN_MAX_LIFETIME:
+        raise AccountError("A token lives from one day up to a year.", "lifetime")
     secret = "pse_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name,
         token_hash=_hash_token(secret),
-        expires_at=clock.now() + lifetime if lifetime else None,
+        expires_at=clock.now() + lifetime,
     )
     db.session.add(token)
     db.session.flush()
@@ -417,11 +425,14 @@ def user_for_api_token(secret: str) -> User | None:
     if (
         token is None
         or token.revoked_at is not None
-        or (token.expires_at and token.expires_at <= now)
+        or token.expires_at is None  # from before tokens expired: revoked by the migration
+        or token.expires_at <= now
     ):
         return None
     if not token.user.active:
         return None
+    if token.last_used_at is None or token.last_used_at <= now - API_TOKEN_USE_INTERVAL:
+        token.last_used_at = now
     return token.user
 
 

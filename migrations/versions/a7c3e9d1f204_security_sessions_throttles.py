@@ -37,6 +37,11 @@ def upgrade():
     )
     with op.batch_alter_table("user_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_session_user_id"), ["user_id"], unique=False)
+    # Tokens made before tokens expired never would: revoke them (their owners make new ones).
+    op.execute(
+        "UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP "
+        "WHERE expires_at IS NULL AND revoked_at IS NULL"
+    )
 
 
 def downgrade():
