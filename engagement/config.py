@@ -46,7 +46,17 @@ DEFAULTS: dict[str, Any] = {
     "HSTS_MAX_AGE": 31536000,
     # Rate limiting: memory:// per process; set redis://... or memcached://... for several workers.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Sign-in attempts per client address, /login and POST /api/v1/tokens together.
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Failed sign-ins per email address before it is locked for the rest of the window.
+    "ACCOUNT_LOCKOUT_LIMIT": "10 per 15 minutes",
+    # Per client address: password-reset requests, sign-ups, anonymous meetup registrations.
+    "PASSWORD_RESET_RATE_LIMIT": "5 per 15 minutes",
+    "SIGNUP_RATE_LIMIT": "10 per hour",
+    "ANONYMOUS_REGISTRATION_RATE_LIMIT": "20 per hour",
+    # Per account: current-password checks at /account/password, verification-mail resends.
+    "PASSWORD_CHECK_RATE_LIMIT": "5 per 15 minutes",
+    "VERIFICATION_RESEND_RATE_LIMIT": "3 per hour",
     "EMAIL_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "PER_PAGE": 25,

@@ -159,7 +159,7 @@ def test_token_creation_is_rate_limited(app, make_user):
             "TESTING": True,
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": "memory://",
-            "API_TOKEN_RATE_LIMIT": "3 per minute",
+            "LOGIN_RATE_LIMIT": "3 per minute",  # /login and POST /api/v1/tokens together
         }
     )
     try:

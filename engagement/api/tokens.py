@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_login import current_user
 from marshmallow import fields, validate
 
@@ -15,13 +14,9 @@ from engagement.api.spec import api_blueprint
 from engagement.auth import services
 from engagement.auth.access import login_required, public
 from engagement.auth.models import ApiToken
-from engagement.extensions import db, limiter
+from engagement.extensions import db
 
 blp = api_blueprint("tokens", __name__, "Tokens", "Bearer tokens for the API.")
-
-
-def _token_rate_limit() -> str:
-    return current_app.config.get("API_TOKEN_RATE_LIMIT", "10 per minute")
 
 
 class TokenRequest(Strict):
@@ -58,7 +53,6 @@ class TokenListSchema(Strict):
 
 @blp.route("/tokens", methods=["POST"])
 @public
-@limiter.limit(_token_rate_limit)
 @blp.arguments(TokenRequest)
 @blp.response(201, NewTokenSchema)
 @blp.errors(401, 403, 422, 429)
@@ -66,8 +60,11 @@ class TokenListSchema(Strict):
 def create_token(data: dict):
     """Get a token for your email and password (valid ``expires_in_days``, default 30, at most
     365; rate-limited). Changing or resetting the password revokes every token."""
-    user = services.user_by_email(data["email"])
-    if user is None or not services.check_password(user, data["password"]) or not user.active:
+    try:
+        user = services.sign_in(data["email"], data["password"])
+    except services.TooManyAttempts as error:
+        fail(429, str(error), headers={"Retry-After": str(error.retry_after)})
+    except services.AccountError:
         fail(401, "Wrong email or password, or the account is deactivated.")
     try:
         token, secret = services.issue_api_token(

@@ -167,3 +167,16 @@ class UserSession(TimestampMixin, db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class RateCounter(db.Model):
+    """Attempts counted in one fixed time window, shared by every worker (the embedded default;
+    with ``RATELIMIT_STORAGE_URI=redis://…`` the counts live in Redis instead)."""
+
+    __tablename__ = "rate_counter"
+
+    #: "<limit name>:<who>:<window start, epoch seconds>", e.g. "signin-ip:203.0.113.9:1796..."
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    #: End of the window; the row means nothing afterwards and is pruned.
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from engagement.auth import bp, services, sessions
+from engagement.auth import bp, services, sessions, throttle
 from engagement.auth.access import admin_required, login_required, public
 from engagement.auth.forms import (
     AcceptInvitationForm,
@@ -25,8 +25,8 @@ from engagement.auth.forms import (
     StaffAccountForm,
 )
 from engagement.auth.models import ApiToken, Role, User
-from engagement.core.web import problem, wants_json
-from engagement.extensions import db, limiter, login_manager
+from engagement.core.web import problem, render_error, wants_json
+from engagement.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
@@ -59,8 +59,10 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _too_many(error: services.TooManyAttempts):  # type: ignore[no-untyped-def]
+    """429 in the layout (or problem+json) with ``Retry-After``."""
+    body, status = render_error(429, str(error))
+    return body, status, {"Retry-After": str(error.retry_after)}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -69,6 +71,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = SignupForm()
+    if request.method == "POST":
+        try:
+            services.check_rate(
+                "signup-ip",
+                throttle.client_address(),
+                "SIGNUP_RATE_LIMIT",
+                "Too many sign-ups from your network.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -94,19 +106,15 @@ def signup():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.user_by_email(form.email.data)
-        if user is None:
-            services.spend_password_check_time(form.password.data)
-        if user is None or not services.check_password(user, form.password.data):
-            form.password.errors.append("Wrong email or password.")
-        elif not user.active:
-            form.email.errors.append(
-                "This account has been deactivated. Contact PSEB if you think this is a mistake."
-            )
+        try:
+            user = services.sign_in(form.email.data, form.password.data)
+        except services.TooManyAttempts as error:
+            return _too_many(error)
+        except services.AccountError as error:
+            getattr(form, error.field or "password").errors.append(str(error))
         else:
             sessions.start_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
@@ -146,6 +154,15 @@ def verify_email(token: str):
 def resend_verification():
     EmptyForm().validate_on_submit() or abort(400)
     if current_user.email_verified_at is None:
+        try:
+            services.check_rate(
+                "verify-resend",
+                str(current_user.id),
+                "VERIFICATION_RESEND_RATE_LIMIT",
+                "We have sent several confirmation links already; check your inbox and spam folder.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
         services.send_verification_email(current_user)
         flash("We sent you a new confirmation link.", "success")
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.account"))
@@ -153,10 +170,18 @@ def resend_verification():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            services.check_rate(
+                "reset-ip",
+                throttle.client_address(),
+                "PASSWORD_RESET_RATE_LIMIT",
+                "Too many reset requests from your network.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
         services.send_password_reset(form.email.data)
         flash(
             "If an account exists for that address, we have emailed a reset link. It works once, for one hour.",
@@ -237,6 +262,15 @@ def change_password():
     form = ChangePasswordForm(prefix="password")
     form.account_email = current_user.email
     if form.validate_on_submit():
+        try:
+            services.check_rate(
+                "password-check",
+                str(current_user.id),
+                "PASSWORD_CHECK_RATE_LIMIT",
+                "Too many password changes tried.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
         if not services.check_password(current_user, form.current.data):
             form.current.errors.append("The current password is wrong.")
         else:

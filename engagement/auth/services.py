@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
 from engagement import clock
-from engagement.auth import sessions
+from engagement.auth import sessions, throttle
 from engagement.auth.models import (
     ApiToken,
     Invitation,
@@ -126,6 +127,88 @@ def check_password(user: User, password: str) -> bool:
     if ok and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return ok
+
+
+class TooManyAttempts(AccountError):
+    """A rate limit refused the attempt; ``retry_after`` is seconds to wait (``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field)
+        self.retry_after = retry_after
+
+
+def _wait(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def check_rate(name: str, who: str, limit_setting: str, message: str) -> None:
+    """Count one attempt of ``name`` by ``who`` against the configured limit; raise
+    :class:`TooManyAttempts` (saying how long to wait) when it is over."""
+    refused = throttle.hit(name, who, current_app.config[limit_setting])
+    if refused is not None:
+        raise TooManyAttempts(
+            f"{message} Try again in {_wait(refused.retry_after)}.", refused.retry_after
+        )
+
+
+def sign_in(email: str, password: str) -> User:
+    """The one sign-in check, for the form and for ``POST /api/v1/tokens``.
+
+    Attempts are counted per client address (both endpoints together) and failures per account
+    address; an address with too many failures is locked for a while and its owner is emailed.
+    The lock applies to unknown addresses too, so it tells an attacker nothing. Raises
+    :class:`TooManyAttempts` or :class:`AccountError`.
+    """
+    check_rate(
+        "signin-ip",
+        throttle.client_address(),
+        "LOGIN_RATE_LIMIT",
+        "Too many sign-in attempts from your network.",
+    )
+    address = normalise_email(email)
+    lockout = current_app.config["ACCOUNT_LOCKOUT_LIMIT"]
+    locked = throttle.over("signin-account", address, lockout)
+    if locked is not None:
+        spend_password_check_time(password)
+        raise TooManyAttempts(_locked_message(locked.retry_after), locked.retry_after, "email")
+    user = user_by_email(address)
+    if user is None:
+        spend_password_check_time(password)
+    if user is None or not check_password(user, password):
+        throttle.hit("signin-account", address, lockout)
+        locked = throttle.over("signin-account", address, lockout)
+        if locked is not None and user is not None:
+            _mail_account_locked(user, locked.retry_after)  # this failure started the lock
+        raise AccountError("Wrong email or password.", "password")
+    if not user.active:
+        raise AccountError(
+            "This account has been deactivated. Contact PSEB if you think this is a mistake.",
+            "email",
+        )
+    return user
+
+
+def _locked_message(retry_after: int) -> str:
+    return (
+        "Too many failed sign-ins for this email address. Try again in "
+        f"{_wait(retry_after)}, or reset your password."
+    )
+
+
+def _mail_account_locked(user: User, retry_after: int) -> None:
+    """Tell the owner once per lock (the dedupe key names the lock's end, to the minute)."""
+    until = int((clock.now().timestamp() + retry_after) // 60)
+    queue_mail(
+        user.email,
+        "Sign-in to your PSEB Engage account is paused",
+        "account_locked",
+        dedupe_key=f"account-locked:{user.id}:{until}",
+        user=user,
+        failures=throttle.parse(current_app.config["ACCOUNT_LOCKOUT_LIMIT"]).amount,
+        minutes=max(1, math.ceil(retry_after / 60)),
+        link=external_url("auth.forgot_password"),
+    )
 
 
 def user_by_email(email: str) -> User | None:

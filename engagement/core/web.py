@@ -42,6 +42,12 @@ def wants_json() -> bool:
     )
 
 
+def keep_changes_on_error() -> None:
+    """Commit this request's changes even if it answers an error: only for a counter of failed
+    attempts (a wrong password answers 401/429 and its count must still be kept)."""
+    g.keep_changes_on_error = True
+
+
 def problem(
     status: int, title: str, detail: str = "", errors: dict[str, Any] | None = None
 ) -> Response:
@@ -70,7 +76,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
         # The one transaction boundary: services flush, the request commits once on success.
-        if response.status_code < 400:
+        if response.status_code < 400 or g.get("keep_changes_on_error"):
             db.session.commit()
         else:
             db.session.rollback()

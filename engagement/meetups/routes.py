@@ -9,9 +9,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from engagement.auth import services as accounts
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
+from engagement.auth.throttle import client_address
 from engagement.core.cache import anonymous_page
+from engagement.core.web import render_error
 from engagement.directory.models import City
 from engagement.events.models import Registration
 from engagement.extensions import db
@@ -102,6 +105,17 @@ def register(event_id: int):
     if not form.validate_on_submit():
         return _detail(meetup, form, 422)
     user = _viewer()
+    if user is None:
+        try:
+            accounts.check_rate(
+                "meetup-registration-ip",
+                client_address(),
+                "ANONYMOUS_REGISTRATION_RATE_LIMIT",
+                "Too many registrations from your network.",
+            )
+        except accounts.TooManyAttempts as error:
+            body, status = render_error(429, str(error))
+            return body, status, {"Retry-After": str(error.retry_after)}
     attendees = [Attendee(form.name.data, form.email.data)]
     colleagues = parse_colleagues(form.colleagues.data or "")
     if colleagues and not (user and user.role in (Role.COMPANY, Role.STAFF, Role.ADMIN)):

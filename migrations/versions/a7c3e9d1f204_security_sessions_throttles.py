@@ -5,6 +5,7 @@ Revises: 0d95fa68f738
 Create Date: 2026-12-02 14:50:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -37,6 +38,17 @@ def upgrade():
     )
     with op.batch_alter_table("user_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_session_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "rate_counter",
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_counter")),
+    )
+    with op.batch_alter_table("rate_counter", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rate_counter_expires_at"), ["expires_at"], unique=False
+        )
     # Tokens made before tokens expired never would: revoke them (their owners make new ones).
     op.execute(
         "UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP "
@@ -45,6 +57,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("rate_counter", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rate_counter_expires_at"))
+    op.drop_table("rate_counter")
     with op.batch_alter_table("user_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
     op.drop_table("user_session")
