@@ -96,6 +96,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"] and int(app.config["HSTS_MAX_AGE"]) > 0:
+            # Served over HTTPS (cookies say so): browsers must never try plain HTTP again.
+            headers.setdefault(
+                "Strict-Transport-Security", f"max-age={int(app.config['HSTS_MAX_AGE'])}"
+            )
         return response
 
     @app.errorhandler(CSRFError)
