@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engagement import clock
 from engagement.db import TimestampMixin, enum_type
 from engagement.extensions import db
 
@@ -289,3 +290,22 @@ class Contact(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     body: Mapped[StakeholderBody] = relationship(back_populates="contacts")
+
+
+class CompanyRename(db.Model):
+    """Audit of a verified company's name change: who, when, from what to what."""
+
+    __tablename__ = "company_rename"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    old_name: Mapped[str] = mapped_column(sa.String(200))
+    new_name: Mapped[str] = mapped_column(sa.String(200))
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    changed_at: Mapped[datetime] = mapped_column(default=lambda: clock.now())
+
+    changed_by = relationship("User")

@@ -192,6 +192,7 @@ def _company_page(company: Company, verify_form: VerifyRegistrationForm, status:
         company=company,
         verify_form=verify_form,
         empty_form=EmptyForm(),
+        renames=services.company_renames(company),
         markets=[
             (code, services.country_name(code))
             for code in company.export_markets.split(",")

@@ -1,4 +1,4 @@
-"""security: server-side sessions, shared sign-in counters
+"""security: server-side sessions, shared rate counters, company rename audit
 
 Revision ID: a7c3e9d1f204
 Revises: 0d95fa68f738
@@ -49,6 +49,35 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_rate_counter_expires_at"), ["expires_at"], unique=False
         )
+    op.create_table(
+        "company_rename",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("old_name", sa.String(length=200), nullable=False),
+        sa.Column("new_name", sa.String(length=200), nullable=False),
+        sa.Column("changed_by_id", sa.Integer(), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["company.id"],
+            name=op.f("fk_company_rename_company_id_company"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["changed_by_id"],
+            ["user.id"],
+            name=op.f("fk_company_rename_changed_by_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_company_rename")),
+    )
+    with op.batch_alter_table("company_rename", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_company_rename_company_id"), ["company_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_company_rename_changed_by_id"), ["changed_by_id"], unique=False
+        )
     # Tokens made before tokens expired never would: revoke them (their owners make new ones).
     op.execute(
         "UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP "
@@ -57,6 +86,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("company_rename", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_company_rename_changed_by_id"))
+        batch_op.drop_index(batch_op.f("ix_company_rename_company_id"))
+    op.drop_table("company_rename")
     with op.batch_alter_table("rate_counter", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rate_counter_expires_at"))
     op.drop_table("rate_counter")
