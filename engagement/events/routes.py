@@ -428,7 +428,16 @@ def attendees_csv(event_id: int):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["name", "email", "organisation", "state", "registered_at", "confirmed_at", "checked_in_at"]
+        [
+            "name",
+            "email",
+            "organisation",
+            "state",
+            "registered_at",
+            "confirmed_at",
+            "checked_in_at",
+            "registered_by",
+        ]
     )
     for registration in db.session.scalars(_attendee_query(event, filters)):
         writer.writerow(
@@ -440,6 +449,7 @@ def attendees_csv(event_id: int):
                 registration.created_at.isoformat(),
                 registration.confirmed_at.isoformat() if registration.confirmed_at else "",
                 registration.checked_in_at.isoformat() if registration.checked_in_at else "",
+                registration.user.email if registration.user else "",
             ]
         )
     response = Response(buffer.getvalue(), mimetype="text/csv")

@@ -448,8 +448,14 @@ def register_attendees(
             .execution_options(populate_existing=True)
         )
     }
+    # A person registered by someone else (a "colleague" row) takes the seat over when they
+    # register themselves with their confirmed address: nobody can squat another's email.
+    taken_over: dict[str, Registration] = {}
     for index, attendee in enumerate(cleaned):
         found = existing.get(attendee.email)
+        if found is not None and _may_take_over(found, attendee, by_user):
+            taken_over[attendee.email] = found
+            continue
         if found is not None and found.state != RegistrationState.CANCELLED:
             raise RegistrationError(
                 f"{attendee.email} is already registered for this event.",
@@ -470,6 +476,8 @@ def register_attendees(
             )
             or 0
         )
+        already_ours = sum(1 for r in taken_over.values() if r.organisation_id == organisation_id)
+        used -= already_ours
         if used + len(cleaned) > event.seat_limit_per_org:
             left = max(0, event.seat_limit_per_org - used)
             raise RegistrationError(
@@ -482,7 +490,8 @@ def register_attendees(
     # Anyone already waiting goes first: fill freed seats from the waitlist before newcomers.
     promote_waitlist(event)
     left = seats_left(event)
-    if not event.waitlist_enabled and len(cleaned) > left:
+    newcomers = [a for a in cleaned if a.email not in taken_over]
+    if not event.waitlist_enabled and len(newcomers) > left:
         raise RegistrationError(
             "This event is full." if left == 0 else f"Only {left} seats are left.", "full"
         )
@@ -490,6 +499,9 @@ def register_attendees(
     now = clock.now()
     registrations: list[Registration] = []
     for attendee in cleaned:
+        if attendee.email in taken_over:
+            registrations.append(_take_over(taken_over[attendee.email], attendee, by_user))
+            continue
         registration = existing.get(attendee.email)
         if registration is None:
             registration = Registration(event_id=event.id, email=attendee.email)
@@ -513,11 +525,45 @@ def register_attendees(
     db.session.flush()
     for registration in registrations:
         registration.event = event
+        if registration.email in taken_over:
+            continue  # already holds its seat (or place); the registrant was told in _take_over
         if registration.state == RegistrationState.CONFIRMED:
             _mail_confirmed(registration)
         else:
             _mail_waitlisted(registration)
     return registrations
+
+
+def _may_take_over(found: Registration, attendee: Attendee, by_user: User | None) -> bool:
+    """Whether ``by_user`` registering themselves takes over a row someone else made for them."""
+    return (
+        by_user is not None
+        and attendee.email == by_user.email
+        and email_confirmed(by_user)
+        and found.user_id != by_user.id
+        and found.state in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
+    )
+
+
+def _take_over(registration: Registration, attendee: Attendee, by_user: User) -> Registration:
+    """The person now holds their own registration (same seat or waitlist place); the one who
+    registered them is told."""
+    previous = registration.user
+    organisation = by_user.organisation
+    registration.name = attendee.name
+    registration.user_id = by_user.id
+    registration.organisation_id = organisation.id if organisation else None
+    if previous is not None and previous.id != by_user.id:
+        queue_mail(
+            previous.email,
+            f"{attendee.name} now holds their own registration for {registration.event.title}",
+            "event_registration_taken_over",
+            registration=registration,
+            previous=previous,
+            event=registration.event,
+            link=_external(registration.event.url),
+        )
+    return registration
 
 
 def cancel_registration(registration: Registration, by_user: User | None) -> list[Registration]:
