@@ -188,3 +188,21 @@ def test_the_sign_in_limit_holds_across_two_gunicorn_workers(app, make_user):
         # Per-worker counting would answer up to 12; shared counting answers exactly 6.
         assert statuses == [401] * 6 + [429] * 8, statuses
         assert retry_after is not None and int(retry_after) > 0
+
+
+def test_the_flask_limiter_storage_backend_counts_the_same_way(app, make_user, limits, monkeypatch):
+    """With RATELIMIT_STORAGE_URI=redis://… the counts go to Flask-Limiter's storage; the same
+    code path is exercised here on its in-process storage."""
+    from engagement.auth import throttle
+
+    monkeypatch.setattr(throttle, "_uses_database", lambda: False)
+    limits(LOGIN_RATE_LIMIT="2 per minute")
+    make_user("company", email=EMAIL)
+    client = from_address(app, "203.0.113.77")
+    try:
+        assert [api_login(client).status_code for _ in range(2)] == [401, 401]
+        refused = api_login(client, password=PASSWORD)
+        assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    finally:
+        with app.app_context():
+            throttle._storage().reset()

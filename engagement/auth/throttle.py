@@ -2,7 +2,7 @@
 sign-up, password checks, resends and anonymous registrations, all counted here.
 
 Counts live in the database by default (an atomic upsert, so two gunicorn workers share them), or
-in Flask-Limiter's storage (Redis, Memcached) when ``RATELIMIT_STORAGE_URI`` names one. Windows
+in the ``limits`` storage Flask-Limiter uses (Redis, Memcached) when ``RATELIMIT_STORAGE_URI`` names one. Windows
 are fixed: ``"10 per minute"`` allows ten hits per clock minute. A refused hit says how many
 seconds to wait, which the caller sends as ``Retry-After``.
 """
@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import current_app, request
 from limits import parse
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from engagement import clock
 from engagement.auth.models import RateCounter
 from engagement.core.web import keep_changes_on_error
-from engagement.extensions import db, limiter
+from engagement.extensions import db
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,17 @@ def _uses_database() -> bool:
     return uri.startswith("memory://")
 
 
+def _storage() -> Storage:
+    """The ``limits`` storage named by ``RATELIMIT_STORAGE_URI`` (Redis, Memcached), one per app."""
+    storages = current_app.extensions.setdefault("engagement_throttle_storage", {})
+    uri = str(current_app.config["RATELIMIT_STORAGE_URI"])
+    if uri not in storages:
+        storages[uri] = storage_from_string(
+            uri, **current_app.config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        )
+    return storages[uri]
+
+
 def hit(name: str, who: str, limit: str) -> Refused | None:
     """Count one attempt of ``name`` by ``who`` against ``limit`` ("5 per 10 minutes").
 
@@ -54,7 +66,7 @@ def hit(name: str, who: str, limit: str) -> Refused | None:
         return None
     item = parse(limit)
     if not _uses_database():
-        strategy = FixedWindowRateLimiter(limiter.storage)
+        strategy = FixedWindowRateLimiter(_storage())
         if strategy.hit(item, name, who):
             return None
         reset_at = strategy.get_window_stats(item, name, who).reset_time
@@ -71,7 +83,7 @@ def over(name: str, who: str, limit: str) -> Refused | None:
         return None
     item = parse(limit)
     if not _uses_database():
-        strategy = FixedWindowRateLimiter(limiter.storage)
+        strategy = FixedWindowRateLimiter(_storage())
         if strategy.test(item, name, who):
             return None
         reset_at = strategy.get_window_stats(item, name, who).reset_time
