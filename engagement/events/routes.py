@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from engagement import clock
 from engagement.auth.access import login_required, public, staff_required
+from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Organisation, Role, User
 from engagement.core.context import external_url
 from engagement.events import bp
@@ -130,12 +131,18 @@ def register(event_id: int):
         _attach_error(form, error, rows)
         return _register_page(event, form, 409 if error.code != "invalid" else 422)
     confirmed = sum(r.state == RegistrationState.CONFIRMED for r in registrations)
-    waiting = len(registrations) - confirmed
+    asked = sum(r.state == RegistrationState.PENDING for r in registrations)
+    waiting = len(registrations) - confirmed - asked
     parts = []
     if confirmed:
         parts.append(f"{confirmed} confirmed (a confirmation with a calendar file is on its way)")
     if waiting:
         parts.append(f"{waiting} on the waitlist")
+    if asked:
+        parts.append(
+            f"{asked} outside your organisation's email domain asked to confirm by the emailed "
+            "link before a seat is held"
+        )
     flash(f"Registered for {event.title}: " + ", ".join(parts) + ".", "success")
     return redirect(url_for("events.my_registrations"))
 
@@ -163,6 +170,38 @@ def _attach_error(form, error: svc.RegistrationError, rows: list[tuple[int, str,
         field.errors = [*field.errors, error.message]
         return
     flash(error.message, "error")
+
+
+@bp.route("/events/places/<token>", methods=["GET", "POST"])
+@public
+def confirm_place(token: str):
+    """A colleague registered by someone else confirms the place from the emailed link."""
+    try:
+        registration = svc.registration_for_place_token(token)
+    except svc.RegistrationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("core.home"))
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            registration = svc.confirm_place(token)
+        except svc.RegistrationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(
+                "Your place is confirmed; the confirmation with a calendar file is on its way."
+                if registration.state == RegistrationState.CONFIRMED
+                else "The event is full: you are on the waitlist, and we email you when a seat frees.",
+                "success",
+            )
+            return redirect(url_for("events.ticket", token=registration.ticket_token))
+    return render_template(
+        "events/confirm_place.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+    )
 
 
 # --- My registrations ---------------------------------------------------------------------------

@@ -16,6 +16,9 @@ down_revision = "0d95fa68f738"
 branch_labels = None
 depends_on = None
 
+OLD_STATES = ("confirmed", "waitlisted", "cancelled", "attended", "no_show")
+NEW_STATES = (*OLD_STATES, "pending")
+
 
 def upgrade():
     op.create_table(
@@ -78,6 +81,13 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_company_rename_changed_by_id"), ["changed_by_id"], unique=False
         )
+    # Registrations gain "pending" (a colleague confirms by the emailed link before holding a seat).
+    with op.batch_alter_table("registration", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_registration_registration_state"), type_="check")
+        batch_op.create_check_constraint(
+            "registration_state",
+            sa.text("state IN (" + ", ".join(f"'{v}'" for v in NEW_STATES) + ")"),
+        )
     # Tokens made before tokens expired never would: revoke them (their owners make new ones).
     op.execute(
         "UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP "
@@ -86,6 +96,13 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("UPDATE registration SET state = 'cancelled' WHERE state = 'pending'")
+    with op.batch_alter_table("registration", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_registration_registration_state"), type_="check")
+        batch_op.create_check_constraint(
+            "registration_state",
+            sa.text("state IN (" + ", ".join(f"'{v}'" for v in OLD_STATES) + ")"),
+        )
     with op.batch_alter_table("company_rename", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_company_rename_changed_by_id"))
         batch_op.drop_index(batch_op.f("ix_company_rename_company_id"))
