@@ -107,7 +107,6 @@ def test_anonymous_is_401(client):
 def _signed_in_browser(app, user_id: int):
     """A client holding a Flask-Login session cookie for the user (as after signing in)."""
     from engagement.auth.models import User
-
     from engagement.auth.sessions import start_session
 
     with app.app_context(), app.test_request_context():

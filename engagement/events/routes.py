@@ -88,7 +88,9 @@ def _org_used(event: Event) -> int | None:
             .where(
                 Registration.event_id == event.id,
                 Registration.organisation_id == organisation.id,
-                Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
+                Registration.state.in_(
+                    (*SEAT_STATES, RegistrationState.WAITLISTED, RegistrationState.PENDING)
+                ),
             )
         )
         or 0
