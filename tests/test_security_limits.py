@@ -206,3 +206,22 @@ def test_the_flask_limiter_storage_backend_counts_the_same_way(app, make_user, l
     finally:
         with app.app_context():
             throttle._storage().reset()
+
+
+def test_the_prune_job_deletes_counters_whose_window_ended(app, make_user, limits, frozen_clock):
+    import sqlalchemy as sa
+
+    from engagement.auth.models import RateCounter
+    from engagement.extensions import db
+    from engagement.scheduler.registry import JOBS
+    from engagement.scheduler.runner import load_tasks, run_job
+
+    frozen_clock(NOW)
+    limits(LOGIN_RATE_LIMIT="10 per minute", ACCOUNT_LOCKOUT_LIMIT="10 per hour")
+    login(from_address(app, "203.0.113.10"))
+    load_tasks()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RateCounter)) == 2
+        frozen_clock(NOW + timedelta(minutes=2))
+        assert run_job(JOBS["auth_prune_rate_counters"]) == 1  # the minute's; the hour's stays
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RateCounter)) == 1
