@@ -29,6 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     register_converters(app)
     register_json_provider(app)
+    if int(app.config["PROXY_FIX"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -24,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_NAME": "remember_token",
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    # A signed-in session (server-side row) unused for this many days ends.
+    "SESSION_IDLE_DAYS": 30,
     "WTF_CSRF_TIME_LIMIT": None,
     # Mail: without SMTP_HOST, mails are written as .eml files under instance/outbox.
     "SMTP_HOST": None,
@@ -33,9 +36,27 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,
     "MAIL_FROM": "PSEB Engage <no-reply@engage.pseb.org.pk>",
     "BASE_URL": "http://127.0.0.1:5000",
+    # Host names the app answers to (others get 400). None: the host of BASE_URL (and, when that
+    # is a loopback name, localhost/127.0.0.1/::1 too, for development and tests).
+    "TRUSTED_HOSTS": None,
+    # Behind a reverse proxy: how many proxies in front set X-Forwarded-For/-Proto (0: none, the
+    # client address is the socket's). Only set it when a proxy you run overwrites those headers.
+    "PROXY_FIX": 0,
+    # Strict-Transport-Security max-age, sent only when SESSION_COOKIE_SECURE is true.
+    "HSTS_MAX_AGE": 31536000,
     # Rate limiting: memory:// per process; set redis://... or memcached://... for several workers.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Sign-in attempts per client address, /login and POST /api/v1/tokens together.
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Failed sign-ins per email address before it is locked for the rest of the window.
+    "ACCOUNT_LOCKOUT_LIMIT": "10 per 15 minutes",
+    # Per client address: password-reset requests, sign-ups, anonymous meetup registrations.
+    "PASSWORD_RESET_RATE_LIMIT": "5 per 15 minutes",
+    "SIGNUP_RATE_LIMIT": "10 per hour",
+    "ANONYMOUS_REGISTRATION_RATE_LIMIT": "20 per hour",
+    # Per account: current-password checks at /account/password, verification-mail resends.
+    "PASSWORD_CHECK_RATE_LIMIT": "5 per 15 minutes",
+    "VERIFICATION_RESEND_RATE_LIMIT": "3 per hour",
     "EMAIL_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "PER_PAGE": 25,
@@ -73,6 +94,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             app.config[key] = app.config.pop(alias)
     if overrides:
         app.config.update(overrides)
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts_for(app.config["BASE_URL"])
     if app.config["REMEMBER_COOKIE_SECURE"] is None:
         app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config["SESSION_COOKIE_SECURE"])
 
@@ -83,6 +106,17 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.setdefault("OUTBOX_FOLDER", str(instance / "outbox"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1"]
+
+
+def trusted_hosts_for(base_url: str) -> list[str]:
+    """The Host names to accept: BASE_URL's, and every loopback name when that is loopback."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    if not host or host in LOOPBACK_HOSTS:
+        return list(LOOPBACK_HOSTS)
+    return [host]
 
 
 def _instance_secret(instance: Path) -> str:

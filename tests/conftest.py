@@ -49,6 +49,8 @@ def app(tmp_path_factory: pytest.TempPathFactory):
             "RATELIMIT_ENABLED": False,
             "CACHE_TYPE": "NullCache",
             "WTF_CSRF_ENABLED": False,
+            # Tests move the clock by months; sessions must not end idle behind their backs.
+            "SESSION_IDLE_DAYS": 3650,
         }
     )
     # Cheap Argon2 costs in tests (the default takes 64 MB and several passes per hash, on 2

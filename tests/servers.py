@@ -76,6 +76,8 @@ def gunicorn(
             "2",
             "--log-level",
             "warning",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "wsgi:app",
         ],
         cwd=ROOT,

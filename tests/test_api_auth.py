@@ -107,9 +107,13 @@ def test_anonymous_is_401(client):
 def _signed_in_browser(app, user_id: int):
     """A client holding a Flask-Login session cookie for the user (as after signing in)."""
     from engagement.auth.models import User
+    from engagement.auth.sessions import start_session
 
-    with app.app_context():
-        session_id = db.session.get(User, user_id).get_id()
+    with app.app_context(), app.test_request_context():
+        user = db.session.get(User, user_id)
+        start_session(user)
+        session_id = user.get_id()
+        db.session.commit()
     browser = app.test_client()
     with browser.session_transaction() as session:
         session["_user_id"] = session_id
@@ -154,7 +158,7 @@ def test_token_creation_is_rate_limited(app, make_user):
             "TESTING": True,
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": "memory://",
-            "API_TOKEN_RATE_LIMIT": "3 per minute",
+            "LOGIN_RATE_LIMIT": "3 per minute",  # /login and POST /api/v1/tokens together
         }
     )
     try:
@@ -229,7 +233,7 @@ def test_personal_token_from_the_account_page(app, make_user):
     listed = fresh.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"})
     assert listed.status_code == 200
     [token] = listed.json["items"]
-    assert token["name"] == "HR tool" and token["expires_at"] is None
+    assert token["name"] == "HR tool" and token["expires_at"] is not None  # 30 days by default
     revoked = fresh.delete(
         f"/api/v1/tokens/{token['id']}", headers={"Authorization": f"Bearer {secret}"}
     )

@@ -232,7 +232,7 @@ def test_list_query_count_is_constant(app, staff, partners):
 
 def test_register_waitlist_capacity_and_cancel(app, staff, api_as):
     event = make_event(staff, capacity=1)
-    company = api_as("company")
+    company = api_as("company", email="rep@example.com")  # colleagues in its own domain
     response = company.post(
         f"/api/v1/events/{event['id']}/registrations",
         json={

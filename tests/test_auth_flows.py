@@ -272,7 +272,7 @@ def test_change_password_errors_keep_the_page(app, login_as):
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "The current password is wrong." in body
-    assert "HR system" in body  # the token list is still shown
+    assert "Where you are signed in" in body  # the rest of the section is still shown
     response = client.post(
         "/account/password",
         data={
@@ -336,9 +336,9 @@ def test_owner_invites_colleague_who_signs_up_and_joins(app, make_user, outbox):
     again = app.test_client().get(link, follow_redirects=True)
     assert "already been used" in again.get_data(as_text=True)
     # The owner sees the new member; the member sees no invite form.
-    page = owner.get("/account").get_data(as_text=True)
+    page = owner.get("/account/organisation").get_data(as_text=True)
     assert "colleague@acme.test" in page and "Invite a colleague" in page
-    member_page = colleague.get("/account").get_data(as_text=True)
+    member_page = colleague.get("/account/organisation").get_data(as_text=True)
     assert "Acme Software" in member_page and "Invite a colleague" not in member_page
 
 

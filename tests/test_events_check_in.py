@@ -310,12 +310,12 @@ def test_attendee_csv_times_in_the_event_zone_to_the_second(app, login_as, froze
     register(app, event_id, "sana")
     staff = login_as("staff")
     rows = list(csv.reader(io.StringIO(staff.get(f"/staff/events/{event_id}/attendees.csv").text)))
-    assert rows[0][4:] == [
+    assert rows[0][4:7] == [
         "registered_at (Asia/Karachi)",
         "confirmed_at (Asia/Karachi)",
         "checked_in_at (Asia/Karachi)",
     ]
-    assert rows[1][4:] == ["2027-03-01T11:00:00+05:00", "2027-03-01T11:00:00+05:00", ""]
+    assert rows[1][4:7] == ["2027-03-01T11:00:00+05:00", "2027-03-01T11:00:00+05:00", ""]
 
 
 def test_staff_counts_say_checked_in_before_the_start(app, login_as, frozen_clock):

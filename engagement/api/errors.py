@@ -23,21 +23,30 @@ class ApiProblem(Exception):
     """Raised inside API views: becomes a problem document with this status."""
 
     def __init__(
-        self, status: int, detail: str = "", errors: Mapping[str, Any] | None = None
+        self,
+        status: int,
+        detail: str = "",
+        errors: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = dict(errors) if errors else None
+        self.headers = dict(headers) if headers else {}
 
 
 def fail(
-    status: int, detail: str = "", field: str | None = None, errors: Mapping[str, Any] | None = None
+    status: int,
+    detail: str = "",
+    field: str | None = None,
+    errors: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> NoReturn:
     """Stop the view with a problem; ``field`` names the one bad input, if any."""
     if field and errors is None:
         errors = {field: [detail]}
-    raise ApiProblem(status, detail, errors)
+    raise ApiProblem(status, detail, errors, headers)
 
 
 def _path(prefix: str, key: Any) -> str:
@@ -69,9 +78,11 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def problem_for_exception(error: ApiProblem) -> Response:
-    return problem(
+    response = problem(
         error.status, TITLES.get(error.status, "Error"), error.detail, errors=error.errors
     )
+    response.headers.update(error.headers)
+    return response
 
 
 def problem_for_http_exception(error: HTTPException) -> Response:

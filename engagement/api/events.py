@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
+from flask import current_app
 from flask_login import current_user
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy.orm import joinedload, selectinload
@@ -29,6 +29,7 @@ from engagement.api.schemas import (
 )
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required, staff_required
+from engagement.core.context import external_url
 from engagement.directory.models import City, OverseasEntity, Sector
 from engagement.directory.services import reference_data_problem
 from engagement.events import services as events
@@ -54,8 +55,11 @@ MAX_DURATION_MINUTES = 7 * 24 * 60
 
 
 def registration_problem(error: events.RegistrationError) -> None:
-    """The engine refused: 422 for a bad input it names, else 409 (closed, full, duplicate...)."""
+    """The engine refused: 422 for a bad input it names, 403 for an unconfirmed email, else 409
+    (closed, full, duplicate...)."""
     status = 422 if error.code == "invalid" and error.field else 409
+    if error.code == "unconfirmed":
+        status = 403
     fail(status, error.message, field=error.field)
 
 
@@ -219,12 +223,12 @@ class CancelSchema(Strict):
 
 
 def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path if path.startswith("/") else path
+    return external_url(path)
 
 
 def _ical_url(event: Event) -> str | None:
     try:
-        return url_for("events.event_calendar", event_id=event.id, _external=True)
+        return external_url("events.event_calendar", event_id=event.id)
     except BuildError:
         return None
 

@@ -94,7 +94,7 @@ def present_registrations(registrations: Sequence[Registration]) -> list[dict[st
 @login_required
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegistrationsSchema)
-@blp.errors(401, 404, 409, 422)
+@blp.errors(401, 403, 404, 409, 422)
 def register(data: dict, event_id: int):
     """Register people: confirmed while seats are left, then waitlisted (409 when closed)."""
     event = events.get_event_for(current_user, event_id)

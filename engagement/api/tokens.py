@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import current_app
 from flask_login import current_user
 from marshmallow import fields, validate
 
@@ -13,13 +14,9 @@ from engagement.api.spec import api_blueprint
 from engagement.auth import services
 from engagement.auth.access import login_required, public
 from engagement.auth.models import ApiToken
-from engagement.extensions import db, limiter
+from engagement.extensions import db
 
 blp = api_blueprint("tokens", __name__, "Tokens", "Bearer tokens for the API.")
-
-
-def _token_rate_limit() -> str:
-    return current_app.config.get("API_TOKEN_RATE_LIMIT", "10 per minute")
 
 
 class TokenRequest(Strict):
@@ -28,13 +25,18 @@ class TokenRequest(Strict):
     name = Text(
         load_default="API", validate=validate.Length(min=1, max=100), metadata={"example": "CRM"}
     )
+    expires_in_days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "Lifetime in days, 1 to 365 (default 30)."},
+    )
 
 
 class NewTokenSchema(Strict):
     id = fields.Integer(required=True)
     name = Text(required=True)
     token = Text(required=True, metadata={"description": "Shown once; send it as Bearer."})
-    expires_at = UTCDateTime(required=True, allow_none=True)
+    expires_at = UTCDateTime(required=True)
 
 
 class TokenSchema(Strict):
@@ -51,17 +53,25 @@ class TokenListSchema(Strict):
 
 @blp.route("/tokens", methods=["POST"])
 @public
-@limiter.limit(_token_rate_limit)
 @blp.arguments(TokenRequest)
 @blp.response(201, NewTokenSchema)
-@blp.errors(401, 422, 429)
+@blp.errors(401, 403, 422, 429)
 @blp.doc(security=[])
 def create_token(data: dict):
-    """Get a token for your email and password (valid 30 days; rate-limited)."""
-    user = services.user_by_email(data["email"])
-    if user is None or not services.check_password(user, data["password"]) or not user.active:
+    """Get a token for your email and password (valid ``expires_in_days``, default 30, at most
+    365; rate-limited). Changing or resetting the password revokes every token."""
+    try:
+        user = services.sign_in(data["email"], data["password"])
+    except services.TooManyAttempts as error:
+        fail(429, str(error), headers={"Retry-After": str(error.retry_after)})
+    except services.AccountError:
         fail(401, "Wrong email or password, or the account is deactivated.")
-    token, secret = services.issue_api_token(user, data["name"])
+    try:
+        token, secret = services.issue_api_token(
+            user, data["name"], lifetime=timedelta(days=data["expires_in_days"])
+        )
+    except services.EmailNotConfirmed as error:
+        fail(403, str(error))
     return {"id": token.id, "name": token.name, "token": secret, "expires_at": token.expires_at}
 
 

@@ -169,6 +169,17 @@ class ApiTokenForm(EngageForm):
         validators=[DataRequired(), Length(max=100)],
         description="What will use it, e.g. 'HR system'.",
     )
+    lifetime = SelectField(
+        "Expires after",
+        choices=[
+            SelectChoice("7", "7 days"),
+            SelectChoice("30", "30 days"),
+            SelectChoice("90", "90 days"),
+            SelectChoice("180", "180 days"),
+            SelectChoice("365", "1 year (the longest)"),
+        ],
+        default="30",
+    )
     submit = SubmitField("Create token")
 
 

@@ -69,8 +69,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login: a stamp change signs every session out
-        return f"{self.id}:{self.security_stamp}"
+    def get_id(self) -> str:  # Flask-Login: "<user id>:<server-side session key>"
+        return f"{self.id}:{getattr(self, 'session_key', '')}"
 
     @property
     def is_staff(self) -> bool:
@@ -187,3 +187,39 @@ def _now() -> datetime:
     from engagement import clock
 
     return clock.now()
+
+
+class UserSession(TimestampMixin, db.Model):
+    """One signed-in browser or device. Its key rides in the session and remember-me cookies;
+    revoking the row signs that browser out on the server, whatever cookies it still holds."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random key in the cookies (the key itself is never stored).
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The browser's User-Agent at sign-in, shortened; shown on the account page.
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Client address at sign-in (after ProxyFix, when configured).
+    ip_address: Mapped[str] = mapped_column(sa.String(45), default="")
+    #: True when the user ticked "keep me signed in" (a remember-me cookie exists).
+    remember: Mapped[bool] = mapped_column(default=False)
+    #: Written at most once a minute while the session is used.
+    last_seen_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class RateCounter(db.Model):
+    """Attempts counted in one fixed time window, shared by every worker (the embedded default;
+    with ``RATELIMIT_STORAGE_URI=redis://…`` the counts live in Redis instead)."""
+
+    __tablename__ = "rate_counter"
+
+    #: "<limit name>:<who>:<window start, epoch seconds>", e.g. "signin-ip:203.0.113.9:1796..."
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    #: End of the window; the row means nothing afterwards and is pruned.
+    expires_at: Mapped[datetime] = mapped_column(index=True)

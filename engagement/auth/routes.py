@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
 from markupsafe import Markup
 
-from engagement.auth import bp, services
+from engagement.auth import bp, services, sessions, throttle
 from engagement.auth.access import admin_required, login_required, public
 from engagement.auth.forms import (
     AcceptInvitationForm,
@@ -29,8 +30,8 @@ from engagement.auth.forms import (
 )
 from engagement.auth.models import ApiToken, Role, User
 from engagement.core.pagination import paginate_list
-from engagement.core.web import problem, wants_json
-from engagement.extensions import db, limiter, login_manager
+from engagement.core.web import problem, render_error, wants_json
+from engagement.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
@@ -63,8 +64,10 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _too_many(error: services.TooManyAttempts):  # type: ignore[no-untyped-def]
+    """429 in the layout (or problem+json) with ``Retry-After``."""
+    body, status = render_error(429, str(error))
+    return body, status, {"Retry-After": str(error.retry_after)}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -73,6 +76,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = SignupForm()
+    if request.method == "POST":
+        try:
+            services.check_rate(
+                "signup-ip",
+                throttle.client_address(),
+                "SIGNUP_RATE_LIMIT",
+                "Too many sign-ups from your network.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -92,7 +105,7 @@ def signup():
             getattr(form, error.field or "email").errors.append(message)
         else:
             services.send_verification_email(user)
-            login_user(user)
+            sessions.log_in(user)
             flash(
                 "Welcome! We sent you an email: open the link in it to confirm your address.",
                 "success",
@@ -103,21 +116,17 @@ def signup():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.user_by_email(form.email.data)
-        if user is None:
-            services.spend_password_check_time(form.password.data)
-        if user is None or not services.check_password(user, form.password.data):
-            form.password.errors.append("Wrong email or password.")
-        elif not user.active:
-            form.email.errors.append(
-                "This account has been deactivated. Contact PSEB if you think this is a mistake."
-            )
+        try:
+            user = services.sign_in(form.email.data, form.password.data)
+        except services.TooManyAttempts as error:
+            return _too_many(error)
+        except services.AccountError as error:
+            getattr(form, error.field or "password").errors.append(str(error))
         else:
-            login_user(user, remember=form.remember.data)
+            sessions.log_in(user, remember=form.remember.data)
             services.record_login(user)
             flash(f"Signed in as {user.email}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
@@ -128,6 +137,8 @@ def login():
 @public
 def logout():
     EmptyForm().validate_on_submit() or abort(400)
+    if current_user.is_authenticated:
+        sessions.end_session(current_user)  # the cookies die on the server, not just here
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("core.home"))
@@ -152,17 +163,34 @@ def verify_email(token: str):
 def resend_verification():
     EmptyForm().validate_on_submit() or abort(400)
     if current_user.email_verified_at is None:
+        try:
+            services.check_rate(
+                "verify-resend",
+                str(current_user.id),
+                "VERIFICATION_RESEND_RATE_LIMIT",
+                "We have sent several confirmation links already; check your inbox and spam folder.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
         services.send_verification_email(current_user)
         flash("We sent you a new confirmation link.", "success")
-    return redirect(url_for("auth.account"))
+    return redirect(_safe_next(request.form.get("next")) or url_for("auth.account"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            services.check_rate(
+                "reset-ip",
+                throttle.client_address(),
+                "PASSWORD_RESET_RATE_LIMIT",
+                "Too many reset requests from your network.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
         services.send_password_reset(form.email.data)
         flash(
             "If an account exists for that address, we have emailed a reset link. It works once, for one hour.",
@@ -195,25 +223,13 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form), status
 
 
-def _account_page(status: int = 200, **forms: object):
-    """The account page with the given forms (others fresh) and everything it lists."""
-    context: dict[str, object] = {
-        "profile": ProfileForm(obj=current_user, prefix="profile"),
-        "password_form": ChangePasswordForm(prefix="password"),
-        "invite_form": InviteForm(prefix="invite"),
-        "token_form": ApiTokenForm(prefix="token"),
-        "empty_form": EmptyForm(),
-        "new_token": None,
-    }
-    context.update(forms)
-    tokens = db.session.scalars(
-        sa.select(ApiToken)
-        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id)
-    ).all()
-    organisation = services.organisation_overview(current_user)
+def _account_section(template: str, status: int = 200, **context: object):
+    """One section of the account pages (they share a side menu and the email notice)."""
+    context.setdefault("empty_form", EmptyForm())
     return render_template(
-        "auth/account.html", tokens=tokens, organisation=organisation, **context
+        f"auth/{template}.html",
+        organisation=services.organisation_overview(current_user),
+        **context,
     ), status
 
 
@@ -227,8 +243,26 @@ def account():
             current_user.timezone = profile.timezone.data or None
             flash("Your profile is saved.", "success")
             return redirect(url_for("auth.account"))
-        return _account_page(422, profile=profile)
-    return _account_page(profile=profile)
+        return _account_section("account", 422, profile=profile)
+    return _account_section("account", profile=profile)
+
+
+def _security_page(status: int = 200, password_form: ChangePasswordForm | None = None):
+    current = sessions.current_session(current_user)
+    return _account_section(
+        "account_security",
+        status,
+        password_form=password_form or ChangePasswordForm(prefix="password"),
+        sessions=sessions.active_sessions(current_user),
+        current_session_id=current.id if current else None,
+        device_label=sessions.device_label,
+    )
+
+
+@bp.route("/account/security")
+@login_required
+def account_security():
+    return _security_page()
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -237,16 +271,58 @@ def change_password():
     form = ChangePasswordForm(prefix="password")
     form.account_email = current_user.email
     if form.validate_on_submit():
+        try:
+            services.check_rate(
+                "password-check",
+                str(current_user.id),
+                "PASSWORD_CHECK_RATE_LIMIT",
+                "Too many password changes tried.",
+            )
+        except services.TooManyAttempts as error:
+            return _too_many(error)
         if not services.check_password(current_user, form.current.data):
             form.current.errors.append("The current password is wrong.")
         else:
-            services.set_password(current_user, form.password.data)
-            # Keep this session (and its remember-me cookie); the new stamp signs out the others.
-            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
-            login_user(current_user, remember=remembered)
-            flash("Your password is changed. Other devices are signed out.", "success")
-            return redirect(url_for("auth.account"))
-    return _account_page(422, password_form=form)
+            # This session stays; every other one and every API token is revoked.
+            services.set_password(current_user, form.password.data, keep_current_session=True)
+            flash(
+                "Your password is changed. Other devices are signed out and your API tokens "
+                "are revoked.",
+                "success",
+            )
+            return redirect(url_for("auth.account_security"))
+    return _security_page(422, password_form=form)
+
+
+@bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])
+@login_required
+def revoke_session(session_id: int):
+    EmptyForm().validate_on_submit() or abort(400)
+    sessions.revoke_session(current_user, session_id) or abort(404)
+    flash("That device is signed out.", "success")
+    return redirect(url_for("auth.account_security"))
+
+
+@bp.route("/account/sessions/revoke-all", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    EmptyForm().validate_on_submit() or abort(400)
+    sessions.sign_out_everywhere(current_user)
+    logout_user()
+    flash("You are signed out on every device, and your API tokens are revoked.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/organisation")
+@login_required
+def account_organisation():
+    return _account_section("account_organisation", invite_form=InviteForm(prefix="invite"))
+
+
+@bp.route("/account/calendar")
+@login_required
+def account_calendar():
+    return _account_section("account_calendar")
 
 
 @bp.route("/account/invite", methods=["POST"])
@@ -264,7 +340,7 @@ def invite():
         for errors in form.errors.values():
             for error in errors:
                 flash(f"Invitation: {error}", "error")
-    return redirect(url_for("auth.account"))
+    return redirect(url_for("auth.account_organisation"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -307,7 +383,7 @@ def accept_invitation(token: str):
             except services.AccountError as error:
                 getattr(form, error.field or "email").errors.append(str(error))
             else:
-                login_user(user)
+                sessions.log_in(user)
                 flash(f"Welcome to {invitation.organisation.name} on PSEB Engage.", "success")
                 return redirect(url_for("auth.account"))
     status = 422 if request.method == "POST" else 200
@@ -316,16 +392,37 @@ def accept_invitation(token: str):
     ), status
 
 
-@bp.route("/account/tokens", methods=["POST"])
+def _tokens_page(status: int = 200, form: ApiTokenForm | None = None, new_token: str | None = None):
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    return _account_section(
+        "account_tokens",
+        status,
+        tokens=tokens,
+        token_form=form or ApiTokenForm(prefix="token"),
+        new_token=new_token,
+    )
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
 def create_token():
     form = ApiTokenForm(prefix="token")
+    if request.method == "GET":
+        return _tokens_page(form=form)
     if not form.validate_on_submit():
-        flash("Give the token a name (at most 100 characters).", "error")
-        return redirect(url_for("auth.account"))
-    _, secret = services.issue_api_token(current_user, form.name.data, lifetime=None)
+        return _tokens_page(422, form=form)
+    try:
+        _, secret = services.issue_api_token(
+            current_user, form.name.data, lifetime=timedelta(days=int(form.lifetime.data))
+        )
+    except services.EmailNotConfirmed:
+        return _tokens_page(403, form=form)  # the page says why, with a resend button
     flash("Token created. Copy it now: it is shown only once.", "success")
-    response, _status = _account_page(new_token=secret)
+    response, _status = _tokens_page(new_token=secret)
     return response, 200, {"Cache-Control": "no-store"}
 
 
@@ -338,7 +435,7 @@ def revoke_token(token_id: int):
     except services.AccountError:
         abort(404)
     flash("Token revoked.", "success")
-    return redirect(url_for("auth.account"))
+    return redirect(url_for("auth.create_token"))
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -507,7 +604,7 @@ def accept_staff_invitation(token: str):
             getattr(form, error.field or "password").errors.append(str(error))
         else:
             logout_user()
-            login_user(user)
+            sessions.log_in(user)
             services.record_login(user)
             flash(f"Welcome to PSEB Engage, {user.name}. Your password is set.", "success")
             return redirect(url_for("core.home"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,11 +14,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
 from engagement import clock
+from engagement.auth import sessions, throttle
 from engagement.auth.models import (
     AccountEvent,
     ApiToken,
@@ -29,8 +31,9 @@ from engagement.auth.models import (
     Role,
     User,
 )
+from engagement.core.context import external_url
 from engagement.core.validation import email_problem, single_line_problem
-from engagement.extensions import db, login_manager
+from engagement.extensions import db
 from engagement.notifications.services import queue_mail
 
 _hasher = PasswordHasher()
@@ -60,6 +63,30 @@ class AccountError(ValueError):
         self.field = field
         #: A stable name for the broken rule, e.g. ``email_taken``.
         self.code = code
+
+
+class EmailNotConfirmed(AccountError):
+    """The account's email address is not confirmed, and the action needs it to be."""
+
+
+def email_confirmed(user: User | None) -> bool:
+    """Whether ``user`` has proved they own their address (staff accounts are made confirmed).
+
+    The one rule for unconfirmed accounts: until the address is confirmed, the account sees and
+    changes nothing others attached to that address, creates no API tokens, holds no seat and
+    submits no request (drafts are kept).
+    """
+    return user is not None and user.email_verified_at is not None
+
+
+def require_confirmed_email(user: User | None, action: str) -> None:
+    """Raise :class:`EmailNotConfirmed` unless ``user`` confirmed their email; ``action`` says
+    what is refused ("register for an event")."""
+    if user is not None and not email_confirmed(user):
+        raise EmailNotConfirmed(
+            f"Confirm your email address before you {action}: open the link we emailed to "
+            f"{user.email}, or ask for a new one."
+        )
 
 
 def normalise_email(email: str) -> str:
@@ -105,6 +132,88 @@ def check_password(user: User, password: str) -> bool:
     if ok and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return ok
+
+
+class TooManyAttempts(AccountError):
+    """A rate limit refused the attempt; ``retry_after`` is seconds to wait (``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field)
+        self.retry_after = retry_after
+
+
+def _wait(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def check_rate(name: str, who: str, limit_setting: str, message: str) -> None:
+    """Count one attempt of ``name`` by ``who`` against the configured limit; raise
+    :class:`TooManyAttempts` (saying how long to wait) when it is over."""
+    refused = throttle.hit(name, who, current_app.config[limit_setting])
+    if refused is not None:
+        raise TooManyAttempts(
+            f"{message} Try again in {_wait(refused.retry_after)}.", refused.retry_after
+        )
+
+
+def sign_in(email: str, password: str) -> User:
+    """The one sign-in check, for the form and for ``POST /api/v1/tokens``.
+
+    Attempts are counted per client address (both endpoints together) and failures per account
+    address; an address with too many failures is locked for a while and its owner is emailed.
+    The lock applies to unknown addresses too, so it tells an attacker nothing. Raises
+    :class:`TooManyAttempts` or :class:`AccountError`.
+    """
+    check_rate(
+        "signin-ip",
+        throttle.client_address(),
+        "LOGIN_RATE_LIMIT",
+        "Too many sign-in attempts from your network.",
+    )
+    address = normalise_email(email)
+    lockout = current_app.config["ACCOUNT_LOCKOUT_LIMIT"]
+    locked = throttle.over("signin-account", address, lockout)
+    if locked is not None:
+        spend_password_check_time(password)
+        raise TooManyAttempts(_locked_message(locked.retry_after), locked.retry_after, "email")
+    user = user_by_email(address)
+    if user is None:
+        spend_password_check_time(password)
+    if user is None or not check_password(user, password):
+        throttle.hit("signin-account", address, lockout)
+        locked = throttle.over("signin-account", address, lockout)
+        if locked is not None and user is not None:
+            _mail_account_locked(user, locked.retry_after)  # this failure started the lock
+        raise AccountError("Wrong email or password.", "password")
+    if not user.active:
+        raise AccountError(
+            "This account has been deactivated. Contact PSEB if you think this is a mistake.",
+            "email",
+        )
+    return user
+
+
+def _locked_message(retry_after: int) -> str:
+    return (
+        "Too many failed sign-ins for this email address. Try again in "
+        f"{_wait(retry_after)}, or reset your password."
+    )
+
+
+def _mail_account_locked(user: User, retry_after: int) -> None:
+    """Tell the owner once per lock (the dedupe key names the lock's end, to the minute)."""
+    until = int((clock.now().timestamp() + retry_after) // 60)
+    queue_mail(
+        user.email,
+        "Sign-in to your PSEB Engage account is paused",
+        "account_locked",
+        dedupe_key=f"account-locked:{user.id}:{until}",
+        user=user,
+        failures=throttle.parse(current_app.config["ACCOUNT_LOCKOUT_LIMIT"]).amount,
+        minutes=max(1, math.ceil(retry_after / 60)),
+        link=external_url("auth.forgot_password"),
+    )
 
 
 def user_by_email(email: str) -> User | None:
@@ -179,12 +288,15 @@ def _create_profile(organisation: Organisation, role: Role) -> None:
         db.session.add(Startup(organisation=organisation, name=organisation.name))
 
 
-def set_password(user: User, password: str) -> None:
-    """Change the password; signs out other sessions and voids reset links."""
+def set_password(user: User, password: str, *, keep_current_session: bool = False) -> None:
+    """Change the password: voids reset links, revokes every API token and ends every session
+    (but this request's, with ``keep_current_session``)."""
     if problem := password_problem(password, user.email):
         raise AccountError(problem, "password")
     user.password_hash = hash_password(password)
     user.security_stamp = secrets.token_hex(16)
+    sessions.end_sessions(user, keep_current=keep_current_session)
+    sessions.revoke_api_tokens(user)
 
 
 def record_login(user: User) -> None:
@@ -217,13 +329,15 @@ def verify_email_token(token: str) -> User:
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
         raise AccountError("This verification link is not valid.")
-    if user.email_verified_at is None:
-        user.email_verified_at = clock.now()
+    if user.email_verified_at is not None:
+        # Single use: a link seen again (a forwarded mail, a proxy log) confirms nothing more.
+        raise AccountError("This verification link has already been used; sign in as usual.")
+    user.email_verified_at = clock.now()
     return user
 
 
 def send_verification_email(user: User) -> None:
-    link = url_for("auth.verify_email", token=make_verification_token(user), _external=True)
+    link = external_url("auth.verify_email", token=make_verification_token(user))
     queue_mail(
         user.email, "Confirm your email for PSEB Engage", "verify_email", user=user, link=link
     )
@@ -254,7 +368,7 @@ def send_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None or not user.active:
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("auth.reset_password", token=make_reset_token(user))
     queue_mail(
         user.email, "Reset your PSEB Engage password", "reset_password", user=user, link=link
     )
@@ -284,10 +398,8 @@ def invite_colleague(owner: User, email: str) -> Invitation:
         )
         db.session.add(invitation)
         db.session.flush()
-    link = url_for(
-        "auth.accept_invitation",
-        token=_serializer("invite").dumps({"id": invitation.id}),
-        _external=True,
+    link = external_url(
+        "auth.accept_invitation", token=_serializer("invite").dumps({"id": invitation.id})
     )
     queue_mail(
         email,
@@ -382,6 +494,7 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.security_stamp = secrets.token_hex(16)
+        sessions.end_sessions(user)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -391,16 +504,25 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+#: Every token expires; its owner picks when, up to a year.
+API_TOKEN_MAX_LIFETIME = timedelta(days=365)
+#: ``last_used_at`` is written at most this often (SQLite has one writer at a time).
+API_TOKEN_USE_INTERVAL = timedelta(minutes=1)
+
+
 def issue_api_token(
-    user: User, name: str, lifetime: timedelta | None = timedelta(days=30)
+    user: User, name: str, lifetime: timedelta = timedelta(days=30)
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the secret, which is shown once and never stored."""
+    require_confirmed_email(user, "create API tokens")
+    if not timedelta(0) < lifetime <= API_TOKEN_MAX_LIFETIME:
+        raise AccountError("A token lives from one day up to a year.", "lifetime")
     secret = "pse_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name,
         token_hash=_hash_token(secret),
-        expires_at=clock.now() + lifetime if lifetime else None,
+        expires_at=clock.now() + lifetime,
     )
     db.session.add(token)
     db.session.flush()
@@ -413,11 +535,14 @@ def user_for_api_token(secret: str) -> User | None:
     if (
         token is None
         or token.revoked_at is not None
-        or (token.expires_at and token.expires_at <= now)
+        or token.expires_at is None  # from before tokens expired: revoked by the migration
+        or token.expires_at <= now
     ):
         return None
     if not token.user.active:
         return None
+    if token.last_used_at is None or token.last_used_at <= now - API_TOKEN_USE_INTERVAL:
+        token.last_used_at = now
     return token.user
 
 
@@ -426,17 +551,6 @@ def revoke_api_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise AccountError("No such token.")
     token.revoked_at = token.revoked_at or clock.now()
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.security_stamp != stamp or not user.active:
-        return None
-    return user
 
 
 # --- Staff administration: invitations, deactivation, roles, audit ----------------------------
@@ -489,7 +603,7 @@ def _send_staff_invitation(admin: User, user: User) -> None:
         "staff_invitation",
         user=user,
         admin=admin,
-        link=url_for("auth.accept_staff_invitation", token=token, _external=True),
+        link=external_url("auth.accept_staff_invitation", token=token),
         days=STAFF_INVITATION_MAX_AGE // 86400,
     )
 

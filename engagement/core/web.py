@@ -8,7 +8,12 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    ServiceUnavailable,
+)
 
 from engagement import clock
 from engagement.core import timefmt
@@ -35,6 +40,12 @@ def wants_json() -> bool:
         best == "application/json"
         and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
     )
+
+
+def keep_changes_on_error() -> None:
+    """Commit this request's changes even if it answers an error: only for a counter of failed
+    attempts (a wrong password answers 401/429 and its count must still be kept)."""
+    g.keep_changes_on_error = True
 
 
 def problem(
@@ -65,7 +76,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
         # The one transaction boundary: services flush, the request commits once on success.
-        if response.status_code < 400:
+        if response.status_code < 400 or g.get("keep_changes_on_error"):
             db.session.commit()
         else:
             db.session.rollback()
@@ -85,6 +96,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"] and int(app.config["HSTS_MAX_AGE"]) > 0:
+            # Served over HTTPS (cookies say so): browsers must never try plain HTTP again.
+            headers.setdefault(
+                "Strict-Transport-Security", f"max-age={int(app.config['HSTS_MAX_AGE'])}"
+            )
         return response
 
     @app.errorhandler(CSRFError)
@@ -93,6 +109,11 @@ def init_app(app: Flask) -> None:
             400,
             "The form expired or was sent without its security token. Please go back, reload the page and try again.",
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):  # type: ignore[no-untyped-def]
+        # A Host header outside TRUSTED_HOSTS: no URL can be built, so no layout; a plain 400.
+        return Response("Bad request: unknown host.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
@@ -133,6 +154,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_both"] = timefmt.format_datetime_both
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["url_for_page"] = url_for_page
+    from engagement.core.context import external_url
+
+    app.jinja_env.globals["external_url"] = external_url
 
 
 TITLES = {

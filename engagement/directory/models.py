@@ -366,3 +366,22 @@ class CompanyVerificationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=lambda: clock.now())
 
     actor = relationship("User")
+
+
+class CompanyRename(db.Model):
+    """Audit of a verified company's name change: who, when, from what to what."""
+
+    __tablename__ = "company_rename"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    old_name: Mapped[str] = mapped_column(sa.String(200))
+    new_name: Mapped[str] = mapped_column(sa.String(200))
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    changed_at: Mapped[datetime] = mapped_column(default=lambda: clock.now())
+
+    changed_by = relationship("User")

@@ -196,6 +196,8 @@ def _company_page(company: Company, verify_form: VerifyRegistrationForm, status:
         revoke_form=RevokeVerificationForm(formdata=None),
         history=services.verification_history(company),
         timeline_items=timeline_for(company),
+        empty_form=EmptyForm(),
+        renames=services.company_renames(company),
         markets=[
             (code, services.country_name(code))
             for code in company.export_markets.split(",")

@@ -30,6 +30,7 @@ from engagement.directory.models import (
     REGISTRATION_NUMBER_PATTERN,
     City,
     Company,
+    CompanyRename,
     CompanyVerificationEvent,
     Contact,
     EmployeeBand,
@@ -437,6 +438,8 @@ def update_company_profile(
     sectors = sectors_by_ids(sector_ids)
     city = city_by_id(city_id)
     markets = parse_country_codes(export_markets)
+    if legal_name != company.legal_name and company.verified:
+        _record_verified_rename(company, editor, legal_name)
     company.legal_name = legal_name
     if company.organisation is not None:  # the account pages show the organisation's name
         company.organisation.name = legal_name
@@ -477,6 +480,46 @@ def update_company_showcase(
     company.pitch = (pitch or "").strip()[:500]
     db.session.flush()
     return company
+
+
+def may_rename_verified_company(user: User, company: Company) -> bool:
+    """A verified company's name is changed only by PSEB staff or one of its owners."""
+    if user.is_staff:
+        return True
+    membership = user.membership
+    return (
+        membership is not None
+        and membership.organisation_id == company.organisation_id
+        and membership.role == MembershipRole.OWNER
+    )
+
+
+def _record_verified_rename(company: Company, editor: User, new_name: str) -> None:
+    if not may_rename_verified_company(editor, company):
+        raise DirectoryError(
+            "This company is verified: only its owner or PSEB staff can change its name.",
+            "legal_name",
+        )
+    db.session.add(
+        CompanyRename(
+            company_id=company.id,
+            old_name=company.legal_name,
+            new_name=new_name,
+            changed_by_id=editor.id,
+        )
+    )
+
+
+def company_renames(company: Company) -> list[CompanyRename]:
+    """The audit of the company's verified-name changes, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(CompanyRename)
+            .where(CompanyRename.company_id == company.id)
+            .options(selectinload(CompanyRename.changed_by))
+            .order_by(CompanyRename.changed_at.desc(), CompanyRename.id.desc())
+        )
+    )
 
 
 def update_startup_profile(

@@ -41,6 +41,9 @@ class RegistrationState(LabelledEnum):
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
+    #: A colleague outside the registering organisation's email domain has not yet confirmed by
+    #: the emailed link; holds no seat until then.
+    PENDING = "pending"
 
 
 #: Registration states that hold a seat.

@@ -26,7 +26,9 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from engagement import clock
 from engagement.auth.access import login_required, public, staff_required
+from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Organisation, Role, User
+from engagement.core.context import external_url
 from engagement.core.pagination import paginate_list
 from engagement.core.validation import csv_cell
 from engagement.events import bp
@@ -114,7 +116,9 @@ def _org_used(event: Event) -> int | None:
             .where(
                 Registration.event_id == event.id,
                 Registration.organisation_id == organisation.id,
-                Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
+                Registration.state.in_(
+                    (*SEAT_STATES, RegistrationState.WAITLISTED, RegistrationState.PENDING)
+                ),
             )
         )
         or 0
@@ -161,17 +165,25 @@ def register(event_id: int):
             # A double-submitted form: the first submission already registered everyone.
             flash("You are already registered; see your registrations below.", "info")
             return redirect(url_for("events.my_registrations"))
+        if error.code == "unconfirmed":
+            return _register_page(event, form, 403)  # the page says why, with a resend button
         _attach_error(form, error, rows)
         return _register_page(event, form, 409 if error.code != "invalid" else 422)
     for extra in extras_for(event, current_user):
         extra.on_registered(event, current_user, request.form)
     confirmed = sum(r.state == RegistrationState.CONFIRMED for r in registrations)
-    waiting = len(registrations) - confirmed
+    asked = sum(r.state == RegistrationState.PENDING for r in registrations)
+    waiting = len(registrations) - confirmed - asked
     parts = []
     if confirmed:
         parts.append(f"{confirmed} confirmed (a confirmation with a calendar file is on its way)")
     if waiting:
         parts.append(f"{waiting} on the waitlist")
+    if asked:
+        parts.append(
+            f"{asked} outside your organisation's email domain asked to confirm by the emailed "
+            "link before a seat is held"
+        )
     flash(f"Registered for {event.title}: " + ", ".join(parts) + ".", "success")
     return redirect(url_for("events.my_registrations"))
 
@@ -206,6 +218,38 @@ def _attach_error(form, error: svc.RegistrationError, rows: list[tuple[int, str,
         flash(message, "error")
 
 
+@bp.route("/events/places/<token>", methods=["GET", "POST"])
+@public
+def confirm_place(token: str):
+    """A colleague registered by someone else confirms the place from the emailed link."""
+    try:
+        registration = svc.registration_for_place_token(token)
+    except svc.RegistrationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("core.home"))
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            registration = svc.confirm_place(token)
+        except svc.RegistrationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(
+                "Your place is confirmed; the confirmation with a calendar file is on its way."
+                if registration.state == RegistrationState.CONFIRMED
+                else "The event is full: you are on the waitlist, and we email you when a seat frees.",
+                "success",
+            )
+            return redirect(url_for("events.ticket", token=registration.ticket_token))
+    return render_template(
+        "events/confirm_place.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+    )
+
+
 # --- My registrations ---------------------------------------------------------------------------
 
 
@@ -227,7 +271,7 @@ def my_registrations():
         registrations=items,
         positions=svc.waitlist_positions(items),
         cancellable={r.id for r in items if svc.cancellable(r)},
-        feed_url=url_for("events.my_calendar", token=current_user.calendar_token, _external=True),
+        feed_url=external_url("events.my_calendar", token=current_user.calendar_token),
         now=clock.now(),
     )
 
@@ -265,7 +309,7 @@ def ticket(token: str):
     """A registrant's ticket: its QR code opens the staff check-in page."""
     registration = svc.get_registration_by_ticket(token)
     event = registration.event
-    check_in_url = url_for("events.check_in_ticket", token=token, _external=True)
+    check_in_url = external_url("events.check_in_ticket", token=token)
     holds = registration.state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
     return render_template(
         "events/ticket.html",
@@ -394,7 +438,7 @@ def my_calendar(token: str):
             Event.state != EventState.DRAFT,
             Event.id.in_(
                 sa.select(Registration.event_id).where(
-                    sa.or_(Registration.user_id == user.id, Registration.email == user.email),
+                    svc.registrations_of_person(user),
                     Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
                 )
             ),
@@ -553,6 +597,7 @@ def attendees_csv(event_id: int):
             f"registered_at ({zone})",
             f"confirmed_at ({zone})",
             f"checked_in_at ({zone})",
+            "registered_by",
         ]
     )
     for registration in db.session.scalars(_attendee_query(event, filters)):
@@ -565,6 +610,7 @@ def attendees_csv(event_id: int):
                 _csv_time(registration.created_at, zone),
                 _csv_time(registration.confirmed_at, zone),
                 _csv_time(registration.checked_in_at, zone),
+                registration.user.email if registration.user else "",
             ]
         )
     response = Response(buffer.getvalue(), mimetype="text/csv")

@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.auth.services import EmailNotConfirmed, email_confirmed, require_confirmed_email
+from engagement.core.context import external_url
 from engagement.core.timefmt import format_datetime, valid_timezone, viewer_timezone
 from engagement.core.validation import email_problem, one_line
 from engagement.events.markdown import markdown_to_text
@@ -444,6 +446,10 @@ def register_attendees(
     :class:`RegistrationError` and changes nothing when any rule refuses.
     """
     cleaned = _clean_attendees(attendees)
+    try:
+        require_confirmed_email(by_user, "register for an event")
+    except EmailNotConfirmed as error:
+        raise RegistrationError(str(error), "unconfirmed") from error
     event = _lock_event(event_id)
     if event is None:
         raise RegistrationError("This event does not exist.", "invalid")
@@ -478,13 +484,32 @@ def register_attendees(
             .execution_options(populate_existing=True)
         )
     }
-    taken = {
-        f"attendees[{index}].email": f"{attendee.email} is already registered for this event."
-        for index, attendee in enumerate(cleaned)
-        if (found := existing.get(attendee.email)) is not None
-        and found.state != RegistrationState.CANCELLED
-    }
-    if taken:
+    # A person registered by someone else (a "colleague" row) takes the seat over when they
+    # register themselves with their confirmed address: nobody can squat another's email.
+    taken_over: dict[str, Registration] = {}
+    reclaimed: dict[str, User | None] = {}
+    taken: dict[str, str] = {}
+    for index, attendee in enumerate(cleaned):
+        found = existing.get(attendee.email)
+        if found is not None and _may_take_over(found, attendee, by_user):
+            taken_over[attendee.email] = found
+            continue
+        if (
+            found is not None
+            and found.state == RegistrationState.PENDING
+            and by_user is not None
+            and attendee.email == by_user.email
+            and email_confirmed(by_user)
+        ):
+            # The owner registers themselves: the unconfirmed row becomes theirs (seat rules
+            # below apply as for a newcomer) and whoever made it is told.
+            reclaimed[attendee.email] = found.user
+            continue
+        if found is not None and found.state != RegistrationState.CANCELLED:
+            taken[f"attendees[{index}].email"] = (
+                f"{attendee.email} is already registered for this event."
+            )
+    if taken:  # every taken address at once, like the other field errors
         field, message = next(iter(taken.items()))
         raise RegistrationError(message, "duplicate", field, taken)
 
@@ -496,11 +521,13 @@ def register_attendees(
                 .where(
                     Registration.event_id == event.id,
                     Registration.organisation_id == organisation_id,
-                    Registration.state.in_(ACTIVE_STATES),
+                    Registration.state.in_((*ACTIVE_STATES, RegistrationState.PENDING)),
                 )
             )
             or 0
         )
+        already_ours = sum(1 for r in taken_over.values() if r.organisation_id == organisation_id)
+        used -= already_ours
         if used + len(cleaned) > event.seat_limit_per_org:
             left = max(0, event.seat_limit_per_org - used)
             raise RegistrationError(
@@ -513,7 +540,9 @@ def register_attendees(
     # Anyone already waiting goes first: fill freed seats from the waitlist before newcomers.
     promote_waitlist(event)
     left = seats_left(event)
-    if not event.waitlist_enabled and len(cleaned) > left:
+    pending = {a.email for a in cleaned if _needs_attendee_confirmation(a, by_user)}
+    newcomers = [a for a in cleaned if a.email not in taken_over and a.email not in pending]
+    if not event.waitlist_enabled and len(newcomers) > left:
         raise RegistrationError(
             "This event is full." if left == 0 else f"Only {left} seats are left.", "full"
         )
@@ -521,6 +550,9 @@ def register_attendees(
     now = clock.now()
     registrations: list[Registration] = []
     for attendee in cleaned:
+        if attendee.email in taken_over:
+            registrations.append(_take_over(taken_over[attendee.email], attendee, by_user))
+            continue
         registration = existing.get(attendee.email)
         if registration is None:
             registration = Registration(event_id=event.id, email=attendee.email)
@@ -531,7 +563,11 @@ def register_attendees(
         registration.cancelled_at = None
         registration.checked_in_at = None
         registration.checked_in_by_id = None
-        if left > 0:
+        if attendee.email in pending:
+            registration.state = RegistrationState.PENDING
+            registration.confirmed_at = None
+            registration.waitlisted_at = None
+        elif left > 0:
             registration.state = RegistrationState.CONFIRMED
             registration.confirmed_at = now
             registration.waitlisted_at = None
@@ -544,7 +580,13 @@ def register_attendees(
     db.session.flush()
     for registration in registrations:
         registration.event = event
-        if registration.state == RegistrationState.CONFIRMED:
+        if registration.email in taken_over:
+            continue  # already holds its seat (or place); the registrant was told in _take_over
+        if registration.email in reclaimed:
+            _tell_previous_registrant(registration, reclaimed[registration.email], by_user)
+        if registration.state == RegistrationState.PENDING:
+            _mail_confirm_place(registration, by_user)
+        elif registration.state == RegistrationState.CONFIRMED:
             _mail_confirmed(registration)
         else:
             _mail_waitlisted(registration)
@@ -552,12 +594,142 @@ def register_attendees(
 
 
 def cancellable(registration: Registration, now: datetime | None = None) -> bool:
-    """A registrant may still cancel: confirmed or waitlisted, event open and not started."""
+    """A registrant may still cancel: confirmed, waitlisted or pending (a colleague's place not
+    yet confirmed), event open and not started."""
     event = registration.event
     return (
-        registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
+        registration.state
+        in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING)
         and event.state in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED)
         and event.starts_at > (now or clock.now())
+    )
+
+
+#: Mailboxes anyone can open: an address there says nothing about belonging to an organisation.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com"}
+    | {"icloud.com", "aol.com", "proton.me", "protonmail.com", "yandex.com", "mail.com"}
+)
+
+
+def _domain(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+def _needs_attendee_confirmation(attendee: Attendee, by_user: User | None) -> bool:
+    """A company's colleague outside its own email domain confirms by link before holding a seat
+    (so nobody can take a seat in another person's name). Staff registrations need none."""
+    if by_user is None or by_user.is_staff or attendee.email == by_user.email:
+        return False
+    domain = _domain(by_user.email)
+    return domain in PUBLIC_MAIL_DOMAINS or _domain(attendee.email) != domain
+
+
+def _place_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-place")
+
+
+#: How long a colleague has to confirm a place someone registered them for.
+CONFIRM_PLACE_MAX_AGE = 14 * 24 * 3600
+
+
+def _mail_confirm_place(registration: Registration, by_user: User | None) -> None:
+    event = registration.event
+    token = _place_serializer().dumps({"id": registration.id, "email": registration.email})
+    queue_mail(
+        registration.email,
+        f"Please confirm your place: {event.title}",
+        "event_confirm_place",
+        registration=registration,
+        event=event,
+        by_user=by_user,
+        link=external_url("events.confirm_place", token=token),
+    )
+
+
+def registration_for_place_token(token: str) -> Registration:
+    """The pending registration an emailed confirmation link names; RegistrationError if bad."""
+    try:
+        data = _place_serializer().loads(token, max_age=CONFIRM_PLACE_MAX_AGE)
+    except SignatureExpired as error:
+        raise RegistrationError("This confirmation link has expired.", "invalid") from error
+    except BadSignature as error:
+        raise RegistrationError("This confirmation link is not valid.", "invalid") from error
+    registration = db.session.get(Registration, data.get("id"))
+    if registration is None or registration.email != data.get("email"):
+        raise RegistrationError("This confirmation link is not valid.", "invalid")
+    return registration
+
+
+def confirm_place(token: str) -> Registration:
+    """The colleague confirms: a seat while seats are left, else the waitlist (event locked)."""
+    registration = registration_for_place_token(token)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.state != RegistrationState.PENDING:
+        if registration.state == RegistrationState.CANCELLED:
+            raise RegistrationError("This registration was cancelled.", "cancelled")
+        return registration  # confirmed already: the link works once
+    if event is None or event.state == EventState.CANCELLED:
+        raise RegistrationError("This event was cancelled.", "cancelled")
+    reason = registration_closed_reason(event)
+    if reason:
+        raise RegistrationError(reason, "closed")
+    promote_waitlist(event)
+    now = clock.now()
+    if seats_left(event) > 0:
+        registration.state = RegistrationState.CONFIRMED
+        registration.confirmed_at = now
+    elif event.waitlist_enabled:
+        registration.state = RegistrationState.WAITLISTED
+        registration.waitlisted_at = now
+    else:
+        raise RegistrationError("This event is full.", "full")
+    db.session.flush()
+    if registration.state == RegistrationState.CONFIRMED:
+        _mail_confirmed(registration)
+    else:
+        _mail_waitlisted(registration)
+    return registration
+
+
+def _may_take_over(found: Registration, attendee: Attendee, by_user: User | None) -> bool:
+    """Whether ``by_user`` registering themselves takes over a row someone else made for them."""
+    return (
+        by_user is not None
+        and attendee.email == by_user.email
+        and email_confirmed(by_user)
+        and found.user_id != by_user.id
+        and found.state in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
+    )
+
+
+def _take_over(registration: Registration, attendee: Attendee, by_user: User) -> Registration:
+    """The person now holds their own registration (same seat or waitlist place); the one who
+    registered them is told."""
+    previous = registration.user
+    organisation = by_user.organisation
+    registration.name = attendee.name
+    registration.user_id = by_user.id
+    registration.organisation_id = organisation.id if organisation else None
+    _tell_previous_registrant(registration, previous, by_user)
+    return registration
+
+
+def _tell_previous_registrant(
+    registration: Registration, previous: User | None, by_user: User | None
+) -> None:
+    """Mail whoever had registered this address that its owner now holds the registration."""
+    if previous is None or by_user is None or previous.id == by_user.id:
+        return
+    queue_mail(
+        previous.email,
+        f"{registration.name} now holds their own registration for {registration.event.title}",
+        "event_registration_taken_over",
+        registration=registration,
+        previous=previous,
+        event=registration.event,
+        link=_external(registration.event.url),
     )
 
 
@@ -817,9 +989,17 @@ def get_event_for(user: User | None, event_id: int, kind: EventKind | None = Non
     return event
 
 
+def registrations_of_person(user: User) -> sa.ColumnElement[bool]:
+    """SQL condition: registrations the user made, or made for their address once it is proved."""
+    if email_confirmed(user):
+        return sa.or_(Registration.user_id == user.id, Registration.email == user.email)
+    # Unconfirmed: a stranger may have signed up with an address someone else registered.
+    return Registration.user_id == user.id
+
+
 def registration_visible_to(user: User) -> sa.ColumnElement[bool]:
     """SQL condition: registrations ``user`` may see (own, for them, or their organisation's)."""
-    conditions = [Registration.user_id == user.id, Registration.email == user.email]
+    conditions = [registrations_of_person(user)]
     organisation = user.organisation
     if organisation is not None and user.role == Role.COMPANY:
         conditions.append(Registration.organisation_id == organisation.id)
@@ -852,9 +1032,7 @@ def get_registration_by_ticket(token: str) -> Registration:
 
 
 def _external(path: str) -> str:
-    if path.startswith("http"):
-        return path
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return external_url(path)
 
 
 #: Per kind: ``events -> {event id: "venue, address, city"}`` (meetups register theirs), so the

@@ -22,6 +22,7 @@ from wtforms import SelectChoice
 from engagement.auth.access import admin_required, login_required, roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Role, User
+from engagement.auth.services import email_confirmed
 from engagement.core.pagination import paginate_list
 from engagement.core.web import problem, wants_json
 from engagement.directory.models import City, Province, Sector
@@ -334,6 +335,10 @@ def submit(request_id: int):
         step = "summary" if error.field in ("title", "summary") else "specifics"
         return redirect(url_for("facilitation.edit_draft", request_id=request_id, step=step))
     except WorkflowError as error:
+        if not email_confirmed(current_user):
+            # The draft stays; its last step shows why and offers a new confirmation link.
+            db.session.rollback()
+            return redirect(url_for("facilitation.edit_draft", request_id=request_id, step="files"))
         return _workflow_refusal(error, fr)
     flash("Your request was submitted. PSEB will respond within the service time shown.", "success")
     return redirect(url_for("facilitation.detail", request_id=fr.id))

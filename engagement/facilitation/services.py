@@ -17,7 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth.models import Membership, Role, User
-from engagement.auth.services import OpenWork, record_account_event, register_open_work
+from engagement.auth.services import (
+    EmailNotConfirmed,
+    OpenWork,
+    record_account_event,
+    register_open_work,
+    require_confirmed_email,
+)
 from engagement.core.converters import MAX_ID
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
@@ -414,6 +420,10 @@ def transition(
 
     now = clock.now()
     if target == RequestState.SUBMITTED:
+        try:
+            require_confirmed_email(by_user, "submit a request (your draft is kept)")
+        except EmailNotConfirmed as error:
+            raise TransitionForbidden(str(error)) from error
         missing = missing_for_submission(request)
         if missing:
             raise FacilitationError(missing[0][1], missing[0][0])

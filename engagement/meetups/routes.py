@@ -8,10 +8,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from engagement.auth import services as accounts
 from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.models import Role
+from engagement.auth.throttle import client_address
 from engagement.core.cache import anonymous_page
 from engagement.core.forms import restore_form, stash_form
+from engagement.core.web import render_error
 from engagement.events.models import Registration
 from engagement.extensions import db
 from engagement.meetups import bp, services
@@ -67,7 +70,7 @@ def _detail(meetup, register_form: RegisterForm, status: int = 200):  # type: ig
                 sa.select(Registration)
                 .where(
                     Registration.event_id == event.id,
-                    sa.or_(Registration.email == user.email, Registration.user_id == user.id),
+                    engine.registrations_of_person(user),
                 )
                 .order_by(Registration.id)
             )
@@ -113,6 +116,17 @@ def register(event_id: int):
     if not form.validate_on_submit():
         return _back_to_form(event_id, form)
     user = _viewer()
+    if user is None:
+        try:
+            accounts.check_rate(
+                "meetup-registration-ip",
+                client_address(),
+                "ANONYMOUS_REGISTRATION_RATE_LIMIT",
+                "Too many registrations from your network.",
+            )
+        except accounts.TooManyAttempts as error:
+            body, status = render_error(429, str(error))
+            return body, status, {"Retry-After": str(error.retry_after)}
     attendees = [Attendee(form.name.data, form.email.data)]
     colleagues = parse_colleagues(form.colleagues.data or "")
     if colleagues and not (user and user.role in (Role.COMPANY, Role.STAFF, Role.ADMIN)):
@@ -132,8 +146,11 @@ def register(event_id: int):
             form.name.errors.append(error.message)
         elif field.startswith("attendees["):
             form.colleagues.errors.append(error.message)
-        else:
+        elif error.code != "unconfirmed":  # the page itself says that, with a resend button
             flash(error.message, "error")
+        if error.code == "unconfirmed":  # the page says so, with a resend button
+            meetup = services.get_meetup_for(user, event_id)
+            return _detail(meetup, form, 403)
         return _back_to_form(event_id, form)
     confirmed = sum(1 for r in registrations if r.state.value == "confirmed")
     waiting = len(registrations) - confirmed

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth.models import User
+from engagement.auth.services import email_confirmed
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.events.services import LOCATION_LOOKUPS, create_event, get_event_for
@@ -339,8 +340,8 @@ def save_report(
 
 def own_registration(user: User, meetup: Meetup) -> Registration | None:
     """The viewer's registration for the meetup that may give feedback (None if there is none)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
+    if not getattr(user, "is_authenticated", False) or not email_confirmed(user):
+        return None  # an unconfirmed address may belong to someone else
     return db.session.scalar(
         sa.select(Registration)
         .where(
@@ -405,7 +406,7 @@ def send_feedback_surveys() -> int:
     The link carries the registration's ticket token, so colleagues registered by a company
     representative can answer without an account.
     """
-    from flask import url_for
+    from engagement.core.context import external_url
 
     now = clock.now()
     queued = 0
@@ -422,9 +423,8 @@ def send_feedback_surveys() -> int:
         )
         .order_by(Registration.id)
     ).all()
-    base = current_app.config["BASE_URL"].rstrip("/")
     for registration, meetup in rows:
-        link = base + url_for("meetups.feedback_by_ticket", token=registration.ticket_token)
+        link = external_url("meetups.feedback_by_ticket", token=registration.ticket_token)
         if queue_mail(
             registration.email,
             f"Three questions about {meetup.event.title}",

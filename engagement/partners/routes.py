@@ -16,10 +16,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from engagement import business_hours, clock
+from engagement.auth import sessions
 from engagement.auth.access import public, roles_required, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Organisation, Role
@@ -463,7 +464,7 @@ def accept_invitation(token: str):
         except svc.MeetingError as error:
             _apply(form, error)
         else:
-            login_user(user)
+            sessions.log_in(user)
             flash(f"Welcome to PSEB Engage, {user.name}.", "success")
             return redirect(url_for("partners.partner_home"))
     status = 422 if request.method == "POST" else 200

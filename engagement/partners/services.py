@@ -29,6 +29,7 @@ from engagement import business_hours, clock
 from engagement.auth import services as accounts
 from engagement.auth.models import Membership, Organisation, Role, User
 from engagement.business_hours import Side
+from engagement.core.context import external_url
 from engagement.directory.models import City, Company, OverseasEntity, Sector
 from engagement.events.models import ACTIVE_STATES, Event, Registration
 from engagement.extensions import db
@@ -743,7 +744,7 @@ def invite_partner(staff: User, entity: OverseasEntity, email: str) -> PartnerIn
         "partner_invitation",
         invitation=invitation,
         staff=staff,
-        link=url_for("partners.accept_invitation", token=token, _external=True),
+        link=external_url("partners.accept_invitation", token=token),
         days=INVITATION_DAYS,
     )
     return invitation
