@@ -25,7 +25,7 @@ fi
 export PATH="$VENV/bin:$PATH"
 # Message catalogues are built from the committed .po files (the .mo files are not committed).
 if compgen -G "$ROOT/engagement/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-  pybabel compile -q -d "$ROOT/engagement/translations" -f
+  pybabel -q compile -d "$ROOT/engagement/translations" -f
 fi
 export FLASK_APP=wsgi
 #: Debian packages WeasyPrint needs at run time (the dashboard's briefing PDF).

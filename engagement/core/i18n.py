@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from flask import Flask, Response, g, request, url_for
+from flask import Flask, Response, g, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -31,6 +31,8 @@ def _asked() -> str | None:
 
 def select_locale() -> str:
     """The viewer's language code (see the module docstring for the order)."""
+    if not has_request_context():  # a job or a command: English, unless force_locale says else
+        return DEFAULT_LANGUAGE
     code = _asked()
     if code:
         return code

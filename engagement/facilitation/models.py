@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engagement import clock
@@ -52,12 +53,12 @@ class Sphere(enum.StrEnum):
 
 
 SPHERE_LABELS = {
-    Sphere.MARKETING: "Marketing",
-    Sphere.INFRASTRUCTURE: "Infrastructure (office space)",
-    Sphere.CAPITAL_AVAILABILITY: "Capital availability (funding)",
-    Sphere.POLICY_CONSULTING: "Policy and consulting",
-    Sphere.HR: "HR",
-    Sphere.BUSINESS_DEVELOPMENT: "Business development",
+    Sphere.MARKETING: _l("Marketing"),
+    Sphere.INFRASTRUCTURE: _l("Infrastructure (office space)"),
+    Sphere.CAPITAL_AVAILABILITY: _l("Capital availability (funding)"),
+    Sphere.POLICY_CONSULTING: _l("Policy and consulting"),
+    Sphere.HR: _l("HR"),
+    Sphere.BUSINESS_DEVELOPMENT: _l("Business development"),
 }
 
 
@@ -72,6 +73,10 @@ class RequestState(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
     @property
+    def label(self) -> str:  # type: ignore[override]
+        return STATE_LABELS[self]
+
+    @property
     def now_sentence(self) -> str:
         """What a person is told after a move: "The request now needs more information."."""
         return STATE_NOW_SENTENCES[self]
@@ -82,26 +87,38 @@ class RequestState(LabelledEnum):
         return STATE_CONDITIONS[self]
 
 
+#: What people read for each state (the stored value stays the enum's value).
+STATE_LABELS = {
+    RequestState.DRAFT: _l("Draft"),
+    RequestState.SUBMITTED: _l("Submitted"),
+    RequestState.IN_REVIEW: _l("In review"),
+    RequestState.NEEDS_INFORMATION: _l("Needs information"),
+    RequestState.REFERRED: _l("Referred"),
+    RequestState.RESOLVED: _l("Resolved"),
+    RequestState.DECLINED: _l("Declined"),
+    RequestState.WITHDRAWN: _l("Withdrawn"),
+}
+
 STATE_NOW_SENTENCES = {
-    RequestState.DRAFT: "The request is a draft again.",
-    RequestState.SUBMITTED: "The request was submitted.",
-    RequestState.IN_REVIEW: "The request is now in review.",
-    RequestState.NEEDS_INFORMATION: "The request now needs more information.",
-    RequestState.REFERRED: "The request was referred to a funding channel.",
-    RequestState.RESOLVED: "The request is resolved.",
-    RequestState.DECLINED: "The request was declined.",
-    RequestState.WITHDRAWN: "The request was withdrawn.",
+    RequestState.DRAFT: _l("The request is a draft again."),
+    RequestState.SUBMITTED: _l("The request was submitted."),
+    RequestState.IN_REVIEW: _l("The request is now in review."),
+    RequestState.NEEDS_INFORMATION: _l("The request now needs more information."),
+    RequestState.REFERRED: _l("The request was referred to a funding channel."),
+    RequestState.RESOLVED: _l("The request is resolved."),
+    RequestState.DECLINED: _l("The request was declined."),
+    RequestState.WITHDRAWN: _l("The request was withdrawn."),
 }
 
 STATE_CONDITIONS = {
-    RequestState.DRAFT: "is still a draft",
-    RequestState.SUBMITTED: "is submitted but not yet in review",
-    RequestState.IN_REVIEW: "is in review",
-    RequestState.NEEDS_INFORMATION: "is waiting for more information",
-    RequestState.REFERRED: "is referred",
-    RequestState.RESOLVED: "is resolved",
-    RequestState.DECLINED: "was declined",
-    RequestState.WITHDRAWN: "was withdrawn",
+    RequestState.DRAFT: _l("is still a draft"),
+    RequestState.SUBMITTED: _l("is submitted but not yet in review"),
+    RequestState.IN_REVIEW: _l("is in review"),
+    RequestState.NEEDS_INFORMATION: _l("is waiting for more information"),
+    RequestState.REFERRED: _l("is referred"),
+    RequestState.RESOLVED: _l("is resolved"),
+    RequestState.DECLINED: _l("was declined"),
+    RequestState.WITHDRAWN: _l("was withdrawn"),
 }
 
 
@@ -115,6 +132,24 @@ class ResolutionOutcome(LabelledEnum):
     SPACE_ALLOCATED = "space_allocated"
     ADVICE_GIVEN = "advice_given"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return OUTCOME_LABELS[self]
+
+    @property
+    def english_label(self) -> str:
+        """The label in English, for audit text kept in the database."""
+        return LabelledEnum.label.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+
+OUTCOME_LABELS = {
+    ResolutionOutcome.FUNDED: _l("Funded"),
+    ResolutionOutcome.INTRODUCED: _l("Introduced"),
+    ResolutionOutcome.SPACE_ALLOCATED: _l("Space allocated"),
+    ResolutionOutcome.ADVICE_GIVEN: _l("Advice given"),
+    ResolutionOutcome.OTHER: _l("Other"),
+}
 
 
 class Currency(enum.StrEnum):
@@ -144,14 +179,14 @@ class ChannelKind(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "investor": "Investor",
-            "vc": "Venture capital fund",
-            "angel_network": "Angel network",
-            "bank": "Bank",
-            "government": "Government programme",
-            "donor": "Donor programme",
-            "accelerator": "Accelerator",
-            "other": "Other",
+            "investor": _l("Investor"),
+            "vc": _l("Venture capital fund"),
+            "angel_network": _l("Angel network"),
+            "bank": _l("Bank"),
+            "government": _l("Government programme"),
+            "donor": _l("Donor programme"),
+            "accelerator": _l("Accelerator"),
+            "other": _l("Other"),
         }[self.value]
 
 
@@ -161,6 +196,19 @@ class ReferralOutcome(LabelledEnum):
     FUNDED = "funded"
     NOT_A_FIT = "not_a_fit"
     NO_RESPONSE = "no_response"
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return REFERRAL_OUTCOME_LABELS[self]
+
+
+REFERRAL_OUTCOME_LABELS = {
+    ReferralOutcome.PENDING: _l("Pending"),
+    ReferralOutcome.IN_DISCUSSION: _l("In discussion"),
+    ReferralOutcome.FUNDED: _l("Funded"),
+    ReferralOutcome.NOT_A_FIT: _l("Not a fit"),
+    ReferralOutcome.NO_RESPONSE: _l("No response"),
+}
 
 
 class FacilitationRequest(TimestampMixin, db.Model):

@@ -15,6 +15,7 @@ class FacilitationError(ValueError):
     """Invalid input; ``field`` names the offending form field (or None)."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
+        message = str(message)  # a lazy constant becomes text in the viewer's language
         super().__init__(message)
         self.message = message
         self.field = field
@@ -26,6 +27,7 @@ class WorkflowError(Exception):
     status = 409
 
     def __init__(self, message: str) -> None:
+        message = str(message)
         super().__init__(message)
         self.message = message
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from engagement.directory.models import City, Province
 from engagement.extensions import db
@@ -87,7 +88,7 @@ def build_report() -> Report:
     ):
         reached.setdefault(request_id, set()).add(state)
 
-    total = Group("All requests")
+    total = Group(_("All requests"))
     spheres = {s: Group(SPHERE_LABELS[s]) for s in Sphere}
     provinces: dict[str, Group] = {}
     cities: dict[str, Group] = {}
@@ -95,8 +96,10 @@ def build_report() -> Report:
         groups = [
             total,
             spheres[sphere],
-            provinces.setdefault(province or "No city given", Group(province or "No city given")),
-            cities.setdefault(city or "No city given", Group(city or "No city given")),
+            provinces.setdefault(
+                province or "No city given", Group(province or _("No city given"))
+            ),
+            cities.setdefault(city or "No city given", Group(city or _("No city given"))),
         ]
         states = reached.get(request_id, set())
         response = _hours(submitted, first_response)

@@ -15,6 +15,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
@@ -57,10 +60,10 @@ from engagement.facilitation.workflow import Actor, moves_from
 
 STEPS = ("sphere", "summary", "specifics", "files")
 STEP_TITLES = {
-    "sphere": "Sphere",
-    "summary": "Summary",
-    "specifics": "Specifics",
-    "files": "Files and submit",
+    "sphere": _l("Sphere"),
+    "summary": _l("Summary"),
+    "specifics": _l("Specifics"),
+    "files": _l("Files and submit"),
 }
 
 
@@ -89,7 +92,7 @@ def _redirect_with_errors(fr: FacilitationRequest, name: str, form: Any, target:
         "request_id": fr.id,
         "form": name,
         "values": {n: f.data for n, f in form._fields.items() if n not in ("csrf_token", "file")},
-        "errors": {n: list(f.errors) for n, f in form._fields.items() if f.errors},
+        "errors": {n: [str(e) for e in f.errors] for n, f in form._fields.items() if f.errors},
     }
     return redirect(target, code=303)
 
@@ -120,7 +123,7 @@ def _workflow_refusal(error: WorkflowError, fr: FacilitationRequest | None = Non
     if fr is not None and services.can_view(current_user, fr):
         return _render_detail(fr, status=error.status)
     return render_template(
-        "errors/error.html", status=error.status, title="Not possible", detail=error.message
+        "errors/error.html", status=error.status, title=_("Not possible"), detail=error.message
     ), error.status
 
 
@@ -149,7 +152,7 @@ def new_request():
         except WorkflowError as error:
             return _workflow_refusal(error)
         else:
-            flash("Draft saved. Continue with the summary.", "success")
+            flash(_("Draft saved. Continue with the summary."), "success")
             return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="summary"))
     return (
         render_template(
@@ -165,9 +168,9 @@ def new_request():
     )
 
 
-def _city_choices(blank: str = "Choose…") -> list[SelectChoice]:
+def _city_choices(blank: str | None = None) -> list[SelectChoice]:
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
-    return [SelectChoice("", blank)] + [
+    return [SelectChoice("", _("Choose…") if blank is None else blank)] + [
         SelectChoice(str(c.id), f"{c.name} ({c.province.name})") for c in cities
     ]
 
@@ -191,7 +194,7 @@ def _step_form(fr: FacilitationRequest, step: str) -> Any:
         form = CapitalStepForm(obj=data)
         if data is not None and fr.currency is None:
             form.currency.data = "PKR"
-        form.sector_id.choices = [SelectChoice("", "Choose…")] + _sector_choices()
+        form.sector_id.choices = [SelectChoice("", _("Choose…"))] + _sector_choices()
         return form
     form_class = InfrastructureStepForm if fr.sphere == Sphere.INFRASTRUCTURE else OtherStepForm
     form = form_class(obj=data)
@@ -209,7 +212,7 @@ def _draft_values(form: Any) -> dict[str, Any]:
 def edit_draft(request_id: int, step: str):
     fr = services.get_request_for(current_user, request_id, for_update=request.method == "POST")
     if fr.state != RequestState.DRAFT:
-        flash("This request was submitted; it can no longer be edited.", "info")
+        flash(_("This request was submitted; it can no longer be edited."), "info")
         return redirect(url_for("facilitation.detail", request_id=fr.id))
     if step not in STEPS:
         return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="sphere"))
@@ -224,7 +227,7 @@ def edit_draft(request_id: int, step: str):
             return _workflow_refusal(error, fr)
         else:
             following = STEPS[STEPS.index(step) + 1]
-            flash("Draft saved.", "success")
+            flash(_("Draft saved."), "success")
             return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step=following))
     return (
         render_template(
@@ -284,7 +287,7 @@ def _render_detail(fr: FacilitationRequest, status: int = 200, **overrides: Any)
     }
     if actor == Actor.STAFF:
         assign_form = AssignForm(formdata=None, data={"assignee_id": str(fr.assignee_id or "")})
-        assign_form.assignee_id.choices = [SelectChoice("", "Nobody")] + [
+        assign_form.assignee_id.choices = [SelectChoice("", _("Nobody"))] + [
             SelectChoice(str(u.id), u.name) for u in services.staff_users()
         ]
         context.update(
@@ -307,9 +310,9 @@ def _refer_form(fr: FacilitationRequest, formdata: Any = None) -> ReferForm:
         .order_by(FundingChannel.name)
     ).all()
     form.channel_id.choices = (
-        [SelectChoice("", "Choose…")]
+        [SelectChoice("", _("Choose…"))]
         + [SelectChoice(str(c.id), c.name) for c in channels]
-        + [SelectChoice(services.OTHER_CHANNEL, "Other (not in the list): name it below")]
+        + [SelectChoice(services.OTHER_CHANNEL, _("Other (not in the list): name it below"))]
     )
     return form
 
@@ -340,7 +343,10 @@ def submit(request_id: int):
             db.session.rollback()
             return redirect(url_for("facilitation.edit_draft", request_id=request_id, step="files"))
         return _workflow_refusal(error, fr)
-    flash("Your request was submitted. PSEB will respond within the service time shown.", "success")
+    flash(
+        _("Your request was submitted. PSEB will respond within the service time shown."),
+        "success",
+    )
     return redirect(url_for("facilitation.detail", request_id=fr.id))
 
 
@@ -350,18 +356,18 @@ def discard(request_id: int):
     """Ask, then delete a never-submitted draft and its files."""
     fr = services.get_request_for(current_user, request_id, for_update=request.method == "POST")
     if fr.state != RequestState.DRAFT:
-        flash("This request was submitted; withdraw it instead of discarding it.", "info")
+        flash(_("This request was submitted; withdraw it instead of discarding it."), "info")
         return redirect(url_for("facilitation.detail", request_id=fr.id))
     form = EmptyForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            flash("The form expired; please try again.", "error")
+            flash(_("The form expired; please try again."), "error")
             return redirect(url_for("facilitation.discard", request_id=fr.id))
         try:
             title = services.discard_draft(fr, current_user)
         except WorkflowError as error:
             return _workflow_refusal(error, fr)
-        flash(f"The draft “{title}” and its files were deleted.", "success")
+        flash(_("The draft “%(title)s” and its files were deleted.", title=title), "success")
         return redirect(url_for("facilitation.my_requests"))
     return render_template("facilitation/discard.html", fr=fr, form=form, files=len(fr.attachments))
 
@@ -399,7 +405,7 @@ def move(request_id: int):
         return _workflow_refusal(error, fr)
     if wants_json():
         return {"id": fr.id, "state": fr.state.value}
-    flash(fr.state.now_sentence, "success")
+    flash(str(fr.state.now_sentence), "success")
     return redirect(url_for("facilitation.detail", request_id=fr.id))
 
 
@@ -419,11 +425,11 @@ def post_message(request_id: int):
         except WorkflowError as error:
             return _workflow_refusal(error, fr)
         else:
-            flash("Internal note saved." if internal else "Message sent.", "success")
+            flash(_("Internal note saved.") if internal else _("Message sent."), "success")
             return redirect(thread)
     elif wants_json():
         return problem(422, "Invalid input", "The message is not valid.", form.errors)
-    flash("Your message was not sent: " + " ".join(_first_errors(form)), "error")
+    flash(_("Your message was not sent: %(errors)s", errors=" ".join(_first_errors(form))), "error")
     if len(form.body.data or "") > STASH_MAX_CHARS:
         # Too long for the session cookie: show it here rather than lose what was typed.
         return _render_detail(fr, status=422, message_form=form)
@@ -431,8 +437,8 @@ def post_message(request_id: int):
 
 
 def _first_errors(form: Any) -> list[str]:
-    return [errors[0] for name, errors in form.errors.items() if name != "csrf_token"] or [
-        "the form expired; please try again."
+    return [str(errors[0]) for name, errors in form.errors.items() if name != "csrf_token"] or [
+        _("the form expired; please try again.")
     ]
 
 
@@ -444,9 +450,9 @@ def upload(request_id: int):
     upload_file = request.files.get("file")
     try:
         if not form.validate_on_submit():
-            raise FacilitationError("The form expired; please try again.", "file")
+            raise FacilitationError(_("The form expired; please try again."), "file")
         if upload_file is None or not upload_file.filename:
-            raise FacilitationError("Choose a file to upload.", "file")
+            raise FacilitationError(_("Choose a file to upload."), "file")
         attachment = uploads.store_attachment(
             fr, current_user, upload_file.filename, upload_file.stream
         )
@@ -464,7 +470,7 @@ def upload(request_id: int):
         return _redirect_with_errors(fr, "attachment", form, back)
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
-    flash(f"{attachment.original_name} was attached.", "success")
+    flash(_("%(name)s was attached.", name=attachment.original_name), "success")
     if fr.state == RequestState.DRAFT:
         return redirect(url_for("facilitation.edit_draft", request_id=fr.id, step="files"))
     return redirect(url_for("facilitation.detail", request_id=fr.id) + "#files")
@@ -499,7 +505,9 @@ def assign(request_id: int):
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
     flash(
-        f"Assigned to {fr.assignee.name}." if fr.assignee else "The request is unassigned.",
+        _("Assigned to %(name)s.", name=fr.assignee.name)
+        if fr.assignee
+        else _("The request is unassigned."),
         "success",
     )
     return redirect(url_for("facilitation.detail", request_id=fr.id))
@@ -525,7 +533,7 @@ def refer(request_id: int):
         return _render_detail(fr, status=422, refer_form=refer_form)
     except WorkflowError as error:
         return _workflow_refusal(error, fr)
-    flash("Referral recorded.", "success")
+    flash(_("Referral recorded."), "success")
     return redirect(url_for("facilitation.detail", request_id=fr.id) + "#referrals")
 
 
@@ -544,7 +552,7 @@ def update_referral(referral_id: int):
         return _render_detail(fr, status=422)
     except WorkflowError as error:
         return _workflow_refusal(error, referral.request)
-    flash("Referral updated.", "success")
+    flash(_("Referral updated."), "success")
     return redirect(url_for("facilitation.detail", request_id=referral.request_id) + "#referrals")
 
 
@@ -581,10 +589,10 @@ def queue():
         staff=services.staff_users(),
         ages=services.AGE_CHOICES,
         sorts=[
-            ("due", "First response due"),
-            ("oldest", "Oldest first"),
-            ("newest", "Newest first"),
-            ("updated", "Recently updated"),
+            ("due", _("First response due")),
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("updated", _("Recently updated")),
         ],
     )
 
@@ -605,7 +613,7 @@ def bulk_assign():
         return redirect(back)
     except WorkflowError as error:
         return _workflow_refusal(error)
-    flash(f"{changed} request{'s' if changed != 1 else ''} assigned.", "success")
+    flash(ngettext("%(num)d request assigned.", "%(num)d requests assigned.", changed), "success")
     return redirect(back)
 
 
@@ -647,7 +655,7 @@ def _save_channel(channel: FundingChannel | None):  # type: ignore[no-untyped-de
             db.session.rollback()
             _apply_error(form, error)
         else:
-            flash(f"{saved.name} saved.", "success")
+            flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("facilitation.channels"))
     return (
         render_template("facilitation/channel_form.html", form=form, channel=channel),
@@ -685,7 +693,7 @@ def team():
             db.session.rollback()
             flash(error.message, "error")
         else:
-            flash(f"{user.name} updated.", "success")
+            flash(_("%(name)s updated.", name=user.name), "success")
         return redirect(url_for("facilitation.team"))
     rows = db.session.scalars(sa.select(FacilitationStaff)).all()
     flagged = {row.user_id for row in rows if row.supervisor}
@@ -713,9 +721,13 @@ def spheres():
         else:
             sphere = Sphere(request.form["sphere"])
             flash(
-                f"New {sphere.label} requests now go to "
-                + (", ".join(u.name for u in named) if named else "all staff")
-                + ".",
+                _(
+                    "New %(sphere)s requests now go to %(people)s.",
+                    sphere=sphere.label,
+                    people=", ".join(u.name for u in named),
+                )
+                if named
+                else _("New %(sphere)s requests now go to all staff.", sphere=sphere.label),
                 "success",
             )
         return redirect(url_for("facilitation.spheres"))

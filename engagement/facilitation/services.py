@@ -13,6 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
@@ -25,6 +28,7 @@ from engagement.auth.services import (
     require_confirmed_email,
 )
 from engagement.core.converters import MAX_ID
+from engagement.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
 from engagement.facilitation import sla, uploads
@@ -74,7 +78,7 @@ def get_request_for(
 def _startup_org_id(user: User) -> int:
     membership = user.membership
     if user.role != Role.STARTUP or membership is None:
-        raise TransitionForbidden("Only a startup can make facilitation requests.")
+        raise TransitionForbidden(_("Only a startup can make facilitation requests."))
     return membership.organisation_id
 
 
@@ -193,7 +197,7 @@ def create_request(
     organisation_id = _startup_org_id(startup_user)
     sphere_value = _enum_or_none(Sphere, sphere)
     if sphere_value is None:
-        raise FacilitationError("Choose the sphere you need help in.", "sphere")
+        raise FacilitationError(_("Choose the sphere you need help in."), "sphere")
     startup = db.session.scalar(
         sa.select(Startup)
         .where(Startup.organisation_id == organisation_id)
@@ -221,13 +225,15 @@ def create_request(
 def update_draft(request: FacilitationRequest, user: User, **fields: Any) -> FacilitationRequest:
     """Change a draft's fields (any subset); only the owning startup, only while a draft."""
     if actor_of(user, request) != Actor.OWNER:
-        raise TransitionForbidden("Only the startup that owns this request can edit it.")
+        raise TransitionForbidden(_("Only the startup that owns this request can edit it."))
     if request.state != RequestState.DRAFT:
-        raise IllegalTransition("This request was already submitted and can no longer be edited.")
+        raise IllegalTransition(
+            _("This request was already submitted and can no longer be edited.")
+        )
     if "sphere" in fields:
         sphere = _enum_or_none(Sphere, fields.pop("sphere"))
         if sphere is None:
-            raise FacilitationError("Choose the sphere you need help in.", "sphere")
+            raise FacilitationError(_("Choose the sphere you need help in."), "sphere")
         request.sphere = sphere
     _apply_fields(request, fields)
     db.session.flush()
@@ -240,10 +246,13 @@ def discard_draft(request: FacilitationRequest, user: User) -> str:
     Only the owning startup; a submitted request is withdrawn instead. Returns the title.
     """
     if actor_of(user, request) != Actor.OWNER:
-        raise TransitionForbidden("Only the startup that owns this draft can discard it.")
+        raise TransitionForbidden(_("Only the startup that owns this draft can discard it."))
     if request.state != RequestState.DRAFT or request.submitted_at is not None:
         raise IllegalTransition(
-            f"This request {request.state.condition}; only a draft can be discarded."
+            _(
+                "This request %(condition)s; only a draft can be discarded.",
+                condition=request.state.condition,
+            )
         )
     title = request.title
     uploads.delete_attachments(request)
@@ -257,7 +266,7 @@ def discard_draft(request: FacilitationRequest, user: User) -> str:
 def _text(value: Any, field_name: str, limit: int) -> str:
     text = ("" if value is None else str(value)).strip()
     if len(text) > limit:
-        raise FacilitationError(f"Use at most {limit} characters.", field_name)
+        raise FacilitationError(_("Use at most %(limit)s characters.", limit=limit), field_name)
     return text
 
 
@@ -272,7 +281,7 @@ def _apply_fields(request: FacilitationRequest, fields: dict[str, Any]) -> None:
         if name == "title":
             title = _text(value, "title", 200)
             if not title:
-                raise FacilitationError("Give your request a short title.", "title")
+                raise FacilitationError(_("Give your request a short title."), "title")
             request.title = title
         elif name in ("summary", "use_of_funds", "traction"):
             setattr(request, name, _text(value, name, 2000))
@@ -283,31 +292,33 @@ def _apply_fields(request: FacilitationRequest, fields: dict[str, Any]) -> None:
             if value not in (None, "") and (
                 city_id is None or db.session.get(City, city_id) is None
             ):
-                raise FacilitationError("Choose a city from the list.", "city_id")
+                raise FacilitationError(_("Choose a city from the list."), "city_id")
             request.city_id = city_id
         elif name == "sector_id":
             sector_id = _int_or_none(value)
             if value not in (None, "") and (
                 sector_id is None or db.session.get(Sector, sector_id) is None
             ):
-                raise FacilitationError("Choose a sector from the list.", "sector_id")
+                raise FacilitationError(_("Choose a sector from the list."), "sector_id")
             request.sector_id = sector_id
         elif name == "stage":
             stage = _enum_or_none(StartupStage, value)
             if value not in (None, "") and stage is None:
-                raise FacilitationError("Choose a stage from the list.", "stage")
+                raise FacilitationError(_("Choose a stage from the list."), "stage")
             request.stage = stage
         elif name == "currency":
             currency = _enum_or_none(Currency, value)
             if value not in (None, "") and currency is None:
-                raise FacilitationError("The currency must be PKR or USD.", "currency")
+                raise FacilitationError(_("The currency must be PKR or USD."), "currency")
             request.currency = currency
         elif name == "amount_sought":
             request.amount_sought = _amount(value, "amount_sought")
         elif name == "seats_needed":
             seats = _int_or_none(value)
             if value not in (None, "") and (seats is None or not 1 <= seats <= 10000):
-                raise FacilitationError("Enter a number of seats from 1 to 10,000.", "seats_needed")
+                raise FacilitationError(
+                    _("Enter a number of seats from 1 to 10,000."), "seats_needed"
+                )
             request.seats_needed = seats
         elif name == "needed_from":
             needed_from = _date(value, "needed_from")
@@ -316,7 +327,9 @@ def _apply_fields(request: FacilitationRequest, fields: dict[str, Any]) -> None:
             request.needed_from = needed_from
 
 
-NEEDED_FROM_PAST = "The date you need the space from cannot be in the past: choose today or later."
+NEEDED_FROM_PAST = _l(
+    "The date you need the space from cannot be in the past: choose today or later."
+)
 
 
 def today_in_pakistan() -> date:
@@ -330,9 +343,11 @@ def _amount(value: Any, field_name: str) -> Decimal | None:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        raise FacilitationError("Enter the amount as a number, e.g. 250000.", field_name) from None
+        raise FacilitationError(
+            _("Enter the amount as a number, e.g. 250000."), field_name
+        ) from None
     if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e14"):
-        raise FacilitationError("Enter an amount greater than zero.", field_name)
+        raise FacilitationError(_("Enter an amount greater than zero."), field_name)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -344,32 +359,32 @@ def _date(value: Any, field_name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise FacilitationError("Enter a date as YYYY-MM-DD.", field_name) from None
+        raise FacilitationError(_("Enter a date as YYYY-MM-DD."), field_name) from None
 
 
 def missing_for_submission(request: FacilitationRequest) -> list[tuple[str, str]]:
     """(field, message) for everything a request still needs before it can be submitted."""
     missing = []
     if not request.title:
-        missing.append(("title", "Give your request a short title."))
+        missing.append(("title", _("Give your request a short title.")))
     if not request.summary:
-        missing.append(("summary", "Summarise what you need."))
+        missing.append(("summary", _("Summarise what you need.")))
     if request.sphere == Sphere.CAPITAL_AVAILABILITY:
         if request.stage is None:
-            missing.append(("stage", "Choose your stage."))
+            missing.append(("stage", _("Choose your stage.")))
         if request.amount_sought is None:
-            missing.append(("amount_sought", "Enter the amount you are seeking."))
+            missing.append(("amount_sought", _("Enter the amount you are seeking.")))
         if request.currency is None:
-            missing.append(("currency", "Choose PKR or USD."))
+            missing.append(("currency", _("Choose PKR or USD.")))
         if not request.use_of_funds:
-            missing.append(("use_of_funds", "Say how you will use the funds."))
+            missing.append(("use_of_funds", _("Say how you will use the funds.")))
     elif request.sphere == Sphere.INFRASTRUCTURE:
         if request.city_id is None:
-            missing.append(("city_id", "Choose the city where you need space."))
+            missing.append(("city_id", _("Choose the city where you need space.")))
         if request.seats_needed is None:
-            missing.append(("seats_needed", "Enter the number of seats you need."))
+            missing.append(("seats_needed", _("Enter the number of seats you need.")))
         if request.needed_from is None:
-            missing.append(("needed_from", "Enter the date you need the space from."))
+            missing.append(("needed_from", _("Enter the date you need the space from.")))
         elif request.needed_from < today_in_pakistan():
             # A draft saved weeks ago can fall into the past before it is submitted.
             missing.append(("needed_from", NEEDED_FROM_PAST))
@@ -404,17 +419,27 @@ def transition(
     candidates = find_moves(source, target)
     if not candidates:
         raise IllegalTransition(
-            f"This request {source.condition}, so it cannot be moved to “{target.label}”."
+            _(
+                "This request %(condition)s, so it cannot be moved to “%(state)s”.",
+                condition=source.condition,
+                state=target.label,
+            )
         )
     actor = actor_of(by_user, request)
     move = find_move(source, target, actor) if actor is not None else None
     if move is None:
         move = candidates[0]
-        who = "the startup that made it" if move.actor == Actor.OWNER else "PSEB staff"
-        raise TransitionForbidden(f"Only {who} can {move.label.lower()} this request.")
+        if move.actor == Actor.OWNER:
+            message = _(
+                "Only the startup that made it can %(action)s this request.",
+                action=move.label.lower(),
+            )
+        else:
+            message = _("Only PSEB staff can %(action)s this request.", action=move.label.lower())
+        raise TransitionForbidden(message)
     comment = (comment or "").strip() or None
     if comment and len(comment) > 5000:
-        raise FacilitationError("Use at most 5000 characters.", "comment")
+        raise FacilitationError(_("Use at most %(limit)s characters.", limit=5000), "comment")
     _check_needs(request, move, comment, extra)
     audience = _comment_audience(move, extra.get("comment_to"))
 
@@ -485,18 +510,18 @@ def _check_needs(
 ) -> None:
     if Needs.COMMENT in move.needs and not comment:
         message = (
-            "Write your answer to PSEB's question."
+            _("Write your answer to PSEB's question.")
             if move.actor == Actor.OWNER
-            else "Write what you need to know from the startup."
+            else _("Write what you need to know from the startup.")
         )
         raise FacilitationError(message, "comment")
     if Needs.DECLINE_REASON in move.needs and not (extra.get("reason") or "").strip():
-        raise FacilitationError("Give the reason for declining.", "reason")
+        raise FacilitationError(_("Give the reason for declining."), "reason")
     if (
         Needs.OUTCOME in move.needs
         and _enum_or_none(ResolutionOutcome, extra.get("outcome")) is None
     ):
-        raise FacilitationError("Choose the outcome of the request.", "outcome")
+        raise FacilitationError(_("Choose the outcome of the request."), "outcome")
     if Needs.CHANNEL in move.needs and extra.get("channel_id") in (None, ""):
         raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
 
@@ -513,7 +538,7 @@ def _comment_audience(move: Move, chosen: Any) -> str:
         return "internal"
     if chosen not in COMMENT_AUDIENCES:
         raise FacilitationError(
-            "Choose whether the comment is a message to the startup or an internal note.",
+            _("Choose whether the comment is a message to the startup or an internal note."),
             "comment_to",
         )
     return str(chosen)
@@ -526,7 +551,7 @@ def _event_comment(target: RequestState, comment: str | None, extra: dict[str, A
     if target == RequestState.RESOLVED:
         outcome = ResolutionOutcome(extra["outcome"])
         note = (extra.get("outcome_note") or "").strip()
-        parts.append(f"Outcome: {outcome.label}" + (f" ({note})" if note else ""))
+        parts.append(f"Outcome: {outcome.english_label}" + (f" ({note})" if note else ""))
     return "\n".join(parts) or None
 
 
@@ -585,13 +610,13 @@ def set_sphere_handlers(sphere: Any, user_ids: list[Any]) -> list[User]:
     """Name the staff who handle ``sphere`` (replacing the previous list; empty = all staff)."""
     value = _enum_or_none(Sphere, sphere)
     if value is None:
-        raise FacilitationError("Choose a sphere from the list.", "sphere")
+        raise FacilitationError(_("Choose a sphere from the list."), "sphere")
     wanted = {i for i in (_int_or_none(x) for x in user_ids) if i is not None}
     if len(wanted) != len([x for x in user_ids if x not in (None, "")]):
-        raise FacilitationError("Choose staff members from the list.", "user_ids")
+        raise FacilitationError(_("Choose staff members from the list."), "user_ids")
     staff = {u.id: u for u in staff_users()}
     if not wanted <= set(staff):
-        raise FacilitationError("Choose staff members from the list.", "user_ids")
+        raise FacilitationError(_("Choose staff members from the list."), "user_ids")
     db.session.execute(sa.delete(SphereHandler).where(SphereHandler.sphere == value))
     for user_id in sorted(wanted):
         db.session.add(SphereHandler(sphere=value, user_id=user_id))
@@ -615,7 +640,7 @@ def _staff_row(user: User) -> FacilitationStaff:
 def set_supervisor(user: User, supervisor: bool, by_user: User | None = None) -> None:
     """Flag a staff member as a supervisor (receives escalations nobody else is named for)."""
     if not user.is_staff:
-        raise FacilitationError("Only staff can be supervisors.", "user_id")
+        raise FacilitationError(_("Only staff can be supervisors."), "user_id")
     row = _staff_row(user)
     if row.supervisor != supervisor:
         record_account_event(
@@ -631,14 +656,14 @@ def set_supervisor(user: User, supervisor: bool, by_user: User | None = None) ->
 def set_reports_to(user: User, supervisor_id: Any, by_user: User | None = None) -> User | None:
     """Name the supervisor ``user`` reports to (None clears it); their escalations go there."""
     if not user.is_staff:
-        raise FacilitationError("Only staff have a supervisor.", "user_id")
+        raise FacilitationError(_("Only staff have a supervisor."), "user_id")
     supervisor = None
     if supervisor_id not in (None, "", "none"):
         supervisor = db.session.get(User, _int_or_none(supervisor_id) or 0)
         if supervisor is None or not supervisor.is_staff or not supervisor.active:
-            raise FacilitationError("Choose an active staff member as supervisor.", "reports_to")
+            raise FacilitationError(_("Choose an active staff member as supervisor."), "reports_to")
         if supervisor.id == user.id:
-            raise FacilitationError("Nobody can be their own supervisor.", "reports_to")
+            raise FacilitationError(_("Nobody can be their own supervisor."), "reports_to")
     row = _staff_row(user)
     new_id = supervisor.id if supervisor else None
     if row.reports_to_id != new_id:
@@ -709,16 +734,16 @@ def _assignable(assignee_id: Any) -> User | None:
         return None
     user = db.session.get(User, _int_or_none(assignee_id) or 0)
     if user is None or not user.is_staff or not user.active:
-        raise FacilitationError("Choose a staff member from the list.", "assignee_id")
+        raise FacilitationError(_("Choose a staff member from the list."), "assignee_id")
     return user
 
 
 def assign(request: FacilitationRequest, assignee_id: Any, by_user: User) -> FacilitationRequest:
     """Give the request to a staff member (or nobody); audited and the assignee is emailed."""
     if actor_of(by_user, request) != Actor.STAFF:
-        raise TransitionForbidden("Only PSEB staff can assign requests.")
+        raise TransitionForbidden(_("Only PSEB staff can assign requests."))
     if request.submitted_at is None:
-        raise IllegalTransition("A draft cannot be assigned.")
+        raise IllegalTransition(_("A draft cannot be assigned."))
     assignee = _assignable(assignee_id)
     if request.assignee_id == (assignee.id if assignee else None):
         return request
@@ -737,26 +762,31 @@ def assign(request: FacilitationRequest, assignee_id: Any, by_user: User) -> Fac
     )
     db.session.flush()
     if assignee is not None and assignee.id != by_user.id:
-        queue_mail(
-            assignee.email,
-            f"[Request #{request.id}] assigned to you: {request.title}",
-            "facilitation_assigned",
-            request=request,
-            assignee=assignee,
-            by_user=by_user,
-            link=request_link(request),
-        )
+        with force_locale(mail_language(assignee)):
+            queue_mail(
+                assignee.email,
+                _(
+                    "[Request #%(id)s] assigned to you: %(title)s",
+                    id=request.id,
+                    title=request.title,
+                ),
+                "facilitation_assigned",
+                request=request,
+                assignee=assignee,
+                by_user=by_user,
+                link=request_link(request),
+            )
     return request
 
 
 def bulk_assign(request_ids: list[Any], assignee_id: Any, by_user: User) -> int:
     """Assign several requests at once; returns how many changed. Unknown ids are skipped."""
     if not by_user.is_staff:
-        raise TransitionForbidden("Only PSEB staff can assign requests.")
+        raise TransitionForbidden(_("Only PSEB staff can assign requests."))
     _assignable(assignee_id)  # validate once, even when the list is empty
     ids = sorted({i for i in (_int_or_none(x) for x in request_ids) if i is not None})
     if not ids:
-        raise FacilitationError("Select at least one request.", "request_ids")
+        raise FacilitationError(_("Select at least one request."), "request_ids")
     requests = db.session.scalars(
         sa.select(FacilitationRequest)
         .where(FacilitationRequest.id.in_(ids), FacilitationRequest.submitted_at.is_not(None))
@@ -780,18 +810,18 @@ def add_message(
     """Post to the thread. A startup's reply to a question moves the request back to review."""
     actor = actor_of(user, request)
     if actor is None:
-        raise TransitionForbidden("You cannot write on this request.")
+        raise TransitionForbidden(_("You cannot write on this request."))
     if internal and actor != Actor.STAFF:
-        raise TransitionForbidden("Only PSEB staff can write internal notes.")
+        raise TransitionForbidden(_("Only PSEB staff can write internal notes."))
     body = (body or "").strip()
     if not body:
-        raise FacilitationError("Write a message first.", "body")
+        raise FacilitationError(_("Write a message first."), "body")
     if len(body) > 5000:
-        raise FacilitationError("Use at most 5000 characters.", "body")
+        raise FacilitationError(_("Use at most %(limit)s characters.", limit=5000), "body")
     if request.state == RequestState.DRAFT:
-        raise IllegalTransition("Submit the request before writing to PSEB.")
+        raise IllegalTransition(_("Submit the request before writing to PSEB."))
     if request.is_closed and not internal:
-        raise IllegalTransition("This request is closed; no more messages can be sent.")
+        raise IllegalTransition(_("This request is closed; no more messages can be sent."))
     now = clock.now()
     message = RequestMessage(
         request=request, author_id=user.id, body=body, internal=internal, created_at=now
@@ -856,15 +886,19 @@ def suggested_channels(request: FacilitationRequest, limit: int = 5) -> list[Sug
         score, reasons = 0, []
         if request.stage is not None and request.stage in channel.stages:
             score += 3
-            reasons.append(f"invests at {request.stage.label}")
+            reasons.append(_("invests at %(stage)s", stage=request.stage.label))
         if request.sector_id is not None and any(
             s.id == request.sector_id for s in channel.sectors
         ):
             score += 2
-            reasons.append(f"focuses on {request.sector.name if request.sector else 'the sector'}")
+            reasons.append(
+                _("focuses on %(sector)s", sector=request.sector.name)
+                if request.sector
+                else _("focuses on the sector")
+            )
         elif not channel.sectors:
             score += 1
-            reasons.append("sector-agnostic")
+            reasons.append(_("sector-agnostic"))
         if request.amount_sought is not None and request.currency and channel.currency:
             amount = _in_currency(request.amount_sought, request.currency, channel.currency)
             low = channel.ticket_min or Decimal(0)
@@ -872,7 +906,11 @@ def suggested_channels(request: FacilitationRequest, limit: int = 5) -> list[Sug
             if amount >= low and (high is None or amount <= high):
                 score += 3
                 reasons.append(
-                    f"ticket size fits {request.currency.value} {request.amount_sought:,.0f}"
+                    _(
+                        "ticket size fits %(currency)s %(amount)s",
+                        currency=request.currency.value,
+                        amount=f"{request.amount_sought:,.0f}",
+                    )
                 )
         if score > 0:
             suggestions.append(Suggestion(channel, score, reasons))
@@ -880,7 +918,9 @@ def suggested_channels(request: FacilitationRequest, limit: int = 5) -> list[Sug
     return suggestions[:limit]
 
 
-CHOOSE_CHANNEL = "Choose the funding channel you refer the startup to, or “Other” with its name."
+CHOOSE_CHANNEL = _l(
+    "Choose the funding channel you refer the startup to, or “Other” with its name."
+)
 #: The value of the channel choice that names a channel not (yet) in the registry.
 OTHER_CHANNEL = "other"
 
@@ -894,7 +934,7 @@ def _referral_channel(channel_id: Any, other_name: Any) -> FundingChannel:
     if channel_id == OTHER_CHANNEL:
         name = _text(other_name, "other_name", 200)
         if not name:
-            raise FacilitationError("Enter the name of the other funding channel.", "other_name")
+            raise FacilitationError(_("Enter the name of the other funding channel."), "other_name")
         channel = db.session.scalar(
             sa.select(FundingChannel).where(sa.func.lower(FundingChannel.name) == name.lower())
         )
@@ -926,7 +966,8 @@ def _add_referral(
     )
     if exists:
         raise FacilitationError(
-            f"This request was already referred to {channel.name}.", "channel_id"
+            _("This request was already referred to %(channel)s.", channel=channel.name),
+            "channel_id",
         )
     referral = Referral(
         request=request,
@@ -960,7 +1001,7 @@ def refer(
     """Record a referral to a channel (or "other" with a name); an in-review request moves to
     ``referred``. The one way to refer: every referral names its channel."""
     if actor_of(by_user, request) != Actor.STAFF:
-        raise TransitionForbidden("Only PSEB staff can refer requests.")
+        raise TransitionForbidden(_("Only PSEB staff can refer requests."))
     if request.state in (RequestState.IN_REVIEW,):
         # The referral's own audit row names the channel.
         return transition(
@@ -973,8 +1014,10 @@ def refer(
         )
     if request.state != RequestState.REFERRED:
         raise IllegalTransition(
-            f"This request {request.state.condition}, so it cannot be referred; "
-            "start its review first."
+            _(
+                "This request %(condition)s, so it cannot be referred; start its review first.",
+                condition=request.state.condition,
+            )
         )
     if channel_id in (None, ""):
         raise FacilitationError(CHOOSE_CHANNEL, "channel_id")
@@ -993,10 +1036,10 @@ def get_referral_for(user: User, referral_id: int) -> Referral:
 
 def update_referral(referral: Referral, outcome: Any, note: str, by_user: User) -> Referral:
     if actor_of(by_user, referral.request) != Actor.STAFF:
-        raise TransitionForbidden("Only PSEB staff can update referrals.")
+        raise TransitionForbidden(_("Only PSEB staff can update referrals."))
     value = _enum_or_none(ReferralOutcome, outcome)
     if value is None:
-        raise FacilitationError("Choose the referral's outcome.", "outcome")
+        raise FacilitationError(_("Choose the referral's outcome."), "outcome")
     if value != referral.outcome:
         referral.outcome = value
         referral.outcome_at = clock.now()
@@ -1009,27 +1052,27 @@ def save_channel(channel: FundingChannel | None, **fields: Any) -> FundingChanne
     """Create or update a funding channel from validated values."""
     name = _text(fields.get("name"), "name", 200)
     if not name:
-        raise FacilitationError("Enter the channel's name.", "name")
+        raise FacilitationError(_("Enter the channel's name."), "name")
     duplicate = db.session.scalar(
         sa.select(FundingChannel.id).where(sa.func.lower(FundingChannel.name) == name.lower())
     )
     if duplicate and (channel is None or duplicate != channel.id):
-        raise FacilitationError("A funding channel with this name already exists.", "name")
+        raise FacilitationError(_("A funding channel with this name already exists."), "name")
     kind = _enum_or_none(ChannelKind, fields.get("kind"))
     if kind is None:
-        raise FacilitationError("Choose the kind of channel.", "kind")
+        raise FacilitationError(_("Choose the kind of channel."), "kind")
     ticket_min = _amount(fields.get("ticket_min"), "ticket_min")
     ticket_max = _amount(fields.get("ticket_max"), "ticket_max")
     if ticket_min is not None and ticket_max is not None and ticket_min > ticket_max:
-        raise FacilitationError("The smallest ticket is larger than the largest.", "ticket_max")
+        raise FacilitationError(_("The smallest ticket is larger than the largest."), "ticket_max")
     currency = _enum_or_none(Currency, fields.get("currency"))
     if (ticket_min is not None or ticket_max is not None) and currency is None:
-        raise FacilitationError("Choose the currency of the ticket sizes.", "currency")
+        raise FacilitationError(_("Choose the currency of the ticket sizes."), "currency")
     stages = []
     for value in fields.get("stages") or []:
         stage = _enum_or_none(StartupStage, value)
         if stage is None:
-            raise FacilitationError("Choose stages from the list.", "stages")
+            raise FacilitationError(_("Choose stages from the list."), "stages")
         stages.append(stage)
     sector_ids = [_int_or_none(v) for v in fields.get("sector_ids") or []]
     sectors = (
@@ -1038,7 +1081,7 @@ def save_channel(channel: FundingChannel | None, **fields: Any) -> FundingChanne
         else []
     )
     if len(sectors) != len(set(sector_ids)):
-        raise FacilitationError("Choose sectors from the list.", "sector_ids")
+        raise FacilitationError(_("Choose sectors from the list."), "sector_ids")
     if channel is None:
         channel = FundingChannel(name=name, kind=kind)
         db.session.add(channel)
@@ -1069,6 +1112,11 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     """Absolute link built from BASE_URL, so jobs outside a request can make links too."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def mail_language(user: User) -> str:
+    """The language ``user`` reads mail in: their saved choice, else English."""
+    return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def request_link(request: FacilitationRequest) -> str:
@@ -1107,16 +1155,22 @@ def _notify_state_change(request: FacilitationRequest, event: RequestEvent, by_u
         if user.id in seen:
             continue
         seen.add(user.id)
-        queue_mail(
-            user.email,
-            f"[Request #{request.id}] {event.to_state.label}: {request.title}",
-            "facilitation_state",
-            request=request,
-            event=event,
-            recipient=user,
-            by_user=by_user,
-            link=request_link(request),
-        )
+        with force_locale(mail_language(user)):
+            queue_mail(
+                user.email,
+                _(
+                    "[Request #%(id)s] %(state)s: %(title)s",
+                    id=request.id,
+                    state=event.to_state.label,
+                    title=request.title,
+                ),
+                "facilitation_state",
+                request=request,
+                event=event,
+                recipient=user,
+                by_user=by_user,
+                link=request_link(request),
+            )
 
 
 def _notify_message(request: FacilitationRequest, message: RequestMessage, author: User) -> None:
@@ -1132,13 +1186,21 @@ def _notify_message(request: FacilitationRequest, message: RequestMessage, autho
         recipients = [u for u in _staff_recipients(request) if u.id != author.id]
         recipients += [u for u in startup_recipients(request) if u.id != author.id]
     for user in recipients:
-        queue_mail(
-            user.email,
-            f"[Request #{request.id}] {'Internal note' if message.internal else 'New message'}: {request.title}",
-            "facilitation_message",
-            request=request,
-            message=message,
-            recipient=user,
-            author=author,
-            link=request_link(request),
-        )
+        with force_locale(mail_language(user)):
+            subject = (
+                _("[Request #%(id)s] Internal note: %(title)s", id=request.id, title=request.title)
+                if message.internal
+                else _(
+                    "[Request #%(id)s] New message: %(title)s", id=request.id, title=request.title
+                )
+            )
+            queue_mail(
+                user.email,
+                subject,
+                "facilitation_message",
+                request=request,
+                message=message,
+                recipient=user,
+                author=author,
+                link=request_link(request),
+            )

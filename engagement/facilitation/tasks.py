@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from engagement import clock
@@ -17,6 +19,7 @@ from engagement.facilitation.models import CLOSED_STATES, FacilitationRequest, R
 from engagement.facilitation.services import (
     absolute_url,
     escalation_recipients,
+    mail_language,
     request_link,
     staff_users,
     startup_recipients,
@@ -52,15 +55,20 @@ def check_slas() -> int:
         # A breach is identified by the due time it missed: a new due time is a new breach.
         breach = request.first_response_due_at.strftime("%Y%m%dT%H%M")
         for user in escalation_recipients(request):
-            queued += queue_mail(
-                user.email,
-                f"[Request #{request.id}] first response overdue: {request.title}",
-                "facilitation_escalation",
-                dedupe_key=f"facilitation-sla:{request.id}:{breach}:{user.id}",
-                request=request,
-                recipient=user,
-                link=request_link(request),
-            )
+            with force_locale(mail_language(user)):
+                queued += queue_mail(
+                    user.email,
+                    _(
+                        "[Request #%(id)s] first response overdue: %(title)s",
+                        id=request.id,
+                        title=request.title,
+                    ),
+                    "facilitation_escalation",
+                    dedupe_key=f"facilitation-sla:{request.id}:{breach}:{user.id}",
+                    request=request,
+                    recipient=user,
+                    link=request_link(request),
+                )
     return queued
 
 
@@ -83,16 +91,21 @@ def remind_needs_information() -> int:
             continue
         asked = request.needs_information_at.strftime("%Y%m%dT%H%M%S")
         for user in startup_recipients(request):
-            queued += queue_mail(
-                user.email,
-                f"[Request #{request.id}] PSEB is waiting for your answer: {request.title}",
-                "facilitation_reminder",
-                dedupe_key=f"facilitation-needs-info:{request.id}:{asked}:{user.id}",
-                request=request,
-                recipient=user,
-                days=days,
-                link=request_link(request),
-            )
+            with force_locale(mail_language(user)):
+                queued += queue_mail(
+                    user.email,
+                    _(
+                        "[Request #%(id)s] PSEB is waiting for your answer: %(title)s",
+                        id=request.id,
+                        title=request.title,
+                    ),
+                    "facilitation_reminder",
+                    dedupe_key=f"facilitation-needs-info:{request.id}:{asked}:{user.id}",
+                    request=request,
+                    recipient=user,
+                    days=days,
+                    link=request_link(request),
+                )
     return queued
 
 
@@ -115,19 +128,20 @@ def weekly_digest() -> int:
     queued = 0
     for user in staff_users():
         mine = [r for r in open_requests if r.assignee_id == user.id]
-        queued += queue_mail(
-            user.email,
-            f"Facilitation digest, week {week}",
-            "facilitation_digest",
-            dedupe_key=f"facilitation-digest:{week}:{user.id}",
-            recipient=user,
-            week=week,
-            counts={s: n for s, n in counts.items() if n},
-            total=len(open_requests),
-            overdue=overdue,
-            unassigned=unassigned,
-            mine=mine,
-            link=request_link,
-            queue_link=absolute_url("facilitation.queue"),
-        )
+        with force_locale(mail_language(user)):
+            queued += queue_mail(
+                user.email,
+                _("Facilitation digest, week %(week)s", week=week),
+                "facilitation_digest",
+                dedupe_key=f"facilitation-digest:{week}:{user.id}",
+                recipient=user,
+                week=week,
+                counts={s: n for s, n in counts.items() if n},
+                total=len(open_requests),
+                overdue=overdue,
+                unassigned=unassigned,
+                mine=mine,
+                link=request_link,
+                queue_link=absolute_url("facilitation.queue"),
+            )
     return queued

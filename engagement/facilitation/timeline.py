@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
 
 from engagement.core.timeline import TimelineEntry
 from engagement.extensions import db
@@ -29,7 +30,7 @@ def requests(entry: Any) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             at=fr.submitted_at,  # type: ignore[arg-type]
             kind="facilitation",
-            title=f"Facilitation request: {fr.title}",
+            title=_("Facilitation request: %(title)s", title=fr.title),
             detail=f"{fr.sphere.label} · {RequestState(fr.state).label}",
             url=url_for("facilitation.detail", request_id=fr.id),
             state=fr.state.value,

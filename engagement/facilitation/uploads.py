@@ -12,6 +12,7 @@ from typing import IO
 import filetype
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from engagement import clock
@@ -50,7 +51,7 @@ def clean_filename(name: str | None) -> str:
     """The uploader's file name if it is a plain name; refuses paths and control characters."""
     name = unicodedata.normalize("NFC", (name or "").strip())
     if not name:
-        raise FacilitationError("Choose a file to upload.", "file")
+        raise FacilitationError(_("Choose a file to upload."), "file")
     if (
         "/" in name
         or "\\" in name
@@ -61,8 +62,10 @@ def clean_filename(name: str | None) -> str:
         or len(name) > 200
     ):
         raise FacilitationError(
-            "The file name is not allowed. Rename the file to a plain name such as "
-            "pitch-deck.pdf (no folders, no '..') and upload it again.",
+            _(
+                "The file name is not allowed. Rename the file to a plain name such as "
+                "pitch-deck.pdf (no folders, no '..') and upload it again."
+            ),
             "file",
         )
     return name
@@ -92,8 +95,10 @@ def detect_type(data: bytes, name: str) -> str:
     if kind is None and name.lower().endswith(".csv") and _looks_like_csv(data):
         return "text/csv"
     raise FacilitationError(
-        "This file type is not accepted. Upload a PDF, an image (PNG, JPEG, GIF, WebP) or a "
-        "spreadsheet (XLSX, ODS, XLS, CSV); the type is checked from the file's content.",
+        _(
+            "This file type is not accepted. Upload a PDF, an image (PNG, JPEG, GIF, WebP) or a "
+            "spreadsheet (XLSX, ODS, XLS, CSV); the type is checked from the file's content."
+        ),
         "file",
     )
 
@@ -103,18 +108,22 @@ def store_attachment(
 ) -> RequestAttachment:
     """Check and store one file for ``request``; nothing is written unless every check passes."""
     if actor_of(user, request) is None:
-        raise TransitionForbidden("You cannot add files to this request.")
+        raise TransitionForbidden(_("You cannot add files to this request."))
     if request.is_closed:
-        raise IllegalTransition("This request is closed; no more files can be added.")
+        raise IllegalTransition(_("This request is closed; no more files can be added."))
     name = clean_filename(filename)
     limit = int(current_app.config["UPLOAD_MAX_BYTES"])
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise FacilitationError(
-            f"The file is larger than {limit // (1024 * 1024)} MB. Upload a smaller file.", "file"
+            _(
+                "The file is larger than %(size)s MB. Upload a smaller file.",
+                size=limit // (1024 * 1024),
+            ),
+            "file",
         )
     if not data:
-        raise FacilitationError("The file is empty.", "file")
+        raise FacilitationError(_("The file is empty."), "file")
     content_type = detect_type(data, name)
     count = db.session.scalar(
         sa.select(sa.func.count())
@@ -123,7 +132,7 @@ def store_attachment(
     )
     if count >= MAX_FILES_PER_REQUEST:
         raise FacilitationError(
-            f"A request can have at most {MAX_FILES_PER_REQUEST} files.", "file"
+            _("A request can have at most %(count)s files.", count=MAX_FILES_PER_REQUEST), "file"
         )
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)

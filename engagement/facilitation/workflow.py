@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from engagement.facilitation.models import RequestState as S
 
 
@@ -44,29 +46,29 @@ OWN, STF = Actor.OWNER, Actor.STAFF
 C, R, OUT, CH = Needs.COMMENT, Needs.DECLINE_REASON, Needs.OUTCOME, Needs.CHANNEL
 
 MOVES: tuple[Move, ...] = (
-    _m(S.DRAFT, S.SUBMITTED, OWN, "Submit"),
+    _m(S.DRAFT, S.SUBMITTED, OWN, _l("Submit")),
     # A draft is not withdrawn but discarded: services.discard_draft deletes it with its files.
-    _m(S.SUBMITTED, S.IN_REVIEW, STF, "Start review"),
-    _m(S.SUBMITTED, S.NEEDS_INFORMATION, STF, "Ask for information", C),
-    _m(S.SUBMITTED, S.DECLINED, STF, "Decline", R),
-    _m(S.SUBMITTED, S.WITHDRAWN, OWN, "Withdraw"),
-    _m(S.IN_REVIEW, S.NEEDS_INFORMATION, STF, "Ask for information", C),
+    _m(S.SUBMITTED, S.IN_REVIEW, STF, _l("Start review")),
+    _m(S.SUBMITTED, S.NEEDS_INFORMATION, STF, _l("Ask for information"), C),
+    _m(S.SUBMITTED, S.DECLINED, STF, _l("Decline"), R),
+    _m(S.SUBMITTED, S.WITHDRAWN, OWN, _l("Withdraw")),
+    _m(S.IN_REVIEW, S.NEEDS_INFORMATION, STF, _l("Ask for information"), C),
     # Every referral names a channel, so the referral figures are complete.
-    _m(S.IN_REVIEW, S.REFERRED, STF, "Refer", CH),
-    _m(S.IN_REVIEW, S.RESOLVED, STF, "Resolve", OUT),
-    _m(S.IN_REVIEW, S.DECLINED, STF, "Decline", R),
-    _m(S.IN_REVIEW, S.WITHDRAWN, OWN, "Withdraw"),
+    _m(S.IN_REVIEW, S.REFERRED, STF, _l("Refer"), CH),
+    _m(S.IN_REVIEW, S.RESOLVED, STF, _l("Resolve"), OUT),
+    _m(S.IN_REVIEW, S.DECLINED, STF, _l("Decline"), R),
+    _m(S.IN_REVIEW, S.WITHDRAWN, OWN, _l("Withdraw")),
     # The startup's answer (a reply in the thread) takes the request back to review.
-    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, OWN, "Answer", C),
+    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, OWN, _l("Answer"), C),
     # Staff may take it back into review themselves (e.g. the answer came by phone).
-    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, STF, "Back to review"),
-    _m(S.NEEDS_INFORMATION, S.DECLINED, STF, "Decline", R),
-    _m(S.NEEDS_INFORMATION, S.WITHDRAWN, OWN, "Withdraw"),
-    _m(S.REFERRED, S.IN_REVIEW, STF, "Back to review"),
-    _m(S.REFERRED, S.NEEDS_INFORMATION, STF, "Ask for information", C),
-    _m(S.REFERRED, S.RESOLVED, STF, "Resolve", OUT),
-    _m(S.REFERRED, S.DECLINED, STF, "Decline", R),
-    _m(S.REFERRED, S.WITHDRAWN, OWN, "Withdraw"),
+    _m(S.NEEDS_INFORMATION, S.IN_REVIEW, STF, _l("Back to review")),
+    _m(S.NEEDS_INFORMATION, S.DECLINED, STF, _l("Decline"), R),
+    _m(S.NEEDS_INFORMATION, S.WITHDRAWN, OWN, _l("Withdraw")),
+    _m(S.REFERRED, S.IN_REVIEW, STF, _l("Back to review")),
+    _m(S.REFERRED, S.NEEDS_INFORMATION, STF, _l("Ask for information"), C),
+    _m(S.REFERRED, S.RESOLVED, STF, _l("Resolve"), OUT),
+    _m(S.REFERRED, S.DECLINED, STF, _l("Decline"), R),
+    _m(S.REFERRED, S.WITHDRAWN, OWN, _l("Withdraw")),
 )
 
 #: (source, target, actor) -> move; a pair of states may have one move per actor.
