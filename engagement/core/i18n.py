@@ -46,6 +46,13 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
+def mail_language(user: object) -> str:
+    """The language ``user`` reads mail in: their saved choice, else English. Mail code wraps
+    rendering in ``flask_babel.force_locale(mail_language(recipient))``."""
+    saved = getattr(user, "language", None)
+    return saved if saved in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def current_language() -> str:
     """The language code this response is written in."""
     return str(get_locale() or DEFAULT_LANGUAGE)

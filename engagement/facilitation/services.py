@@ -28,7 +28,7 @@ from engagement.auth.services import (
     require_confirmed_email,
 )
 from engagement.core.converters import MAX_ID
-from engagement.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from engagement.core.i18n import mail_language
 from engagement.directory.models import City, Sector, Startup, StartupStage
 from engagement.extensions import db
 from engagement.facilitation import sla, uploads
@@ -1112,11 +1112,6 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     """Absolute link built from BASE_URL, so jobs outside a request can make links too."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-def mail_language(user: User) -> str:
-    """The language ``user`` reads mail in: their saved choice, else English."""
-    return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def request_link(request: FacilitationRequest) -> str:
