@@ -132,3 +132,22 @@ def test_reference_cache_can_be_turned_off(app, monkeypatch):
         reference.sectors_list()
         _sectors, seen = _statements(app, reference.sectors_list)
     assert any("FROM sector" in s for s in seen)
+
+
+def test_directory_search_can_use_the_trigram_index_on_postgresql(app):
+    from engagement.directory.services import DirectoryFilters, search_companies
+
+    _companies(app, 3)
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            import pytest
+
+            pytest.skip("the trigram indexes are PostgreSQL's")
+        statement = search_companies(DirectoryFilters.from_args({"q": "indus"}))
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        # Three rows are too few for the planner to prefer an index on its own: forbid the scan.
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {compiled}")))
+        db.session.rollback()
+    assert "ix_company_legal_name_trgm" in plan, plan
+    assert "ix_company_registration_number_trgm" in plan, plan

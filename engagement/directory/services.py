@@ -196,8 +196,9 @@ class DirectoryFilters:
 
 
 def _name_matches(column: Any, text: str) -> Any:
-    """Case-insensitive substring match, the same on SQLite and PostgreSQL; wildcards escaped."""
-    return sa.func.lower(column).contains(text.lower(), autoescape=True)
+    """Case-insensitive substring match, wildcards escaped: ``ILIKE`` on PostgreSQL (served by the
+    trigram indexes, ``models.TRIGRAM_INDEXES``), ``lower(column) LIKE lower(text)`` elsewhere."""
+    return column.icontains(text, autoescape=True)
 
 
 def _located(statement: sa.Select, model: Any, filters: DirectoryFilters) -> sa.Select:
