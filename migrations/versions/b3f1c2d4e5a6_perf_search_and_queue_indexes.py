@@ -1,4 +1,9 @@
-"""perf: trigram (pg_trgm GIN) indexes for the directory's name search, PostgreSQL only
+"""perf: trigram indexes for the directory's name search; the queue's due-sort index
+
+The facilitation queue's default sort is ``(first_response_at IS NOT NULL), first_response_due_at,
+id``; an index on exactly that expression lets PostgreSQL read the first page in order and stop
+(``ix_facilitation_request_due_first_sort``, PostgreSQL only: SQLite sorts its small tables and
+Alembic cannot compare expression indexes there).
 
 The directory searches with ``column ILIKE '%text%'`` on PostgreSQL (engagement.directory.
 services, ``_name_matches``; SQLite: ``lower(column) LIKE lower(text)``). A B-tree cannot serve
@@ -32,6 +37,9 @@ TRIGRAM_INDEXES = [
 ]
 
 
+DUE_SORT = "ix_facilitation_request_due_first_sort"
+
+
 def upgrade():
     if op.get_bind().dialect.name != "postgresql":
         for name, table, column in TRIGRAM_INDEXES:
@@ -42,6 +50,10 @@ def upgrade():
         op.execute(
             f'CREATE INDEX IF NOT EXISTS {name} ON "{table}" USING gin ({column} gin_trgm_ops)'
         )
+    op.execute(
+        f"CREATE INDEX IF NOT EXISTS {DUE_SORT} ON facilitation_request "
+        "((first_response_at IS NOT NULL), first_response_due_at, id)"
+    )
 
 
 def downgrade():
@@ -49,6 +61,7 @@ def downgrade():
         for name, table, _column in reversed(TRIGRAM_INDEXES):
             op.drop_index(name, table_name=table)
         return
+    op.execute(f"DROP INDEX IF EXISTS {DUE_SORT}")
     for name, _table, _column in reversed(TRIGRAM_INDEXES):
         op.execute(f"DROP INDEX IF EXISTS {name}")
     # The extension stays: other objects may use it, and dropping it needs more rights.
