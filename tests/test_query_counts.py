@@ -42,6 +42,7 @@ PAGES = [
     ("API events list", "/api/v1/events", "api"),
     ("API my registrations", "/api/v1/registrations", "api-registrant"),
     ("API facilitation requests", "/api/v1/facilitation-requests", "api"),
+    ("roadmap board", "roadmap.board", "staff"),
 ]
 
 
