@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import current_app, request
+from flask import current_app, g, has_app_context, request
 from flask_login import current_user
 
 _ZONES: frozenset[str] | None = None
@@ -21,7 +21,13 @@ def valid_timezone(name: str | None) -> bool:
 
 def viewer_timezone() -> str:
     """The viewer's zone: profile setting, then the browser's (cookie ``tz``), then the default."""
-    zone = getattr(current_user, "timezone", None) if current_user else None
+    # Flask-Login keeps the request's user in ``g._login_user`` once loaded; reading it there
+    # skips the ``current_user`` proxy, which costs more than the rest of this function and
+    # runs for every ``|datetime`` on a page (issue 13: per-row template work).
+    user = g.get("_login_user") if has_app_context() else None
+    if user is None:
+        user = current_user
+    zone = getattr(user, "timezone", None) if user else None
     if not valid_timezone(zone):
         zone = request.cookies.get("tz") if request else None
     if not valid_timezone(zone):
