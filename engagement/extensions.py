@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in :func:`engagement.create_app`."""
 
+import sqlalchemy as sa
+from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -9,6 +11,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import orm
 
 from engagement.db import Base
 
@@ -26,10 +29,6 @@ class CappedPagination(SelectPagination):
     total_is_lower_bound: bool = False
 
     def _query_count(self) -> int:
-        import sqlalchemy as sa
-        from flask import current_app
-        from sqlalchemy import orm
-
         ahead = int(current_app.config.get("PAGINATION_COUNT_AHEAD", 1000))
         # At least one row past this page, so a stopped count still offers the next page.
         bound = self._query_offset + max(ahead, self.per_page + 1)
