@@ -151,3 +151,21 @@ def test_directory_search_can_use_the_trigram_index_on_postgresql(app):
         db.session.rollback()
     assert "ix_company_legal_name_trgm" in plan, plan
     assert "ix_company_registration_number_trgm" in plan, plan
+
+
+def test_token_and_session_users_come_with_their_organisation_in_one_statement(app, make_user):
+    from engagement.auth.models import User
+    from engagement.auth.services import issue_api_token, load_user, user_for_api_token
+
+    user_id = make_user("company", org="Indus Works")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        _, secret = issue_api_token(user, "perf test")
+        session_id = f"{user.id}:{user.security_stamp}"
+        db.session.commit()
+    for load in (lambda: user_for_api_token(secret), lambda: load_user(session_id)):
+        with app.test_request_context():
+            db.session.expunge_all()
+            name, seen = _statements(app, lambda load=load: load().membership.organisation.name)
+            assert name == "Indus Works"
+            assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1, seen
