@@ -60,6 +60,10 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "PER_PAGE": 25,
+    #: Page counts stop this many rows past the current page ("more than N"); issue 13.
+    "PAGINATION_COUNT_AHEAD": 1000,
+    #: Seconds another worker may show reference lists from before a staff change; 0: no cache.
+    "REFERENCE_CACHE_SECONDS": 60,
     # Events
     "REMINDER_OFFSETS_HOURS": [24, 1],
     "JOIN_URL_VISIBLE_MINUTES": 30,

@@ -45,6 +45,7 @@ PAGES = [
     ("API facilitation requests", "/api/v1/facilitation-requests", "api"),
     ("impact dashboard", "dashboard.index", "staff"),
     ("API metrics", "/api/v1/metrics", "api"),
+    ("roadmap board", "roadmap.board", "staff"),
 ]
 
 

@@ -188,6 +188,8 @@ class PageSchema(ma.Schema):
     page = fields.Integer(required=True)
     pages = fields.Integer(required=True)
     total = fields.Integer(required=True)
+    #: Present (true) only when the count stopped at its bound: more than ``total`` items.
+    total_is_lower_bound = fields.Boolean()
 
 
 def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
@@ -201,9 +203,12 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 
 def paginated(pagination: Any) -> dict[str, Any]:
     """Flask-SQLAlchemy's pagination as the API's page document (items still objects)."""
-    return {
+    document = {
         "items": list(pagination.items),
         "page": pagination.page,
         "pages": pagination.pages,
         "total": pagination.total,
     }
+    if getattr(pagination, "total_is_lower_bound", False):
+        document["total_is_lower_bound"] = True  # the count stopped: more than ``total`` items
+    return document

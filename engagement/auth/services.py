@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth import sessions, throttle
@@ -530,7 +530,19 @@ def issue_api_token(
 
 
 def user_for_api_token(secret: str) -> User | None:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    token = (
+        db.session.execute(
+            sa.select(ApiToken)
+            .where(ApiToken.token_hash == _hash_token(secret))
+            .options(
+                joinedload(ApiToken.user)
+                .joinedload(User.memberships)
+                .joinedload(Membership.organisation)
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     now = clock.now()
     if (
         token is None

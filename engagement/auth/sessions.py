@@ -15,9 +15,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
+from sqlalchemy.orm import joinedload
 
 from engagement import clock
-from engagement.auth.models import ApiToken, User, UserSession
+from engagement.auth.models import ApiToken, Membership, User, UserSession
 from engagement.extensions import db, login_manager
 
 #: ``last_seen_at`` is written at most this often (SQLite has one writer at a time).
@@ -150,8 +151,13 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not key:
         return None
     row = db.session.scalar(
-        sa.select(UserSession).where(
-            UserSession.key_hash == _hash(key), UserSession.user_id == int(user_id)
+        sa.select(UserSession)
+        .where(UserSession.key_hash == _hash(key), UserSession.user_id == int(user_id))
+        # The user with its organisation in the same statement: most pages ask for it (issue 13).
+        .options(
+            joinedload(UserSession.user)
+            .joinedload(User.memberships)
+            .joinedload(Membership.organisation)
         )
     )
     now = clock.now()

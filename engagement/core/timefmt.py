@@ -13,7 +13,7 @@ from datetime import datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 _ZONES: frozenset[str] | None = None
@@ -49,7 +49,13 @@ def profile_timezone() -> str | None:
     """The signed-in user's chosen zone, if any."""
     if not has_request_context():
         return None
-    zone = getattr(current_user, "timezone", None) if current_user else None
+    # Flask-Login keeps the request's user in ``g._login_user`` once loaded; reading it there
+    # skips the ``current_user`` proxy, which costs more than the rest of this function and
+    # runs for every ``|datetime`` on a page (issue 13: per-row template work).
+    user = g.get("_login_user")
+    if user is None:
+        user = current_user
+    zone = getattr(user, "timezone", None) if user else None
     return zone if valid_timezone(zone) else None
 
 

@@ -385,3 +385,34 @@ class CompanyRename(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=lambda: clock.now())
 
     changed_by = relationship("User")
+
+
+# --- Trigram indexes for the name search (migration b3f1c2d4e5a6) ---------------------------------
+
+
+def _trigram_index(name: str, column: sa.Column) -> sa.Index:
+    """On PostgreSQL a GIN ``gin_trgm_ops`` index: serves ``column ILIKE '%text%'`` (3+ chars).
+
+    Elsewhere (SQLite) the same name is a plain index on the column, so that migrations and
+    models agree on every database; SQLite's substring search does not use it.
+    """
+    return sa.Index(
+        name, column, postgresql_using="gin", postgresql_ops={column.name: "gin_trgm_ops"}
+    )
+
+
+TRIGRAM_INDEXES = [
+    _trigram_index("ix_company_legal_name_trgm", Company.__table__.c.legal_name),
+    _trigram_index("ix_company_registration_number_trgm", Company.__table__.c.registration_number),
+    _trigram_index("ix_startup_name_trgm", Startup.__table__.c.name),
+    _trigram_index("ix_overseas_entity_name_trgm", OverseasEntity.__table__.c.name),
+    _trigram_index("ix_stakeholder_body_name_trgm", StakeholderBody.__table__.c.name),
+    _trigram_index("ix_contact_name_trgm", Contact.__table__.c.name),
+]
+
+
+@sa.event.listens_for(db.metadata, "before_create")
+def _create_pg_trgm(_metadata: sa.MetaData, connection: sa.Connection, **_kw: object) -> None:
+    # ``create_all`` (tests, the bench's fallback) needs the extension before the indexes above.
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))

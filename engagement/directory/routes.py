@@ -93,7 +93,7 @@ def _list_page(list_key: str, endpoint_csv: str) -> str:
         cities=services.all_cities(),
         provinces=services.all_provinces(),
         countries=services.country_choices(),
-        country_names=dict(services.country_choices()),
+        country_names=services.country_names(),
         csv_url=url_for(endpoint_csv, **filters.as_args()),
     )
 

@@ -25,6 +25,7 @@ from engagement import clock
 from engagement.auth.models import Membership, MembershipRole, Organisation, Role, User
 from engagement.core.timefmt import valid_timezone
 from engagement.core.validation import csv_cell
+from engagement.directory import reference
 from engagement.directory.models import (
     CERTIFICATIONS,
     REGISTRATION_NUMBER_PATTERN,
@@ -85,10 +86,21 @@ def country_name(code: str) -> str | None:
     return getattr(country, "common_name", None) or (country.name if country else None)
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """(code, name) pairs for every ISO 3166-1 country, sorted by name."""
+@functools.cache
+def _countries() -> tuple[tuple[str, str], ...]:
     pairs = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
-    return sorted(pairs, key=lambda pair: pair[1])
+    return tuple(sorted(pairs, key=lambda pair: pair[1]))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs for every ISO 3166-1 country, sorted by name (built once per process)."""
+    return list(_countries())
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 code -> name, built once per process (read-only: do not change it)."""
+    return dict(_countries())
 
 
 def parse_country_codes(text: str) -> list[str]:
@@ -188,8 +200,9 @@ class DirectoryFilters:
 
 
 def _name_matches(column: Any, text: str) -> Any:
-    """Case-insensitive substring match, the same on SQLite and PostgreSQL; wildcards escaped."""
-    return sa.func.lower(column).contains(text.lower(), autoescape=True)
+    """Case-insensitive substring match, wildcards escaped: ``ILIKE`` on PostgreSQL (served by the
+    trigram indexes, ``models.TRIGRAM_INDEXES``), ``lower(column) LIKE lower(text)`` elsewhere."""
+    return column.icontains(text, autoescape=True)
 
 
 def _located(statement: sa.Select, model: Any, filters: DirectoryFilters) -> sa.Select:
@@ -346,16 +359,19 @@ def own_profile(user: User) -> Company | Startup | None:
 # --- Reference choices --------------------------------------------------------------------------
 
 
-def all_sectors() -> list[Sector]:
-    return list(db.session.scalars(sa.select(Sector).order_by(Sector.id)))
+def all_sectors() -> tuple[reference.SectorRef, ...]:
+    """Every sector (a per-process cached snapshot, see ``engagement.directory.reference``)."""
+    return reference.sectors_list()
 
 
-def all_cities() -> list[City]:
-    return list(db.session.scalars(sa.select(City).order_by(City.name)))
+def all_cities() -> tuple[reference.CityRef, ...]:
+    """Every city with its province, by name (cached snapshot)."""
+    return reference.cities_list()
 
 
-def all_provinces() -> list[Province]:
-    return list(db.session.scalars(sa.select(Province).order_by(Province.name)))
+def all_provinces() -> tuple[reference.ProvinceRef, ...]:
+    """Every province, by name (cached snapshot)."""
+    return reference.provinces_list()
 
 
 def sectors_by_ids(ids: Iterable[int]) -> list[Sector]:

@@ -505,3 +505,15 @@ class SphereHandler(db.Model):
     )
 
     user: Mapped[User] = relationship()
+
+
+#: The queue's default sort ("First response due", ``services.SORTS["due"]``) as one index, so
+#: PostgreSQL reads the first page in order and stops, instead of joining and sorting every open
+#: request (issue 13: 87 ms -> 0.4 ms at 20,000 requests). An expression index: PostgreSQL only
+#: (migration b3f1c2d4e5a6); SQLite sorts its small tables.
+DUE_SORT_INDEX = sa.Index(
+    "ix_facilitation_request_due_first_sort",
+    FacilitationRequest.__table__.c.first_response_at.is_not(None),
+    FacilitationRequest.__table__.c.first_response_due_at,
+    FacilitationRequest.__table__.c.id,
+).ddl_if(dialect="postgresql")

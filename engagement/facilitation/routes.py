@@ -28,7 +28,7 @@ from engagement.auth.models import Role, User
 from engagement.auth.services import email_confirmed
 from engagement.core.pagination import paginate_list
 from engagement.core.web import problem, wants_json
-from engagement.directory.models import City, Province, Sector
+from engagement.directory import reference
 from engagement.extensions import db
 from engagement.facilitation import bp, report, services, uploads
 from engagement.facilitation.forms import (
@@ -169,15 +169,14 @@ def new_request():
 
 
 def _city_choices(blank: str | None = None) -> list[SelectChoice]:
-    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    cities = reference.cities_list()
     return [SelectChoice("", _("Choose…") if blank is None else blank)] + [
         SelectChoice(str(c.id), f"{c.name} ({c.province.name})") for c in cities
     ]
 
 
 def _sector_choices() -> list[SelectChoice]:
-    sectors = db.session.scalars(sa.select(Sector).order_by(Sector.id)).all()
-    return [SelectChoice(str(s.id), s.name) for s in sectors]
+    return [SelectChoice(str(s.id), s.name) for s in reference.sectors_list()]
 
 
 def _step_form(fr: FacilitationRequest, step: str) -> Any:
@@ -584,8 +583,8 @@ def queue():
         filters=filters,
         spheres=list(Sphere),
         states=list(RequestState)[1:],
-        cities=db.session.scalars(sa.select(City).order_by(City.name)).all(),
-        provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
+        cities=reference.cities_list(),
+        provinces=reference.provinces_list(),
         staff=services.staff_users(),
         ages=services.AGE_CHOICES,
         sorts=[
