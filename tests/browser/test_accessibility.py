@@ -28,7 +28,7 @@ JOURNEYS: dict[str | None, list[str]] = {
     None: ["/", "/webinars/", "{webinar}", "/login", "/signup", "/roadmap/"],
     "company@techlogix.demo": ["/my/registrations", "{webinar}"],
     "founder@gilgitgrowth.demo": ["/facilitation/new", "/facilitation/my"],
-    "staff@pseb.demo": ["/facilitation/queue", "/roadmap/board", "/staff/events"],
+    "staff@pseb.demo": ["/facilitation/queue", "/roadmap/board", "/staff/events", "/dashboard/"],
 }
 
 
