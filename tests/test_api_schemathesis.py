@@ -31,6 +31,10 @@ CROSS_FIELD_RULES = frozenset(
         "POST /api/v1/events",  # a meetup needs a city; registration closes after it opens
         "PATCH /api/v1/events/{event_id}",  # registration closes after it opens
         "GET /api/v1/roadmap",  # to is not before from
+        "GET /api/v1/metrics",  # from and to come together, to is not before from
+        # the other side by the caller's side; 2-5 slots inside both sides' business hours
+        "POST /api/v1/meeting-requests",
+        "POST /api/v1/meeting-requests/{request_id}/accept",  # one of the proposed slots
         "POST /api/v1/facilitation-requests",  # a submitted request needs its sphere's fields
         "POST /api/v1/facilitation-requests/{request_id}/transitions",  # comment/reason/channel
     }

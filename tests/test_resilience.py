@@ -216,9 +216,11 @@ def test_killed_scheduler_sends_every_reminder_once(app, make_user, tmp_path):
                     "user_id": rep,
                     "state": RegistrationState.CONFIRMED,
                     "ticket_token": f"t-{event_id}-{n}",
-                    "confirmed_at": now,
-                    "created_at": now,
-                    "updated_at": now,
+                    # Registered two days ago: the 24 h reminder (4 hours ago) is still true
+                    # for them (a registration made after it gets none).
+                    "confirmed_at": now - timedelta(days=2),
+                    "created_at": now - timedelta(days=2),
+                    "updated_at": now - timedelta(days=2),
                 }
                 for event_id in ids
                 for n in range(150)

@@ -27,7 +27,11 @@ class MetricsQuery(ma.Schema):
         unknown = ma.EXCLUDE
 
     from_ = BoundedDate(
-        data_key="from", metadata={"description": "First day (PKT); default: this quarter"}
+        data_key="from",
+        metadata={
+            "description": "First day (PKT); give `from` and `to` together (`to` not before "
+            "`from`); neither: this quarter"
+        },
     )
     to = BoundedDate(metadata={"description": "Last day (PKT), included"})
 

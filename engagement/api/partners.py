@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 from engagement.api.errors import fail
 from engagement.api.schemas import (
     ID,
+    CountryCode,
     Id,
     PageArgs,
     Strict,
@@ -26,6 +27,7 @@ from engagement.api.schemas import (
 from engagement.api.spec import api_blueprint
 from engagement.auth.access import login_required, public, roles_required
 from engagement.auth.models import Role
+from engagement.directory.models import CERTIFICATIONS, EmployeeBand
 from engagement.extensions import db
 from engagement.partners import services
 from engagement.partners.models import MeetingOutcome, MeetingRequest, MeetingSide, MeetingState
@@ -103,9 +105,14 @@ class ShowcaseQuery(PageArgs):
     service = Text(validate=validate.Length(max=100))
     city = fields.Integer(validate=validate.Range(min=0, max=999_999_999))
     province = fields.Integer(validate=validate.Range(min=0, max=999_999_999))
-    market = Text(validate=validate.Regexp(r"^[A-Za-z]{2}$"), metadata={"description": "ISO"})
-    team = Text(validate=validate.Length(max=20))
-    certification = Text(validate=validate.Length(max=20))
+    market = CountryCode(metadata={"description": "An export market served (ISO 3166 code)"})
+    team = Text(
+        validate=validate.OneOf([band.value for band in EmployeeBand]),
+        metadata={"enum": [band.value for band in EmployeeBand]},
+    )
+    certification = Text(
+        validate=validate.OneOf(list(CERTIFICATIONS)), metadata={"enum": list(CERTIFICATIONS)}
+    )
 
 
 class ShowcaseCompanySchema(Strict):

@@ -114,6 +114,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.config.setdefault("COMPRESS_STREAMS", False)
+    # Pages and assets; not the JSON API (small paginated bodies, and clients that do not ask).
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "image/svg+xml"]
+    )
     compress.init_app(app)
 
     @app.url_defaults

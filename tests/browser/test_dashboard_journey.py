@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 def test_dashboard_period_and_pdf_journey(page, make_user, fixture_data, tmp_path):  # noqa: F811
     make_user("staff", email="nadia.analyst@pseb.gov.pk", org=None, name="Nadia Analyst")
     sign_in(page, "nadia.analyst@pseb.gov.pk")
-    page.get_by_role("link", name="Dashboard").click()
+    main_nav = page.get_by_role("navigation", name="Main")
+    main_nav.get_by_text("Manage").click()  # staff tools sit in the "Manage" menu
+    main_nav.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Impact dashboard")).to_be_visible()
     expect(page.locator("svg.city-map")).to_be_visible()
 

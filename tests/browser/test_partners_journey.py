@@ -116,7 +116,7 @@ def test_partners_journey(app, browser, live_server, make_user):
     row = (
         staff.locator("table.funnel")
         .nth(1)
-        .locator("tbody tr", has=staff.locator("th", has_text=re.compile("^DE$")))
+        .locator("tbody tr", has=staff.locator("th", has_text=re.compile("^Germany$")))
     )
     expect(row).to_contain_text("50,000")
     expect(row.locator("td").nth(0)).to_have_text("1")
