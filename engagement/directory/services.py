@@ -123,7 +123,8 @@ def parse_country_codes(text: str) -> list[str]:
 # --- Filters ------------------------------------------------------------------------------------
 
 
-def _int_arg(args: Mapping[str, str], name: str, invalid: list[str]) -> int | None:
+def int_arg(args: Mapping[str, str], name: str, invalid: list[str]) -> int | None:
+    """A whole-number filter from a query string; anything else is named in ``invalid``."""
     value = (args.get(name) or "").strip()
     if not value:
         return None
@@ -174,9 +175,9 @@ class DirectoryFilters:
             sort = "name"
         return cls(
             q=(args.get("q") or "").strip()[:100],
-            city_id=_int_arg(args, "city", invalid),
-            province_id=_int_arg(args, "province", invalid),
-            sector_id=_int_arg(args, "sector", invalid),
+            city_id=int_arg(args, "city", invalid),
+            province_id=int_arg(args, "province", invalid),
+            sector_id=int_arg(args, "sector", invalid),
             verified=verified,
             kind=kind,
             country=country,

@@ -822,18 +822,12 @@ class ShowcaseFilters:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ShowcaseFilters:
         from engagement.directory.models import CERTIFICATIONS, EmployeeBand
-        from engagement.directory.services import country_name
+        from engagement.directory.services import country_name, int_arg
 
         invalid: list[str] = []
 
         def number(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            if not value:
-                return None
-            if value.isdigit() and len(value) < 10:
-                return int(value)
-            invalid.append(name)
-            return None
+            return int_arg(args, name, invalid)
 
         market = (args.get("market") or "").strip().upper() or None
         if market and country_name(market) is None:
@@ -936,16 +930,12 @@ class MeetingFilters:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> MeetingFilters:
+        from engagement.directory.services import int_arg
+
         invalid: list[str] = []
 
         def number(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            if not value:
-                return None
-            if value.isdigit() and len(value) < 10:
-                return int(value)
-            invalid.append(name)
-            return None
+            return int_arg(args, name, invalid)
 
         country = (args.get("country") or "").strip().upper() or None
         if country and not re.fullmatch(r"[A-Z]{2}", country):
