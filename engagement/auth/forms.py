@@ -19,6 +19,9 @@ from engagement.auth.services import password_problem
 from engagement.core.timefmt import valid_timezone
 from engagement.core.validation import EngageForm, ValidEmail
 
+#: WTForms' own "required" message, marked so it is said in Urdu too (WTForms ships no Urdu).
+REQUIRED = _l("This field is required.")
+
 
 def strip(value: str | None) -> str | None:
     """Drop the spaces people paste around email addresses."""
@@ -43,66 +46,97 @@ class SignupForm(EngageForm):
             SelectChoice("startup", _l("A startup founder")),
         ],
         default="company",
-        validators=[DataRequired()],
+        validators=[DataRequired(message=REQUIRED)],
     )
-    name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
-    org_name = StringField(_l("Company or startup name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
+    )
+    org_name = StringField(
+        _l("Company or startup name"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
+    )
     email = EmailField(
-        _l("Work email"), filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Work email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), StrongPassword()],
+        validators=[DataRequired(message=REQUIRED), StrongPassword()],
         description=_l("At least 10 characters; mix letters with digits or symbols."),
     )
     confirm = PasswordField(
         _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))],
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
     submit = SubmitField(_l("Create account"))
 
 
 class LoginForm(EngageForm):
     email = EmailField(
-        _l("Email"), filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=REQUIRED), Length(max=128)]
+    )
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
 class ForgotPasswordForm(EngageForm):
     email = EmailField(
-        _l("Email"), filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
     submit = SubmitField(_l("Email me a reset link"))
 
 
 class ResetPasswordForm(EngageForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), StrongPassword()])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
     confirm = PasswordField(
         _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))],
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
     submit = SubmitField(_l("Set new password"))
 
 
 class ChangePasswordForm(EngageForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), StrongPassword()])
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=REQUIRED), Length(max=128)]
+    )
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
     confirm = PasswordField(
         _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))],
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
     submit = SubmitField(_l("Change password"))
 
 
 class ProfileForm(EngageForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
+    )
     timezone = StringField(
         _l("Time zone"),
         validators=[Optional(), Length(max=64)],
-        description=_l("IANA name such as Asia/Karachi or Europe/London. Leave empty to use your browser's."),
+        description=_l(
+            "IANA name such as Asia/Karachi or Europe/London. Leave empty to use your browser's."
+        ),
     )
     submit = SubmitField(_l("Save"))
 
@@ -115,17 +149,23 @@ class InviteForm(EngageForm):
     email = EmailField(
         _l("Colleague's email"),
         filters=[strip],
-        validators=[DataRequired(), ValidEmail(), Length(max=254)],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
     submit = SubmitField(_l("Send invitation"))
 
 
 class AcceptInvitationForm(EngageForm):
-    name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        _l("Email"), filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+    name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), StrongPassword()])
+    email = EmailField(
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
     submit = SubmitField(_l("Join"))
 
 
@@ -135,9 +175,13 @@ STAFF_ROLE_CHOICES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", 
 class StaffInviteForm(EngageForm):
     """An admin invites a staff member by email; they set their own password from the link."""
 
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
+    )
     email = EmailField(
-        _l("Email"), filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
     role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default="staff")
     submit = SubmitField(_l("Send invitation"))
@@ -146,11 +190,18 @@ class StaffInviteForm(EngageForm):
 class StaffInvitationForm(EngageForm):
     """The invited staff member sets their name and password."""
 
-    name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), StrongPassword()])
+    name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
+    )
+    password = PasswordField(
+        _l("Choose a password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))],
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
     submit = SubmitField(_l("Set password and sign in"))
 
@@ -167,7 +218,7 @@ class DeactivateForm(EngageForm):
 class ApiTokenForm(EngageForm):
     name = StringField(
         _l("Token name"),
-        validators=[DataRequired(), Length(max=100)],
+        validators=[DataRequired(message=REQUIRED), Length(max=100)],
         description=_l("What will use it, e.g. 'HR system'."),
     )
     lifetime = SelectField(

@@ -32,6 +32,7 @@ from engagement.auth.forms import (
     StaffInviteForm,
 )
 from engagement.auth.models import ApiToken, Role, User
+from engagement.core.i18n import remember_language
 from engagement.core.pagination import paginate_list
 from engagement.core.web import problem, render_error, wants_json
 from engagement.extensions import db, login_manager
@@ -85,7 +86,7 @@ def signup():
                 "signup-ip",
                 throttle.client_address(),
                 "SIGNUP_RATE_LIMIT",
-                "Too many sign-ups from your network.",
+                _("Too many sign-ups from your network."),
             )
         except services.TooManyAttempts as error:
             return _too_many(error)
@@ -111,6 +112,7 @@ def signup():
                 )
             getattr(form, error.field or "email").errors.append(message)
         else:
+            remember_language(user)
             services.send_verification_email(user)
             sessions.log_in(user)
             flash(
@@ -175,7 +177,9 @@ def resend_verification():
                 "verify-resend",
                 str(current_user.id),
                 "VERIFICATION_RESEND_RATE_LIMIT",
-                _("We have sent several confirmation links already; check your inbox and spam folder."),
+                _(
+                    "We have sent several confirmation links already; check your inbox and spam folder."
+                ),
             )
         except services.TooManyAttempts as error:
             return _too_many(error)
@@ -397,6 +401,7 @@ def accept_invitation(token: str):
             except services.AccountError as error:
                 getattr(form, error.field or "email").errors.append(str(error))
             else:
+                remember_language(user)
                 sessions.log_in(user)
                 flash(
                     _("Welcome to %(name)s on PSEB Engage.", name=invitation.organisation.name),
@@ -433,7 +438,7 @@ def create_token():
     if not form.validate_on_submit():
         return _tokens_page(422, form=form)
     try:
-        _, secret = services.issue_api_token(
+        _token, secret = services.issue_api_token(
             current_user, form.name.data, lifetime=timedelta(days=int(form.lifetime.data))
         )
     except services.EmailNotConfirmed:
@@ -594,7 +599,9 @@ def change_role(user_id: int):
         db.session.rollback()
         flash(str(error), "error")
     else:
-        flash(_("%(email)s is now %(role)s.", email=user.email, role=ROLE_NAMES[user.role]), "success")
+        flash(
+            _("%(email)s is now %(role)s.", email=user.email, role=ROLE_NAMES[user.role]), "success"
+        )
     return _back_to_users()
 
 
@@ -637,7 +644,10 @@ def accept_staff_invitation(token: str):
             logout_user()
             sessions.log_in(user)
             services.record_login(user)
-            flash(_("Welcome to PSEB Engage, %(name)s. Your password is set.", name=user.name), "success")
+            flash(
+                _("Welcome to PSEB Engage, %(name)s. Your password is set.", name=user.name),
+                "success",
+            )
             return redirect(url_for("core.home"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/staff_invitation.html", form=form, user=user), status

@@ -170,7 +170,11 @@ def check_rate(name: str, who: str, limit_setting: str, message: str) -> None:
     refused = throttle.hit(name, who, current_app.config[limit_setting])
     if refused is not None:
         raise TooManyAttempts(
-            _("%(message)s Try again in %(wait)s.", message=message, wait=_wait(refused.retry_after)),
+            _(
+                "%(message)s Try again in %(wait)s.",
+                message=message,
+                wait=_wait(refused.retry_after),
+            ),
             refused.retry_after,
         )
 
@@ -258,9 +262,7 @@ def create_user(
     if problem := single_line_problem(name):
         raise AccountError(problem, "name")
     if user_by_email(email) is not None:
-        raise AccountError(
-            _("An account with this email already exists."), "email", "email_taken"
-        )
+        raise AccountError(_("An account with this email already exists."), "email", "email_taken")
     if check_strength and (problem := password_problem(password, email)):
         raise AccountError(problem, "password")
     user = User(
@@ -344,16 +346,16 @@ def verify_email_token(token: str) -> User:
         )
     except SignatureExpired as error:
         raise AccountError(
-            "This verification link has expired. Sign in to get a new one."
+            _("This verification link has expired. Sign in to get a new one.")
         ) from error
     except BadSignature as error:
-        raise AccountError("This verification link is not valid.") from error
+        raise AccountError(_("This verification link is not valid.")) from error
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
-        raise AccountError("This verification link is not valid.")
+        raise AccountError(_("This verification link is not valid."))
     if user.email_verified_at is not None:
         # Single use: a link seen again (a forwarded mail, a proxy log) confirms nothing more.
-        raise AccountError("This verification link has already been used; sign in as usual.")
+        raise AccountError(_("This verification link has already been used; sign in as usual."))
     user.email_verified_at = clock.now()
     return user
 
@@ -362,7 +364,11 @@ def send_verification_email(user: User) -> None:
     link = external_url("auth.verify_email", token=make_verification_token(user))
     with force_locale(mail_language(user)):
         queue_mail(
-            user.email, _("Confirm your email for PSEB Engage"), "verify_email", user=user, link=link
+            user.email,
+            _("Confirm your email for PSEB Engage"),
+            "verify_email",
+            user=user,
+            link=link,
         )
 
 

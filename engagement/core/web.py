@@ -198,7 +198,9 @@ def render_error(status: int, detail: str, advice: Any = None) -> tuple[Any, int
     if detail and not isinstance(detail, str):  # a lazy translation: the text in this language
         detail = str(detail)
     if status == 413:
-        detail = _("The request is larger than the server accepts. Files may be at most 10 MB each.")
+        detail = _(
+            "The request is larger than the server accepts. Files may be at most 10 MB each."
+        )
     if wants_json():
         return problem(status, title, detail), status
     return render_template(
