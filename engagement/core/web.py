@@ -56,9 +56,9 @@ def problem(
     """An RFC 9457 problem document."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title,
+        "title": str(title),  # a lazy translation (TITLES) becomes its text
         "status": status,
-        "detail": detail or title,
+        "detail": str(detail or title),
     }
     if errors:
         body["errors"] = errors
