@@ -12,9 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import (
     HTTPException,
-    InternalServerError,
     SecurityError,
-    ServiceUnavailable,
 )
 
 from engagement import clock
@@ -123,7 +121,7 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
         db.session.rollback()
         log.error("database error: %s", error.orig)
-        return render_error(503, ServiceUnavailable.description)
+        return render_error(503, STOCK_DETAILS[503])
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -134,7 +132,7 @@ def init_app(app: Flask) -> None:
             return database_unavailable(error.original_exception)  # type: ignore[union-attr]
         detail = error.description or ""
         if detail == type(error).description:  # the framework's stock text: say it plainly
-            detail = PLAIN_DETAILS.get(error.code, detail)
+            detail = PLAIN_DETAILS.get(error.code, STOCK_DETAILS.get(error.code, detail))
         advice = getattr(error, "advice", None)
         response = make_response(render_error(error.code, detail, advice))
         for key, value in error.get_headers():
@@ -146,7 +144,7 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
         db.session.rollback()
         log.exception("unhandled error")
-        return render_error(500, InternalServerError.description)
+        return render_error(500, STOCK_DETAILS[500])
 
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
@@ -188,6 +186,19 @@ PLAIN_DETAILS = {
     ),
     405: _l("This address cannot be used that way. Go back and use the page's own buttons."),
     400: _l("The request could not be understood. Go back, reload the page and try again."),
+}
+
+
+#: Werkzeug's own words, kept as they are in English and marked so they are said in Urdu too.
+STOCK_DETAILS = {
+    500: _l(
+        "The server encountered an internal error and was unable to complete your request. "
+        "Either the server is overloaded or there is an error in the application."
+    ),
+    503: _l(
+        "The server is temporarily unable to service your request due to maintenance downtime "
+        "or capacity problems. Please try again later."
+    ),
 }
 
 
