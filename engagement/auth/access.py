@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
@@ -71,19 +73,27 @@ admin_required = roles_required(Role.ADMIN)
 
 #: Who a role is, in a sentence ("This page is for startups").
 AUDIENCES = {
-    Role.COMPANY: "companies",
-    Role.STARTUP: "startups",
-    Role.STAFF: "PSEB staff",
-    Role.ADMIN: "PSEB administrators",
-    Role.PARTNER: "overseas partners",
+    Role.COMPANY: _l("companies"),
+    Role.STARTUP: _l("startups"),
+    Role.STAFF: _l("PSEB staff"),
+    Role.ADMIN: _l("PSEB administrators"),
+    Role.PARTNER: _l("overseas partners"),
+}
+#: A role's name as shown to people ("company", "staff"): the value, in the viewer's language.
+ROLE_NAMES = {
+    Role.COMPANY: _l("company"),
+    Role.STARTUP: _l("startup"),
+    Role.STAFF: _l("staff"),
+    Role.ADMIN: _l("admin"),
+    Role.PARTNER: _l("partner"),
 }
 #: What the viewer is, in a sentence ("You are signed in as a company representative").
 VIEWERS = {
-    Role.COMPANY: "a company representative",
-    Role.STARTUP: "a startup founder",
-    Role.STAFF: "PSEB staff",
-    Role.ADMIN: "a PSEB administrator",
-    Role.PARTNER: "an overseas partner",
+    Role.COMPANY: _l("a company representative"),
+    Role.STARTUP: _l("a startup founder"),
+    Role.STAFF: _l("PSEB staff"),
+    Role.ADMIN: _l("a PSEB administrator"),
+    Role.PARTNER: _l("an overseas partner"),
 }
 
 ADVICE_KEY = "engagement.access_advice"
@@ -111,15 +121,21 @@ def add_access_advice(app: Flask, blueprint: str, advice: dict[Role, Advice]) ->
 
 
 def _audience(allowed: frozenset[Role]) -> str:
-    names = [AUDIENCES[role] for role in Role if role in allowed and role != Role.ADMIN]
+    names = [str(AUDIENCES[role]) for role in Role if role in allowed and role != Role.ADMIN]
     if not names:
-        names = [AUDIENCES[Role.ADMIN]]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        names = [str(AUDIENCES[Role.ADMIN])]
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 def refusal(allowed: frozenset[Role]) -> Refused:
     """The 403 for the current user on a page for ``allowed`` roles."""
     role = current_user.role
-    description = f"This page is for {_audience(allowed)}. You are signed in as {VIEWERS[role]}."
+    description = _(
+        "This page is for %(audience)s. You are signed in as %(viewer)s.",
+        audience=_audience(allowed),
+        viewer=VIEWERS[role],
+    )
     by_role = current_app.extensions.get(ADVICE_KEY, {}).get(request.blueprint or "", {})
     return Refused(description, by_role.get(role))

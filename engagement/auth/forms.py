@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +18,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from engagement.auth.services import password_problem
 from engagement.core.timefmt import valid_timezone
 from engagement.core.validation import EngageForm, ValidEmail
+
+#: WTForms' own "required" message, marked so it is said in Urdu too (WTForms ships no Urdu).
+REQUIRED = _l("This field is required.")
 
 
 def strip(value: str | None) -> str | None:
@@ -36,154 +40,202 @@ class StrongPassword:
 
 class SignupForm(EngageForm):
     role = RadioField(
-        "I am signing up as",
+        _l("I am signing up as"),
         choices=[
-            SelectChoice("company", "A company representative"),
-            SelectChoice("startup", "A startup founder"),
+            SelectChoice("company", _l("A company representative")),
+            SelectChoice("startup", _l("A startup founder")),
         ],
         default="company",
-        validators=[DataRequired()],
+        validators=[DataRequired(message=REQUIRED)],
     )
-    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
-    org_name = StringField("Company or startup name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
+    )
+    org_name = StringField(
+        _l("Company or startup name"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
+    )
     email = EmailField(
-        "Work email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Work email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired(), StrongPassword()],
-        description="At least 10 characters; mix letters with digits or symbols.",
+        _l("Password"),
+        validators=[DataRequired(message=REQUIRED), StrongPassword()],
+        description=_l("At least 10 characters; mix letters with digits or symbols."),
     )
     confirm = PasswordField(
-        "Repeat password",
-        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+        _l("Repeat password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
-    submit = SubmitField("Create account")
+    submit = SubmitField(_l("Create account"))
 
 
 class LoginForm(EngageForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
-    remember = BooleanField("Keep me signed in on this device")
-    submit = SubmitField("Sign in")
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=REQUIRED), Length(max=128)]
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class ForgotPasswordForm(EngageForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
-    submit = SubmitField("Email me a reset link")
+    submit = SubmitField(_l("Email me a reset link"))
 
 
 class ResetPasswordForm(EngageForm):
-    password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
-    confirm = PasswordField(
-        "Repeat new password",
-        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
     )
-    submit = SubmitField("Set new password")
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
+    submit = SubmitField(_l("Set new password"))
 
 
 class ChangePasswordForm(EngageForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=128)])
-    password = PasswordField("New password", validators=[DataRequired(), StrongPassword()])
-    confirm = PasswordField(
-        "Repeat new password",
-        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=REQUIRED), Length(max=128)]
     )
-    submit = SubmitField("Change password")
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
+    submit = SubmitField(_l("Change password"))
 
 
 class ProfileForm(EngageForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    timezone = StringField(
-        "Time zone",
-        validators=[Optional(), Length(max=64)],
-        description="IANA name such as Asia/Karachi or Europe/London. Leave empty to use your browser's.",
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    submit = SubmitField("Save")
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[Optional(), Length(max=64)],
+        description=_l(
+            "IANA name such as Asia/Karachi or Europe/London. Leave empty to use your browser's."
+        ),
+    )
+    submit = SubmitField(_l("Save"))
 
     def validate_timezone(self, field: StringField) -> None:
         if field.data and not valid_timezone(field.data):
-            raise ValidationError("Unknown time zone; use an IANA name such as Asia/Karachi.")
+            raise ValidationError(_l("Unknown time zone; use an IANA name such as Asia/Karachi."))
 
 
 class InviteForm(EngageForm):
     email = EmailField(
-        "Colleague's email",
+        _l("Colleague's email"),
         filters=[strip],
-        validators=[DataRequired(), ValidEmail(), Length(max=254)],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
     )
-    submit = SubmitField("Send invitation")
+    submit = SubmitField(_l("Send invitation"))
 
 
 class AcceptInvitationForm(EngageForm):
-    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+    name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    password = PasswordField("Password", validators=[DataRequired(), StrongPassword()])
-    submit = SubmitField("Join")
+    email = EmailField(
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
+    submit = SubmitField(_l("Join"))
 
 
-STAFF_ROLE_CHOICES = [SelectChoice("staff", "Staff"), SelectChoice("admin", "Admin")]
+STAFF_ROLE_CHOICES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
 
 
 class StaffInviteForm(EngageForm):
     """An admin invites a staff member by email; they set their own password from the link."""
 
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), ValidEmail(), Length(max=254)]
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    role = SelectField("Role", choices=STAFF_ROLE_CHOICES, default="staff")
-    submit = SubmitField("Send invitation")
+    email = EmailField(
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
+    )
+    role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default="staff")
+    submit = SubmitField(_l("Send invitation"))
 
 
 class StaffInvitationForm(EngageForm):
     """The invited staff member sets their name and password."""
 
-    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
-    password = PasswordField("Choose a password", validators=[DataRequired(), StrongPassword()])
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", "The passwords do not match.")],
+    name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    submit = SubmitField("Set password and sign in")
+    password = PasswordField(
+        _l("Choose a password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
+    submit = SubmitField(_l("Set password and sign in"))
 
 
 class RoleForm(EngageForm):
-    role = SelectField("Role", choices=STAFF_ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES)
 
 
 class DeactivateForm(EngageForm):
-    reassign_to = SelectField("Hand their open work to", coerce=str, validate_choice=False)
-    submit = SubmitField("Deactivate the account")
+    reassign_to = SelectField(_l("Hand their open work to"), coerce=str, validate_choice=False)
+    submit = SubmitField(_l("Deactivate the account"))
 
 
 class ApiTokenForm(EngageForm):
     name = StringField(
-        "Token name",
-        validators=[DataRequired(), Length(max=100)],
-        description="What will use it, e.g. 'HR system'.",
+        _l("Token name"),
+        validators=[DataRequired(message=REQUIRED), Length(max=100)],
+        description=_l("What will use it, e.g. 'HR system'."),
     )
     lifetime = SelectField(
-        "Expires after",
+        _l("Expires after"),
         choices=[
-            SelectChoice("7", "7 days"),
-            SelectChoice("30", "30 days"),
-            SelectChoice("90", "90 days"),
-            SelectChoice("180", "180 days"),
-            SelectChoice("365", "1 year (the longest)"),
+            SelectChoice("7", _l("7 days")),
+            SelectChoice("30", _l("30 days")),
+            SelectChoice("90", _l("90 days")),
+            SelectChoice("180", _l("180 days")),
+            SelectChoice("365", _l("1 year (the longest)")),
         ],
         default="30",
     )
-    submit = SubmitField("Create token")
+    submit = SubmitField(_l("Create token"))
 
 
 class EmptyForm(EngageForm):
     """A form with only its CSRF token, for buttons that POST."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))

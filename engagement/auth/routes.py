@@ -7,11 +7,14 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, logout_user
 from markupsafe import Markup
 
 from engagement.auth import bp, services, sessions, throttle
-from engagement.auth.access import admin_required, login_required, public
+from engagement.auth.access import ROLE_NAMES, admin_required, login_required, public
 from engagement.auth.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -29,12 +32,13 @@ from engagement.auth.forms import (
     StaffInviteForm,
 )
 from engagement.auth.models import ApiToken, Role, User
+from engagement.core.i18n import remember_language
 from engagement.core.pagination import paginate_list
 from engagement.core.web import problem, render_error, wants_json
 from engagement.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to continue."
+login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
 
 
@@ -42,7 +46,7 @@ login_manager.login_message_category = "info"
 def unauthorized():  # type: ignore[no-untyped-def]
     if wants_json():
         return problem(401, "Sign in required", "A valid bearer token or session is required.")
-    flash(login_manager.login_message, "info")
+    flash(str(login_manager.login_message), "info")
     return redirect(
         url_for("auth.login", next=request.full_path if request.method == "GET" else None)
     )
@@ -82,7 +86,7 @@ def signup():
                 "signup-ip",
                 throttle.client_address(),
                 "SIGNUP_RATE_LIMIT",
-                "Too many sign-ups from your network.",
+                _("Too many sign-ups from your network."),
             )
         except services.TooManyAttempts as error:
             return _too_many(error)
@@ -99,15 +103,20 @@ def signup():
             message: str = str(error)
             if error.code == "email_taken":
                 message = Markup(
-                    'An account with this email already exists. Is it yours? <a href="{}">Sign in</a>'
-                    ' or <a href="{}">reset your password</a>.'
-                ).format(url_for("auth.login"), url_for("auth.forgot_password"))
+                    _(
+                        'An account with this email already exists. Is it yours? <a href="%(login)s">Sign in</a>'
+                        ' or <a href="%(reset)s">reset your password</a>.',
+                        login=url_for("auth.login"),
+                        reset=url_for("auth.forgot_password"),
+                    )
+                )
             getattr(form, error.field or "email").errors.append(message)
         else:
+            remember_language(user)
             services.send_verification_email(user)
             sessions.log_in(user)
             flash(
-                "Welcome! We sent you an email: open the link in it to confirm your address.",
+                _("Welcome! We sent you an email: open the link in it to confirm your address."),
                 "success",
             )
             return redirect(url_for("auth.account"))
@@ -128,7 +137,7 @@ def login():
         else:
             sessions.log_in(user, remember=form.remember.data)
             services.record_login(user)
-            flash(f"Signed in as {user.email}.", "success")
+            flash(_("Signed in as %(email)s.", email=user.email), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
     return render_template("auth/login.html", form=form)
 
@@ -140,7 +149,7 @@ def logout():
     if current_user.is_authenticated:
         sessions.end_session(current_user)  # the cookies die on the server, not just here
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("core.home"))
 
 
@@ -152,7 +161,7 @@ def verify_email(token: str):
     except services.AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("auth.login"))
-    flash(f"Thank you: {user.email} is confirmed.", "success")
+    flash(_("Thank you: %(email)s is confirmed.", email=user.email), "success")
     return redirect(
         url_for("auth.account") if current_user.is_authenticated else url_for("auth.login")
     )
@@ -168,12 +177,14 @@ def resend_verification():
                 "verify-resend",
                 str(current_user.id),
                 "VERIFICATION_RESEND_RATE_LIMIT",
-                "We have sent several confirmation links already; check your inbox and spam folder.",
+                _(
+                    "We have sent several confirmation links already; check your inbox and spam folder."
+                ),
             )
         except services.TooManyAttempts as error:
             return _too_many(error)
         services.send_verification_email(current_user)
-        flash("We sent you a new confirmation link.", "success")
+        flash(_("We sent you a new confirmation link."), "success")
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.account"))
 
 
@@ -187,13 +198,15 @@ def forgot_password():
                 "reset-ip",
                 throttle.client_address(),
                 "PASSWORD_RESET_RATE_LIMIT",
-                "Too many reset requests from your network.",
+                _("Too many reset requests from your network."),
             )
         except services.TooManyAttempts as error:
             return _too_many(error)
         services.send_password_reset(form.email.data)
         flash(
-            "If an account exists for that address, we have emailed a reset link. It works once, for one hour.",
+            _(
+                "If an account exists for that address, we have emailed a reset link. It works once, for one hour."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -217,7 +230,7 @@ def reset_password(token: str):
             form.password.errors.append(str(error))
         else:
             logout_user()
-            flash("Your password is changed. Sign in with the new one.", "success")
+            flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/reset_password.html", form=form), status
@@ -241,7 +254,7 @@ def account():
         if profile.validate_on_submit():
             current_user.name = profile.name.data.strip()
             current_user.timezone = profile.timezone.data or None
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.account"))
         return _account_section("account", 422, profile=profile)
     return _account_section("account", profile=profile)
@@ -276,18 +289,20 @@ def change_password():
                 "password-check",
                 str(current_user.id),
                 "PASSWORD_CHECK_RATE_LIMIT",
-                "Too many password changes tried.",
+                _("Too many password changes tried."),
             )
         except services.TooManyAttempts as error:
             return _too_many(error)
         if not services.check_password(current_user, form.current.data):
-            form.current.errors.append("The current password is wrong.")
+            form.current.errors.append(_("The current password is wrong."))
         else:
             # This session stays; every other one and every API token is revoked.
             services.set_password(current_user, form.password.data, keep_current_session=True)
             flash(
-                "Your password is changed. Other devices are signed out and your API tokens "
-                "are revoked.",
+                _(
+                    "Your password is changed. Other devices are signed out and your API tokens "
+                    "are revoked."
+                ),
                 "success",
             )
             return redirect(url_for("auth.account_security"))
@@ -299,7 +314,7 @@ def change_password():
 def revoke_session(session_id: int):
     EmptyForm().validate_on_submit() or abort(400)
     sessions.revoke_session(current_user, session_id) or abort(404)
-    flash("That device is signed out.", "success")
+    flash(_("That device is signed out."), "success")
     return redirect(url_for("auth.account_security"))
 
 
@@ -309,7 +324,7 @@ def sign_out_everywhere():
     EmptyForm().validate_on_submit() or abort(400)
     sessions.sign_out_everywhere(current_user)
     logout_user()
-    flash("You are signed out on every device, and your API tokens are revoked.", "info")
+    flash(_("You are signed out on every device, and your API tokens are revoked."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -335,11 +350,11 @@ def invite():
         except services.AccountError as error:
             flash(str(error), "error")
         else:
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
-                flash(f"Invitation: {error}", "error")
+                flash(_("Invitation: %(error)s", error=error), "error")
     return redirect(url_for("auth.account_organisation"))
 
 
@@ -362,12 +377,15 @@ def accept_invitation(token: str):
         except services.AccountError as error:
             flash(str(error), "error")
         else:
-            flash(f"You joined {invitation.organisation.name}.", "success")
+            flash(_("You joined %(name)s.", name=invitation.organisation.name), "success")
             return redirect(url_for("auth.account"))
     elif not current_user.is_authenticated and form.validate_on_submit():
         if services.normalise_email(form.email.data) != invitation.email:
             form.email.errors.append(
-                f"This invitation is for {invitation.email}; sign up with that address."
+                _(
+                    "This invitation is for %(email)s; sign up with that address.",
+                    email=invitation.email,
+                )
             )
         else:
             try:
@@ -383,8 +401,12 @@ def accept_invitation(token: str):
             except services.AccountError as error:
                 getattr(form, error.field or "email").errors.append(str(error))
             else:
+                remember_language(user)
                 sessions.log_in(user)
-                flash(f"Welcome to {invitation.organisation.name} on PSEB Engage.", "success")
+                flash(
+                    _("Welcome to %(name)s on PSEB Engage.", name=invitation.organisation.name),
+                    "success",
+                )
                 return redirect(url_for("auth.account"))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -416,12 +438,12 @@ def create_token():
     if not form.validate_on_submit():
         return _tokens_page(422, form=form)
     try:
-        _, secret = services.issue_api_token(
+        _token, secret = services.issue_api_token(
             current_user, form.name.data, lifetime=timedelta(days=int(form.lifetime.data))
         )
     except services.EmailNotConfirmed:
         return _tokens_page(403, form=form)  # the page says why, with a resend button
-    flash("Token created. Copy it now: it is shown only once.", "success")
+    flash(_("Token created. Copy it now: it is shown only once."), "success")
     response, _status = _tokens_page(new_token=secret)
     return response, 200, {"Cache-Control": "no-store"}
 
@@ -434,7 +456,7 @@ def revoke_token(token_id: int):
         services.revoke_api_token(current_user, token_id)
     except services.AccountError:
         abort(404)
-    flash("Token revoked.", "success")
+    flash(_("Token revoked."), "success")
     return redirect(url_for("auth.create_token"))
 
 
@@ -449,8 +471,12 @@ def admin_users():
             getattr(form, error.field or "email").errors.append(str(error))
         else:
             flash(
-                f"Invitation sent to {form.email.data}: the link lets them set a password "
-                f"(valid {services.STAFF_INVITATION_MAX_AGE // 86400} days, once).",
+                _(
+                    "Invitation sent to %(email)s: the link lets them set a password "
+                    "(valid %(days)s days, once).",
+                    email=form.email.data,
+                    days=services.STAFF_INVITATION_MAX_AGE // 86400,
+                ),
                 "success",
             )
             return redirect(url_for("auth.admin_users"))
@@ -498,10 +524,10 @@ def set_user_active(user_id: int):
     EmptyForm().validate_on_submit() or abort(400)
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "error")
+        flash(_("You cannot deactivate your own account."), "error")
     elif request.form.get("active") == "1":
         services.reactivate_user(current_user, user)
-        flash(f"{user.email} is active again.", "success")
+        flash(_("%(email)s is active again.", email=user.email), "success")
     else:
         # Deactivating asks first, with the person's open work (see deactivate_user).
         return redirect(url_for("auth.deactivate_user", user_id=user.id))
@@ -514,10 +540,10 @@ def deactivate_user(user_id: int):
     """Confirmation page: warns about the person's open assignments and offers to hand them over."""
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "error")
+        flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("auth.admin_users"))
     if not user.active:
-        flash(f"{user.email} is already deactivated.", "info")
+        flash(_("%(email)s is already deactivated.", email=user.email), "info")
         return redirect(url_for("auth.admin_users"))
     form = DeactivateForm()
     colleagues = [
@@ -528,7 +554,7 @@ def deactivate_user(user_id: int):
             .order_by(User.name, User.id)
         )
     ]
-    form.reassign_to.choices = [("", "Nobody: leave them unassigned")] + [
+    form.reassign_to.choices = [("", _("Nobody: leave them unassigned"))] + [
         (str(u.id), f"{u.name} ({u.email})") for u in colleagues
     ]
     if form.validate_on_submit():
@@ -539,8 +565,15 @@ def deactivate_user(user_id: int):
             form.reassign_to.errors.append(str(error))
         else:
             flash(
-                f"{user.email} is deactivated."
-                + (f" {moved} open item{'s' if moved != 1 else ''} reassigned." if moved else ""),
+                _("%(email)s is deactivated.", email=user.email)
+                + (
+                    " "
+                    + ngettext(
+                        "%(num)d open item reassigned.", "%(num)d open items reassigned.", moved
+                    )
+                    if moved
+                    else ""
+                ),
                 "success",
             )
             return redirect(url_for("auth.admin_users"))
@@ -558,7 +591,7 @@ def change_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose Staff or Admin.", "error")
+        flash(_("Choose Staff or Admin."), "error")
         return _back_to_users()
     try:
         services.change_role(current_user, user, form.role.data)
@@ -566,7 +599,9 @@ def change_role(user_id: int):
         db.session.rollback()
         flash(str(error), "error")
     else:
-        flash(f"{user.email} is now {user.role.value}.", "success")
+        flash(
+            _("%(email)s is now %(role)s.", email=user.email, role=ROLE_NAMES[user.role]), "success"
+        )
     return _back_to_users()
 
 
@@ -581,7 +616,10 @@ def resend_staff_invitation(user_id: int):
         flash(str(error), "error")
     else:
         flash(
-            f"A new invitation was sent to {user.email}; the previous link no longer works.",
+            _(
+                "A new invitation was sent to %(email)s; the previous link no longer works.",
+                email=user.email,
+            ),
             "success",
         )
     return _back_to_users()
@@ -606,7 +644,10 @@ def accept_staff_invitation(token: str):
             logout_user()
             sessions.log_in(user)
             services.record_login(user)
-            flash(f"Welcome to PSEB Engage, {user.name}. Your password is set.", "success")
+            flash(
+                _("Welcome to PSEB Engage, %(name)s. Your password is set.", name=user.name),
+                "success",
+            )
             return redirect(url_for("core.home"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/staff_invitation.html", form=form, user=user), status

@@ -15,11 +15,15 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth import sessions, throttle
+from engagement.auth.access import ROLE_NAMES
 from engagement.auth.models import (
     AccountEvent,
     ApiToken,
@@ -32,6 +36,7 @@ from engagement.auth.models import (
     User,
 )
 from engagement.core.context import external_url
+from engagement.core.i18n import mail_language
 from engagement.core.validation import email_problem, single_line_problem
 from engagement.extensions import db
 from engagement.notifications.services import queue_mail
@@ -53,6 +58,14 @@ COMMON_PASSWORDS = frozenset(
         "abcdefghij",
     }
 )
+
+
+#: An organisation kind's name in a sentence ("it cannot join a startup").
+ORGANISATION_KIND_NAMES = {
+    OrganisationKind.COMPANY: _l("company"),
+    OrganisationKind.STARTUP: _l("startup"),
+    OrganisationKind.PSEB: "PSEB",
+}
 
 
 class AccountError(ValueError):
@@ -84,8 +97,12 @@ def require_confirmed_email(user: User | None, action: str) -> None:
     what is refused ("register for an event")."""
     if user is not None and not email_confirmed(user):
         raise EmailNotConfirmed(
-            f"Confirm your email address before you {action}: open the link we emailed to "
-            f"{user.email}, or ask for a new one."
+            _(
+                "Confirm your email address before you %(action)s: open the link we emailed to "
+                "%(email)s, or ask for a new one.",
+                action=action,
+                email=user.email,
+            )
         )
 
 
@@ -96,16 +113,16 @@ def normalise_email(email: str) -> str:
 def password_problem(password: str, email: str = "") -> str | None:
     """Why ``password`` is too weak, or None when it is acceptable."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+        return _("Use at least %(n)s characters.", n=PASSWORD_MIN_LENGTH)
     if len(password) > 128:
-        return "Use at most 128 characters."
+        return _("Use at most %(n)s characters.", n=128)
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "This password is too easy to guess; choose a less common one."
+        return _("This password is too easy to guess; choose a less common one.")
     local_part = normalise_email(email).split("@")[0] if email else ""
     if len(local_part) >= 3 and local_part in password.lower():
-        return "The password must not contain your email name."
+        return _("The password must not contain your email name.")
     if password.isdigit() or password.isalpha():
-        return "Mix letters with digits or symbols."
+        return _("Mix letters with digits or symbols.")
     return None
 
 
@@ -144,7 +161,7 @@ class TooManyAttempts(AccountError):
 
 def _wait(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("a minute", "%(num)d minutes", minutes)
 
 
 def check_rate(name: str, who: str, limit_setting: str, message: str) -> None:
@@ -153,7 +170,12 @@ def check_rate(name: str, who: str, limit_setting: str, message: str) -> None:
     refused = throttle.hit(name, who, current_app.config[limit_setting])
     if refused is not None:
         raise TooManyAttempts(
-            f"{message} Try again in {_wait(refused.retry_after)}.", refused.retry_after
+            _(
+                "%(message)s Try again in %(wait)s.",
+                message=message,
+                wait=_wait(refused.retry_after),
+            ),
+            refused.retry_after,
         )
 
 
@@ -169,7 +191,7 @@ def sign_in(email: str, password: str) -> User:
         "signin-ip",
         throttle.client_address(),
         "LOGIN_RATE_LIMIT",
-        "Too many sign-in attempts from your network.",
+        _("Too many sign-in attempts from your network."),
     )
     address = normalise_email(email)
     lockout = current_app.config["ACCOUNT_LOCKOUT_LIMIT"]
@@ -185,35 +207,37 @@ def sign_in(email: str, password: str) -> User:
         locked = throttle.over("signin-account", address, lockout)
         if locked is not None and user is not None:
             _mail_account_locked(user, locked.retry_after)  # this failure started the lock
-        raise AccountError("Wrong email or password.", "password")
+        raise AccountError(_("Wrong email or password."), "password")
     if not user.active:
         raise AccountError(
-            "This account has been deactivated. Contact PSEB if you think this is a mistake.",
+            _("This account has been deactivated. Contact PSEB if you think this is a mistake."),
             "email",
         )
     return user
 
 
 def _locked_message(retry_after: int) -> str:
-    return (
+    return _(
         "Too many failed sign-ins for this email address. Try again in "
-        f"{_wait(retry_after)}, or reset your password."
+        "%(wait)s, or reset your password.",
+        wait=_wait(retry_after),
     )
 
 
 def _mail_account_locked(user: User, retry_after: int) -> None:
     """Tell the owner once per lock (the dedupe key names the lock's end, to the minute)."""
     until = int((clock.now().timestamp() + retry_after) // 60)
-    queue_mail(
-        user.email,
-        "Sign-in to your PSEB Engage account is paused",
-        "account_locked",
-        dedupe_key=f"account-locked:{user.id}:{until}",
-        user=user,
-        failures=throttle.parse(current_app.config["ACCOUNT_LOCKOUT_LIMIT"]).amount,
-        minutes=max(1, math.ceil(retry_after / 60)),
-        link=external_url("auth.forgot_password"),
-    )
+    with force_locale(mail_language(user)):
+        queue_mail(
+            user.email,
+            _("Sign-in to your PSEB Engage account is paused"),
+            "account_locked",
+            dedupe_key=f"account-locked:{user.id}:{until}",
+            user=user,
+            failures=throttle.parse(current_app.config["ACCOUNT_LOCKOUT_LIMIT"]).amount,
+            minutes=max(1, math.ceil(retry_after / 60)),
+            link=external_url("auth.forgot_password"),
+        )
 
 
 def user_by_email(email: str) -> User | None:
@@ -238,7 +262,7 @@ def create_user(
     if problem := single_line_problem(name):
         raise AccountError(problem, "name")
     if user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists.", "email", "email_taken")
+        raise AccountError(_("An account with this email already exists."), "email", "email_taken")
     if check_strength and (problem := password_problem(password, email)):
         raise AccountError(problem, "password")
     user = User(
@@ -253,7 +277,7 @@ def create_user(
     db.session.add(user)
     if role == Role.PARTNER:
         if not org_name:
-            raise AccountError("A partner account needs its overseas entity (--org).", "org")
+            raise AccountError(_("A partner account needs its overseas entity (--org)."), "org")
         user.overseas_entity = _overseas_entity(org_name, country)
         user.timezone = user.overseas_entity.timezone  # the partner's default zone
     elif org_name:
@@ -322,25 +346,30 @@ def verify_email_token(token: str) -> User:
         )
     except SignatureExpired as error:
         raise AccountError(
-            "This verification link has expired. Sign in to get a new one."
+            _("This verification link has expired. Sign in to get a new one.")
         ) from error
     except BadSignature as error:
-        raise AccountError("This verification link is not valid.") from error
+        raise AccountError(_("This verification link is not valid.")) from error
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
-        raise AccountError("This verification link is not valid.")
+        raise AccountError(_("This verification link is not valid."))
     if user.email_verified_at is not None:
         # Single use: a link seen again (a forwarded mail, a proxy log) confirms nothing more.
-        raise AccountError("This verification link has already been used; sign in as usual.")
+        raise AccountError(_("This verification link has already been used; sign in as usual."))
     user.email_verified_at = clock.now()
     return user
 
 
 def send_verification_email(user: User) -> None:
     link = external_url("auth.verify_email", token=make_verification_token(user))
-    queue_mail(
-        user.email, "Confirm your email for PSEB Engage", "verify_email", user=user, link=link
-    )
+    with force_locale(mail_language(user)):
+        queue_mail(
+            user.email,
+            _("Confirm your email for PSEB Engage"),
+            "verify_email",
+            user=user,
+            link=link,
+        )
 
 
 def make_reset_token(user: User) -> str:
@@ -354,12 +383,12 @@ def user_for_reset_token(token: str) -> User:
             token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
         )
     except SignatureExpired as error:
-        raise AccountError("This reset link has expired. Ask for a new one.") from error
+        raise AccountError(_("This reset link has expired. Ask for a new one.")) from error
     except BadSignature as error:
-        raise AccountError("This reset link is not valid.") from error
+        raise AccountError(_("This reset link is not valid.")) from error
     user = db.session.get(User, data.get("id"))
     if user is None or user.security_stamp != data.get("stamp") or not user.active:
-        raise AccountError("This reset link has already been used or is no longer valid.")
+        raise AccountError(_("This reset link has already been used or is no longer valid."))
     return user
 
 
@@ -369,9 +398,10 @@ def send_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     link = external_url("auth.reset_password", token=make_reset_token(user))
-    queue_mail(
-        user.email, "Reset your PSEB Engage password", "reset_password", user=user, link=link
-    )
+    with force_locale(mail_language(user)):
+        queue_mail(
+            user.email, _("Reset your PSEB Engage password"), "reset_password", user=user, link=link
+        )
 
 
 # --- Organisations and invitations ------------------------------------------------------------
@@ -380,13 +410,13 @@ def send_password_reset(email: str) -> None:
 def invite_colleague(owner: User, email: str) -> Invitation:
     membership = owner.membership
     if membership is None or membership.role != MembershipRole.OWNER:
-        raise AccountError("Only an organisation owner can invite colleagues.")
+        raise AccountError(_("Only an organisation owner can invite colleagues."))
     email = normalise_email(email)
     if problem := email_problem(email):
         raise AccountError(problem, "email")
     existing = user_by_email(email)
     if existing is not None and existing.membership is not None:
-        raise AccountError("This person already belongs to an organisation.", "email")
+        raise AccountError(_("This person already belongs to an organisation."), "email")
     invitation = db.session.scalar(
         sa.select(Invitation).where(
             Invitation.organisation_id == membership.organisation_id, Invitation.email == email
@@ -401,14 +431,20 @@ def invite_colleague(owner: User, email: str) -> Invitation:
     link = external_url(
         "auth.accept_invitation", token=_serializer("invite").dumps({"id": invitation.id})
     )
-    queue_mail(
-        email,
-        f"{owner.name} invites you to {membership.organisation.name} on PSEB Engage",
-        "invitation",
-        invitation=invitation,
-        owner=owner,
-        link=link,
-    )
+    # In the invitee's language when they have an account, else in the inviting owner's.
+    with force_locale(mail_language(existing if existing is not None else owner)):
+        queue_mail(
+            email,
+            _(
+                "%(owner)s invites you to %(organisation)s on PSEB Engage",
+                owner=owner.name,
+                organisation=membership.organisation.name,
+            ),
+            "invitation",
+            invitation=invitation,
+            owner=owner,
+            link=link,
+        )
     return invitation
 
 
@@ -416,10 +452,10 @@ def invitation_for_token(token: str) -> Invitation:
     try:
         data = _serializer("invite").loads(token, max_age=14 * 24 * 3600)
     except (BadSignature, SignatureExpired) as error:
-        raise AccountError("This invitation link is not valid or has expired.") from error
+        raise AccountError(_("This invitation link is not valid or has expired.")) from error
     invitation = db.session.get(Invitation, data.get("id"))
     if invitation is None or invitation.accepted_at is not None:
-        raise AccountError("This invitation has already been used.")
+        raise AccountError(_("This invitation has already been used."))
     return invitation
 
 
@@ -433,13 +469,18 @@ def role_for_organisation(organisation: Organisation) -> Role:
 def accept_invitation(invitation: Invitation, user: User) -> None:
     """``user`` joins the inviting organisation as a member; the invitation is used up."""
     if user.email != invitation.email:
-        raise AccountError("This invitation was sent to another email address.")
+        raise AccountError(_("This invitation was sent to another email address."))
     if user.membership is not None:
-        raise AccountError("You already belong to an organisation.")
+        raise AccountError(_("You already belong to an organisation."))
     if user.role != role_for_organisation(invitation.organisation):
         raise AccountError(
-            f"Your account is a {user.role.value} account; it cannot join a "
-            f"{invitation.organisation.kind.value}."
+            _(
+                "Your account is a %(role)s account; it cannot join a %(kind)s.",
+                role=ROLE_NAMES[user.role],
+                kind=ORGANISATION_KIND_NAMES.get(
+                    invitation.organisation.kind, invitation.organisation.kind.value
+                ),
+            )
         )
     db.session.add(
         Membership(
@@ -514,9 +555,9 @@ def issue_api_token(
     user: User, name: str, lifetime: timedelta = timedelta(days=30)
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the secret, which is shown once and never stored."""
-    require_confirmed_email(user, "create API tokens")
+    require_confirmed_email(user, _("create API tokens"))
     if not timedelta(0) < lifetime <= API_TOKEN_MAX_LIFETIME:
-        raise AccountError("A token lives from one day up to a year.", "lifetime")
+        raise AccountError(_("A token lives from one day up to a year."), "lifetime")
     secret = "pse_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
@@ -561,7 +602,7 @@ def user_for_api_token(secret: str) -> User | None:
 def revoke_api_token(user: User, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise AccountError("No such token.")
+        raise AccountError(_("No such token."))
     token.revoked_at = token.revoked_at or clock.now()
 
 
@@ -603,21 +644,27 @@ def _staff_role(role: Role | str) -> Role:
     except ValueError:
         value = None
     if value not in STAFF_ROLES:
-        raise AccountError("Choose Staff or Admin.", "role")
+        raise AccountError(_("Choose Staff or Admin."), "role")
     return value
 
 
 def _send_staff_invitation(admin: User, user: User) -> None:
     token = _serializer("staff-invite").dumps({"id": user.id, "stamp": user.security_stamp})
-    queue_mail(
-        user.email,
-        f"{admin.name} invites you to PSEB Engage as {user.role.value}",
-        "staff_invitation",
-        user=user,
-        admin=admin,
-        link=external_url("auth.accept_staff_invitation", token=token),
-        days=STAFF_INVITATION_MAX_AGE // 86400,
-    )
+    # The new account has no language yet: the inviting admin's, until the person chooses.
+    with force_locale(mail_language(user if user.language else admin)):
+        queue_mail(
+            user.email,
+            _(
+                "%(admin)s invites you to PSEB Engage as %(role)s",
+                admin=admin.name,
+                role=ROLE_NAMES[user.role],
+            ),
+            "staff_invitation",
+            user=user,
+            admin=admin,
+            link=external_url("auth.accept_staff_invitation", token=token),
+            days=STAFF_INVITATION_MAX_AGE // 86400,
+        )
 
 
 def invite_staff(admin: User, email: str, name: str, role: Role | str) -> User:
@@ -643,7 +690,7 @@ def pending_invitation(user: User) -> bool:
 
 def resend_staff_invitation(admin: User, user: User) -> None:
     if not pending_invitation(user):
-        raise AccountError("This person has already accepted the invitation.")
+        raise AccountError(_("This person has already accepted the invitation."))
     user.security_stamp = secrets.token_hex(16)  # the previous link stops working
     _send_staff_invitation(admin, user)
     record_account_event(admin, user, "invited", "Invitation sent again.")
@@ -655,13 +702,13 @@ def user_for_staff_invitation(token: str) -> User:
         data = _serializer("staff-invite").loads(token, max_age=STAFF_INVITATION_MAX_AGE)
     except SignatureExpired as error:
         raise AccountError(
-            "This invitation link has expired. Ask a PSEB administrator to send a new one."
+            _("This invitation link has expired. Ask a PSEB administrator to send a new one.")
         ) from error
     except BadSignature as error:
-        raise AccountError("This invitation link is not valid.") from error
+        raise AccountError(_("This invitation link is not valid.")) from error
     user = db.session.get(User, data.get("id"))
     if user is None or user.security_stamp != data.get("stamp") or not user.active:
-        raise AccountError("This invitation link has already been used or is no longer valid.")
+        raise AccountError(_("This invitation link has already been used or is no longer valid."))
     return user
 
 
@@ -715,11 +762,11 @@ def deactivate_user(admin: User, user: User, reassign_to_id: object = None) -> i
     Returns how many items were reassigned. Audited.
     """
     if user.id == admin.id:
-        raise AccountError("You cannot deactivate your own account.")
+        raise AccountError(_("You cannot deactivate your own account."))
     if not user.active:
-        raise AccountError(f"{user.email} is already deactivated.")
+        raise AccountError(_("%(email)s is already deactivated.", email=user.email))
     if user.role == Role.ADMIN and _active_admins() <= 1:
-        raise AccountError("This is the last active admin; make someone else admin first.")
+        raise AccountError(_("This is the last active admin; make someone else admin first."))
     successor = None
     if reassign_to_id not in (None, "", "none"):
         try:
@@ -727,7 +774,7 @@ def deactivate_user(admin: User, user: User, reassign_to_id: object = None) -> i
         except (TypeError, ValueError):
             successor = None
         if successor is None or not successor.is_staff or not successor.active or successor is user:
-            raise AccountError("Choose an active staff member to take over.", "reassign_to")
+            raise AccountError(_("Choose an active staff member to take over."), "reassign_to")
     moved = 0
     for work, _items in open_work_of(user):
         count = work.reassign(user, successor, admin)
@@ -754,16 +801,18 @@ def reactivate_user(admin: User, user: User) -> None:
 def change_role(admin: User, user: User, role: Role | str) -> None:
     """Make a staff member admin or the other way round (audited)."""
     if user.id == admin.id:
-        raise AccountError("You cannot change your own role.", "role")
+        raise AccountError(_("You cannot change your own role."), "role")
     if not user.is_staff:
         raise AccountError(
-            "Company and startup accounts keep their role; invite staff separately.", "role"
+            _("Company and startup accounts keep their role; invite staff separately."), "role"
         )
     new_role = _staff_role(role)
     if new_role == user.role:
         return
     if user.role == Role.ADMIN and user.active and _active_admins() <= 1:
-        raise AccountError("This is the last active admin; make someone else admin first.", "role")
+        raise AccountError(
+            _("This is the last active admin; make someone else admin first."), "role"
+        )
     old = user.role
     user.role = new_role  # read on every request: the new rights apply at once
     record_account_event(

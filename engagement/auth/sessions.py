@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from engagement import clock
@@ -140,8 +141,8 @@ def device_label(user_agent: str) -> str:
     browser = next((name for mark, name in _BROWSERS if mark.lower() in user_agent.lower()), "")
     system = next((name for mark, name in _SYSTEMS if re.search(re.escape(mark), user_agent)), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown device"
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown device")
 
 
 @login_manager.user_loader

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 
@@ -43,7 +44,7 @@ def _collect(field: Any, found: list[FieldError]) -> None:
     label = field.label.text if getattr(field, "label", None) else field.name
     for message in errors or []:
         if field.type == "CSRFTokenField":
-            found.append(FieldError(None, "", "The form expired; send it again."))
+            found.append(FieldError(None, "", _("The form expired; send it again.")))
         else:
             # A message with links (Markup) is shown in full by its field; the summary entry is
             # itself a link, so it carries the words only.
@@ -68,7 +69,12 @@ def stash_form(key: str, form: Any) -> None:
         for name, value in (form.data or {}).items()
         if name not in ("csrf_token", "submit") and isinstance(value, str | int | float | None)
     }
-    errors = {f.name: list(f.errors) for f in form if isinstance(f.errors, list) and f.errors}
+    # Lazy (translated) messages become their text: the session holds plain strings only.
+    errors = {
+        f.name: [e if isinstance(e, str) else str(e) for e in f.errors]
+        for f in form
+        if isinstance(f.errors, list) and f.errors
+    }
     stash = dict(session.get(_STASH) or {})
     stash[key] = {"data": data, "errors": errors}
     session[_STASH] = stash

@@ -53,6 +53,15 @@ def mail_language(user: object) -> str:
     return saved if saved in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def remember_language(user: object) -> None:
+    """A new account made on a page in Urdu (or another language than the default) keeps that
+    language, so its first mails (the address confirmation) are in it too; English stays unset,
+    the browser's choice."""
+    code = current_language()
+    if code != DEFAULT_LANGUAGE and getattr(user, "language", None) is None:
+        user.language = code  # type: ignore[attr-defined]
+
+
 def current_language() -> str:
     """The language code this response is written in."""
     return str(get_locale() or DEFAULT_LANGUAGE)

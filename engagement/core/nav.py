@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from engagement.auth.models import Role
@@ -10,22 +11,22 @@ from engagement.auth.models import Role
 ANYONE, SIGNED_IN = "anyone", "signed_in"
 STAFF = frozenset({Role.STAFF, Role.ADMIN})
 
-NAV: list[tuple[str, str, object]] = [
-    ("webinars.index", "Webinars", ANYONE),
-    ("roadmap.public", "Meetups", ANYONE),
-    ("partners.showcase", "Companies", ANYONE),
-    ("events.my_registrations", "My registrations", SIGNED_IN),
-    ("partners.meetings", "Meetings", frozenset({Role.PARTNER, Role.COMPANY})),
-    ("partners.partner_home", "Our page", frozenset({Role.PARTNER})),
-    ("facilitation.my_requests", "Facilitation", frozenset({Role.STARTUP})),
-    ("directory.my_profile", "My profile", frozenset({Role.COMPANY, Role.STARTUP})),
-    ("dashboard.index", "Dashboard", STAFF),
-    ("events.staff_index", "Events", STAFF),
-    ("roadmap.board", "Roadmap board", STAFF),
-    ("facilitation.queue", "Requests", STAFF),
-    ("partners.staff_meetings", "B2B meetings", STAFF),
-    ("directory.companies", "Directory", STAFF),
-    ("auth.admin_users", "Users", frozenset({Role.ADMIN})),
+NAV: list[tuple[str, object, object]] = [
+    ("webinars.index", _l("Webinars"), ANYONE),
+    ("roadmap.public", _l("Meetups"), ANYONE),
+    ("partners.showcase", _l("Companies"), ANYONE),
+    ("events.my_registrations", _l("My registrations"), SIGNED_IN),
+    ("partners.meetings", _l("Meetings"), frozenset({Role.PARTNER, Role.COMPANY})),
+    ("partners.partner_home", _l("Our page"), frozenset({Role.PARTNER})),
+    ("facilitation.my_requests", _l("Facilitation"), frozenset({Role.STARTUP})),
+    ("directory.my_profile", _l("My profile"), frozenset({Role.COMPANY, Role.STARTUP})),
+    ("dashboard.index", _l("Dashboard"), STAFF),
+    ("events.staff_index", _l("Events"), STAFF),
+    ("roadmap.board", _l("Roadmap board"), STAFF),
+    ("facilitation.queue", _l("Requests"), STAFF),
+    ("partners.staff_meetings", _l("B2B meetings"), STAFF),
+    ("directory.companies", _l("Directory"), STAFF),
+    ("auth.admin_users", _l("Users"), frozenset({Role.ADMIN})),
 ]
 
 

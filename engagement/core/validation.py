@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 import email_validator
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -24,17 +26,18 @@ from wtforms.validators import ValidationError
 
 from engagement.core.converters import MAX_ID
 
-EMAIL_MESSAGE = "Enter a valid email address."
+#: The messages are lazy: each is said in the language of the request that trips it.
+EMAIL_MESSAGE = _l("Enter a valid email address.")
 #: Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder what is shown,
 #: so "gpj.exe" can read as "exe.jpg". Urdu and English typed from any keyboard need none of them.
 #: The single-character marks U+200E/U+200F stay allowed: they cannot reverse a run of text.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-BIDI_MESSAGE = (
+BIDI_MESSAGE = _l(
     "Remove the text-direction control characters (such as U+202E); "
     "they can make text read differently from what it says."
 )
-LINE_MESSAGE = "Use a single line, without line breaks, tabs or other control characters."
-CONTROL_MESSAGE = "Contains control characters that are not allowed."
+LINE_MESSAGE = _l("Use a single line, without line breaks, tabs or other control characters.")
+CONTROL_MESSAGE = _l("Contains control characters that are not allowed.")
 #: Line and paragraph separators count as line breaks.
 LINE_BREAKS = frozenset("\u2028\u2029\x85")
 MULTILINE_ALLOWED = frozenset("\t\n\r")
@@ -48,12 +51,12 @@ MULTI_LINE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066
 def email_problem(email: str | None) -> str | None:
     """Why ``email`` cannot be an account, invitation or attendee address (None if it can)."""
     if not email or len(email) > 254:
-        return EMAIL_MESSAGE
+        return str(EMAIL_MESSAGE)
     try:
         # email_validator.TEST_ENVIRONMENT (set by the test suite only) admits *.test addresses.
         email_validator.validate_email(email, check_deliverability=False)
     except email_validator.EmailNotValidError:
-        return EMAIL_MESSAGE
+        return str(EMAIL_MESSAGE)
     return None
 
 
@@ -61,9 +64,9 @@ def single_line_problem(text: str) -> str | None:
     """Why ``text`` cannot be a name, title, subject or other one-line value (None if it can)."""
     for char in text:
         if char in BIDI_CONTROLS:
-            return BIDI_MESSAGE
+            return str(BIDI_MESSAGE)
         if char in LINE_BREAKS or unicodedata.category(char) == "Cc":
-            return LINE_MESSAGE
+            return str(LINE_MESSAGE)
     return None
 
 
@@ -71,9 +74,9 @@ def multi_line_problem(text: str) -> str | None:
     """Why ``text`` cannot be a description, comment or message (line breaks and tabs allowed)."""
     for char in text:
         if char in BIDI_CONTROLS:
-            return BIDI_MESSAGE
+            return str(BIDI_MESSAGE)
         if char not in MULTILINE_ALLOWED and unicodedata.category(char) == "Cc":
-            return CONTROL_MESSAGE
+            return str(CONTROL_MESSAGE)
     return None
 
 
@@ -126,7 +129,8 @@ class FitsColumn:
 
     def __call__(self, form: Any, field: Any) -> None:
         if field.data is not None and abs(field.data) > self.limit:
-            raise ValidationError(f"Enter a number no larger than {self.limit:,}.")
+            limit = f"{self.limit:,}"
+            raise ValidationError(_("Enter a number no larger than %(limit)s.", limit=limit))
 
 
 SINGLE_LINE, MULTI_LINE = PlainText(), PlainText(multiline=True)

@@ -6,13 +6,13 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import (
     HTTPException,
-    InternalServerError,
     SecurityError,
-    ServiceUnavailable,
 )
 
 from engagement import clock
@@ -54,9 +54,9 @@ def problem(
     """An RFC 9457 problem document."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title,
+        "title": str(title),  # a lazy translation (TITLES) becomes its text
         "status": status,
-        "detail": detail or title,
+        "detail": str(detail or title),
     }
     if errors:
         body["errors"] = errors
@@ -107,7 +107,9 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         return render_error(
             400,
-            "The form expired or was sent without its security token. Please go back, reload the page and try again.",
+            _(
+                "The form expired or was sent without its security token. Please go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(SecurityError)
@@ -119,7 +121,7 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
         db.session.rollback()
         log.error("database error: %s", error.orig)
-        return render_error(503, ServiceUnavailable.description)
+        return render_error(503, STOCK_DETAILS[503])
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -130,7 +132,7 @@ def init_app(app: Flask) -> None:
             return database_unavailable(error.original_exception)  # type: ignore[union-attr]
         detail = error.description or ""
         if detail == type(error).description:  # the framework's stock text: say it plainly
-            detail = PLAIN_DETAILS.get(error.code, detail)
+            detail = PLAIN_DETAILS.get(error.code, STOCK_DETAILS.get(error.code, detail))
         advice = getattr(error, "advice", None)
         response = make_response(render_error(error.code, detail, advice))
         for key, value in error.get_headers():
@@ -142,7 +144,7 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
         db.session.rollback()
         log.exception("unhandled error")
-        return render_error(500, InternalServerError.description)
+        return render_error(500, STOCK_DETAILS[500])
 
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
@@ -160,39 +162,56 @@ def init_app(app: Flask) -> None:
 
 
 TITLES = {
-    400: "Bad request",
-    401: "Sign in required",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Service unavailable",
+    400: _l("Bad request"),
+    401: _l("Sign in required"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too large"),
+    422: _l("Invalid input"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Service unavailable"),
 }
 
 
 #: Said instead of Werkzeug's stock descriptions ("read-protected or not readable by the server").
 PLAIN_DETAILS = {
-    403: "Your account cannot open this page.",
-    404: (
+    403: _l("Your account cannot open this page."),
+    404: _l(
         "There is no page at this address. The link may be mistyped or out of date, or what it "
         "pointed to was removed. Pages of a registration or request open only for the account "
         "that made it."
     ),
-    405: "This address cannot be used that way. Go back and use the page's own buttons.",
-    400: "The request could not be understood. Go back, reload the page and try again.",
+    405: _l("This address cannot be used that way. Go back and use the page's own buttons."),
+    400: _l("The request could not be understood. Go back, reload the page and try again."),
+}
+
+
+#: Werkzeug's own words, kept as they are in English and marked so they are said in Urdu too.
+STOCK_DETAILS = {
+    500: _l(
+        "The server encountered an internal error and was unable to complete your request. "
+        "Either the server is overloaded or there is an error in the application."
+    ),
+    503: _l(
+        "The server is temporarily unable to service your request due to maintenance downtime "
+        "or capacity problems. Please try again later."
+    ),
 }
 
 
 def render_error(status: int, detail: str, advice: Any = None) -> tuple[Any, int]:
     """Answer an error as problem+json for JSON clients, else as a page in the site layout;
     ``advice`` (text and links) says what to do instead."""
-    title = TITLES.get(status, "Error")
+    title = str(TITLES.get(status, _l("Error")))
+    if detail and not isinstance(detail, str):  # a lazy translation: the text in this language
+        detail = str(detail)
     if status == 413:
-        detail = "The request is larger than the server accepts. Files may be at most 10 MB each."
+        detail = _(
+            "The request is larger than the server accepts. Files may be at most 10 MB each."
+        )
     if wants_json():
         return problem(status, title, detail), status
     return render_template(
