@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     FieldList,
@@ -23,13 +24,13 @@ class AttendeeForm(PlainTextForm):
     """One attendee row (a blank row is ignored). The engine checks what is typed, every row's
     every field at once (:func:`engagement.events.services.register_attendees`)."""
 
-    name = StringField("Full name", [Optional()])
-    email = EmailField("Email", [Optional()])
+    name = StringField(_l("Full name"), [Optional()])
+    email = EmailField(_l("Email"), [Optional()])
 
 
 class RegisterForm(EngageForm):
     attendees = FieldList(FormField(AttendeeForm), min_entries=1, max_entries=50)
-    submit = SubmitField("Register")
+    submit = SubmitField(_l("Register"))
 
     def filled_rows(self) -> list[tuple[int, str, str]]:
         """(row index, name, email) of the rows with anything typed in."""
@@ -47,13 +48,13 @@ class RegisterForm(EngageForm):
         rows = self.filled_rows()
         if not rows:
             first = self.attendees.entries[0].form
-            first.name.errors = [*first.name.errors, "Add at least one attendee."]
+            first.name.errors = [*first.name.errors, str(_l("Add at least one attendee."))]
             ok = False
         return ok
 
 
 class SelfRegisterForm(EngageForm):
-    submit = SubmitField("Register me")
+    submit = SubmitField(_l("Register me"))
 
 
 class CapacityForm(EngageForm):

@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -153,7 +154,7 @@ def register(event_id: int):
         if not form.check_rows():
             return _register_page(event, form, 422)
         rows = form.filled_rows()
-        attendees = [svc.Attendee(name, email) for _, name, email in rows]
+        attendees = [svc.Attendee(name, email) for _row, name, email in rows]
     else:
         rows = [(0, current_user.name, current_user.email)]
         attendees = [svc.Attendee(current_user.name, current_user.email)]
@@ -163,7 +164,7 @@ def register(event_id: int):
         db.session.rollback()
         if error.code == "duplicate" and _all_mine(event, [a.email for a in attendees]):
             # A double-submitted form: the first submission already registered everyone.
-            flash("You are already registered; see your registrations below.", "info")
+            flash(_("You are already registered; see your registrations below."), "info")
             return redirect(url_for("events.my_registrations"))
         if error.code == "unconfirmed":
             return _register_page(event, form, 403)  # the page says why, with a resend button
@@ -176,15 +177,26 @@ def register(event_id: int):
     waiting = len(registrations) - confirmed - asked
     parts = []
     if confirmed:
-        parts.append(f"{confirmed} confirmed (a confirmation with a calendar file is on its way)")
+        parts.append(
+            _(
+                "%(n)s confirmed (a confirmation with a calendar file is on its way)",
+                n=confirmed,
+            )
+        )
     if waiting:
-        parts.append(f"{waiting} on the waitlist")
+        parts.append(_("%(n)s on the waitlist", n=waiting))
     if asked:
         parts.append(
-            f"{asked} outside your organisation's email domain asked to confirm by the emailed "
-            "link before a seat is held"
+            _(
+                "%(n)s outside your organisation's email domain asked to confirm by the emailed "
+                "link before a seat is held",
+                n=asked,
+            )
         )
-    flash(f"Registered for {event.title}: " + ", ".join(parts) + ".", "success")
+    flash(
+        _("Registered for %(title)s: %(parts)s.", title=event.title, parts=", ".join(parts)),
+        "success",
+    )
     return redirect(url_for("events.my_registrations"))
 
 
@@ -236,9 +248,12 @@ def confirm_place(token: str):
             flash(error.message, "error")
         else:
             flash(
-                "Your place is confirmed; the confirmation with a calendar file is on its way."
+                _("Your place is confirmed; the confirmation with a calendar file is on its way.")
                 if registration.state == RegistrationState.CONFIRMED
-                else "The event is full: you are on the waitlist, and we email you when a seat frees.",
+                else _(
+                    "The event is full: you are on the waitlist, and we email you when a seat "
+                    "frees."
+                ),
                 "success",
             )
             return redirect(url_for("events.ticket", token=registration.ticket_token))
@@ -286,9 +301,13 @@ def cancel_registration(registration_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("events.my_registrations"))
-    message = f"Cancelled {registration.name}'s registration for {registration.event.title}."
+    message = _(
+        "Cancelled %(name)s's registration for %(title)s.",
+        name=registration.name,
+        title=registration.event.title,
+    )
     if promoted:
-        message += " The seat went to the next person on the waitlist."
+        message += " " + _("The seat went to the next person on the waitlist.")
     flash(message, "success")
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
@@ -346,9 +365,13 @@ def cancel_by_link(token: str):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("events.cancel_by_link", token=token))
-        message = f"Cancelled {registration.name}'s registration for {event.title}."
+        message = _(
+            "Cancelled %(name)s's registration for %(title)s.",
+            name=registration.name,
+            title=event.title,
+        )
         if promoted:
-            message += " The seat went to the next person on the waitlist."
+            message += " " + _("The seat went to the next person on the waitlist.")
         flash(message, "success")
         return redirect(url_for("events.cancel_by_link", token=token))
     return render_template(
@@ -446,7 +469,7 @@ def my_calendar(token: str):
         .order_by(Event.starts_at)
     ).all()
     response = _ics_response(
-        svc.calendar_ics(events, name="My PSEB Engage events"), "pseb-engage.ics", False
+        svc.calendar_ics(events, name=_("My PSEB Engage events")), "pseb-engage.ics", False
     )
     response.headers["Cache-Control"] = "private, max-age=300"
     return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -188,18 +190,20 @@ def parse_colleagues(text: str) -> list[tuple[str, str]]:
             continue
         match = _ATTENDEE_LINE.match(line)
         if not match:
-            raise ValueError(f"Line {number}: write “Name <email>” or “Name, email”.")
+            raise ValueError(
+                _("Line %(number)s: write “Name <email>” or “Name, email”.", number=number)
+            )
         pairs.append((match["name"].strip(), match["email"].strip()))
     return pairs
 
 
 class RegisterForm(EngageForm):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Your email", validators=[DataRequired(), ValidEmail(), Length(max=254)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Your email"), validators=[DataRequired(), ValidEmail(), Length(max=254)])
     colleagues = TextAreaField(
-        "Colleagues to register too",
+        _l("Colleagues to register too"),
         validators=[Optional(), Length(max=5000)],
-        description="One per line: Name <email>. Company representatives only.",
+        description=_l("One per line: Name <email>. Company representatives only."),
     )
 
     def validate_colleagues(self, field: TextAreaField) -> None:
@@ -221,15 +225,15 @@ class ReportForm(EngageForm):
 
 class FeedbackForm(EngageForm):
     rating = RadioField(
-        "How useful was the meetup?",
+        _l("How useful was the meetup?"),
         choices=[
-            SelectChoice("5", "5 – very useful"),
+            SelectChoice("5", _l("5 – very useful")),
             SelectChoice("4", "4"),
             SelectChoice("3", "3"),
             SelectChoice("2", "2"),
-            SelectChoice("1", "1 – not useful"),
+            SelectChoice("1", _l("1 – not useful")),
         ],
-        validators=[DataRequired("Choose a rating from 1 to 5.")],
+        validators=[DataRequired(_l("Choose a rating from 1 to 5."))],
     )
-    useful = TextAreaField("What was most useful?", validators=[Optional(), Length(max=2000)])
-    comments = TextAreaField("Anything else?", validators=[Optional(), Length(max=2000)])
+    useful = TextAreaField(_l("What was most useful?"), validators=[Optional(), Length(max=2000)])
+    comments = TextAreaField(_l("Anything else?"), validators=[Optional(), Length(max=2000)])

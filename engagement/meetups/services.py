@@ -12,6 +12,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
@@ -19,7 +21,12 @@ from engagement.auth.models import User
 from engagement.auth.services import email_confirmed
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
-from engagement.events.services import LOCATION_LOOKUPS, create_event, get_event_for
+from engagement.events.services import (
+    LOCATION_LOOKUPS,
+    create_event,
+    get_event_for,
+    registrant_language,
+)
 from engagement.extensions import db
 from engagement.meetups.models import (
     Meetup,
@@ -373,17 +380,17 @@ def submit_feedback(
 ) -> MeetupFeedback:
     """One short survey per registration, by the registered person, after the meetup."""
     if not is_over(meetup):
-        raise MeetupError("Feedback opens once the meetup has taken place.")
+        raise MeetupError(_("Feedback opens once the meetup has taken place."))
     if (
         registration is None
         or registration.event_id != meetup.event_id
         or registration.state not in FEEDBACK_STATES
     ):
-        raise MeetupError("Only people registered for this meetup can give feedback.")
+        raise MeetupError(_("Only people registered for this meetup can give feedback."))
     if feedback_given(registration):
-        raise MeetupError("Feedback for this registration was already given. Thank you!")
+        raise MeetupError(_("Feedback for this registration was already given. Thank you!"))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise MeetupError("Choose a rating from 1 to 5.", "rating")
+        raise MeetupError(_("Choose a rating from 1 to 5."), "rating")
     feedback = MeetupFeedback(
         meetup=meetup,
         registration_id=registration.id,
@@ -425,15 +432,17 @@ def send_feedback_surveys() -> int:
     ).all()
     for registration, meetup in rows:
         link = external_url("meetups.feedback_by_ticket", token=registration.ticket_token)
-        if queue_mail(
-            registration.email,
-            f"Three questions about {meetup.event.title}",
-            "meetup_feedback",
-            dedupe_key=f"meetup-survey:{registration.id}",
-            registration=registration,
-            event=meetup.event,
-            link=link,
-        ):
+        with force_locale(registrant_language(registration)):
+            sent = queue_mail(
+                registration.email,
+                _("Three questions about %(title)s", title=meetup.event.title),
+                "meetup_feedback",
+                dedupe_key=f"meetup-survey:{registration.id}",
+                registration=registration,
+                event=meetup.event,
+                link=link,
+            )
+        if sent:
             queued += 1
     return queued
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -122,6 +123,6 @@ class WebinarFilterForm(EngageForm):
     class Meta:
         csrf = False
 
-    sector = SelectField("Sector", coerce=str, validators=[Optional()])
-    country = SelectField("Partner country", validators=[Optional()])
-    month = SelectField("Month", validators=[Optional()])
+    sector = SelectField(_l("Sector"), coerce=str, validators=[Optional()])
+    country = SelectField(_l("Partner country"), validators=[Optional()])
+    month = SelectField(_l("Month"), validators=[Optional()])

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -52,7 +53,7 @@ def markdown_filter(text: str | None):
 
 def _filter_form() -> WebinarFilterForm:
     form = WebinarFilterForm(request.args)
-    form.sector.choices = [SelectChoice("", "All sectors")] + [
+    form.sector.choices = [SelectChoice("", _("All sectors"))] + [
         SelectChoice(str(s.id), s.name)
         for s in db.session.scalars(sa.select(Sector).order_by(Sector.id))
     ]
@@ -60,7 +61,7 @@ def _filter_form() -> WebinarFilterForm:
         sa.select(OverseasEntity.country_code).distinct().order_by(OverseasEntity.country_code)
     ).all()
     # Codes stay in the URL (?country=DE); people read names, sorted by name.
-    form.country.choices = [SelectChoice("", "All countries")] + [
+    form.country.choices = [SelectChoice("", _("All countries"))] + [
         SelectChoice(code, name)
         for code, name in sorted(
             ((c, country_name(c) or c) for c in countries), key=lambda pair: pair[1]
@@ -69,13 +70,13 @@ def _filter_form() -> WebinarFilterForm:
     today = clock.now().astimezone(PKT)
     months = []
     year, month = today.year, today.month
-    for _ in range(12):
+    for _step in range(12):
         label = datetime(year, month, 1, tzinfo=UTC).strftime("%B %Y")
         months.append(SelectChoice(f"{year:04d}-{month:02d}", label))
         month += 1
         if month > 12:
             year, month = year + 1, 1
-    form.month.choices = [SelectChoice("", "Any month"), *months]
+    form.month.choices = [SelectChoice("", _("Any month")), *months]
     form.validate()
     return form
 
