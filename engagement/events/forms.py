@@ -59,26 +59,31 @@ class SelfRegisterForm(EngageForm):
 
 class CapacityForm(EngageForm):
     capacity = IntegerField(
-        "Capacity", [InputRequired(message="Enter the number of seats."), NumberRange(min=0)]
+        _l("Capacity"),
+        [InputRequired(message=_l("Enter the number of seats.")), NumberRange(min=0)],
     )
-    submit = SubmitField("Change capacity")
+    submit = SubmitField(_l("Change capacity"))
 
 
 class CancelEventForm(EngageForm):
     reason = TextAreaField(
-        "Reason (sent to everyone registered)",
-        [DataRequired(message="Say why the event is cancelled."), Length(max=2000)],
+        _l("Reason (sent to everyone registered)"),
+        [DataRequired(message=_l("Say why the event is cancelled.")), Length(max=2000)],
     )
-    submit = SubmitField("Cancel the event")
+    submit = SubmitField(_l("Cancel the event"))
 
 
 class MessageForm(EngageForm):
-    subject = StringField("Subject", [DataRequired(message="Write a subject."), Length(max=150)])
-    body = TextAreaField("Message", [DataRequired(message="Write a message."), Length(max=5000)])
-    submit = SubmitField("Send to confirmed registrants")
+    subject = StringField(
+        _l("Subject"), [DataRequired(message=_l("Write a subject.")), Length(max=150)]
+    )
+    body = TextAreaField(
+        _l("Message"), [DataRequired(message=_l("Write a message.")), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Send to confirmed registrants"))
 
 
-STATE_CHOICES = [SelectChoice("", "Any state")] + [
+STATE_CHOICES = [SelectChoice("", _l("Any state"))] + [
     SelectChoice(s.value, s.label) for s in RegistrationState
 ]
 
@@ -87,5 +92,5 @@ class AttendeeFilterForm(EngageForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search name, email or organisation", [Optional(), Length(max=100)])
-    state = SelectField("State", choices=STATE_CHOICES, default="")
+    q = StringField(_l("Search name, email or organisation"), [Optional(), Length(max=100)])
+    state = SelectField(_l("State"), choices=STATE_CHOICES, default="")

@@ -389,7 +389,7 @@ def check_in_ticket(token: str):
             abort(400)
         try:
             svc.check_in(registration, current_user)
-            flash(f"{registration.name} is checked in.", "success")
+            flash(_("%(name)s is checked in.", name=registration.name), "success")
         except svc.RegistrationError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -416,7 +416,14 @@ def mark_attendance(registration_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(f"{registration.name}: {registration.state.label.lower()}.", "success")
+        flash(
+            _(
+                "%(name)s: %(state)s.",
+                name=registration.name,
+                state=registration.state.label.lower(),
+            ),
+            "success",
+        )
     return redirect(
         url_for(
             "events.staff_event",
@@ -663,8 +670,10 @@ def change_capacity(event_id: int):
         db.session.rollback()
         form.capacity.errors = [error.message]
         return _keep_refused_form(event, "capacity", form)
-    note = f" {len(promoted)} promoted from the waitlist." if promoted else ""
-    flash(f"Capacity is now {event.capacity}.{note}", "success")
+    message = _("Capacity is now %(capacity)s.", capacity=event.capacity)
+    if promoted:
+        message += " " + _("%(n)s promoted from the waitlist.", n=len(promoted))
+    flash(message, "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -681,7 +690,9 @@ def cancel_event(event_id: int):
         db.session.rollback()
         form.reason.errors = [error.message]
         return _keep_refused_form(event, "cancel", form)
-    flash(f"The event is cancelled; {sent} registrants are being emailed.", "success")
+    flash(
+        _("The event is cancelled; %(sent)s registrants are being emailed.", sent=sent), "success"
+    )
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -693,7 +704,9 @@ def message_registrants(event_id: int):
     if not form.validate_on_submit():
         return _keep_refused_form(event, "message", form)
     sent = svc.message_confirmed(event, form.subject.data, form.body.data, current_user)
-    flash(f"Message queued for {sent} attendees (confirmed or checked in).", "success")
+    flash(
+        _("Message queued for %(sent)s attendees (confirmed or checked in).", sent=sent), "success"
+    )
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -709,5 +722,5 @@ def publish_event(event_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash("Published: the event is now public and open for registration.", "success")
+        flash(_("Published: the event is now public and open for registration."), "success")
     return redirect(url_for("events.staff_event", event_id=event_id))

@@ -125,25 +125,27 @@ def _check_times(
         (closes_at, "registration_closes_at"),
     ):
         if value is not None and value.tzinfo is None:
-            raise RegistrationError("Times must carry a time zone.", "invalid", field)
+            raise RegistrationError(_("Times must carry a time zone."), "invalid", field)
     if ends_at <= starts_at:
-        raise RegistrationError("The event must end after it starts.", "invalid", "ends_at")
+        raise RegistrationError(_("The event must end after it starts."), "invalid", "ends_at")
     if opens_at and closes_at and closes_at <= opens_at:
         raise RegistrationError(
-            "Registration must close after it opens.", "invalid", "registration_closes_at"
+            _("Registration must close after it opens."), "invalid", "registration_closes_at"
         )
     if closes_at and closes_at > ends_at:
         raise RegistrationError(
-            "Registration cannot close after the event ends.", "invalid", "registration_closes_at"
+            _("Registration cannot close after the event ends."),
+            "invalid",
+            "registration_closes_at",
         )
 
 
 def _check_numbers(capacity: int, seat_limit: int | None) -> None:
     if capacity is None or capacity < 0:
-        raise RegistrationError("Capacity must be zero or more.", "invalid", "capacity")
+        raise RegistrationError(_("Capacity must be zero or more."), "invalid", "capacity")
     if seat_limit is not None and seat_limit < 1:
         raise RegistrationError(
-            "The seat limit per organisation must be at least 1 (or empty for no limit).",
+            _("The seat limit per organisation must be at least 1 (or empty for no limit)."),
             "invalid",
             "seat_limit_per_org",
         )
@@ -172,11 +174,11 @@ def create_event(
     A new event must start in the future; staff record one that already took place only by
     saying so (``record_past``): it is stored completed and marked ``recorded_past``."""
     if not title or not title.strip():
-        raise RegistrationError("Give the event a title.", "invalid", "title")
+        raise RegistrationError(_("Give the event a title."), "invalid", "title")
     if ends_at is None:
         if duration_minutes is None or duration_minutes <= 0:
             raise RegistrationError(
-                "The duration must be at least one minute.", "invalid", "duration_minutes"
+                _("The duration must be at least one minute."), "invalid", "duration_minutes"
             )
         ends_at = starts_at + timedelta(minutes=duration_minutes)
     _check_times(starts_at, ends_at, registration_opens_at, registration_closes_at)
@@ -184,21 +186,25 @@ def create_event(
     in_past = starts_at <= clock.now()
     if in_past and not record_past:
         raise RegistrationError(
-            "The start is in the past. Pick a time in the future, or record an event that already "
-            "took place by saying so.",
+            _(
+                "The start is in the past. Pick a time in the future, or record an event that already "
+                "took place by saying so."
+            ),
             "invalid",
             "starts_at",
         )
     if record_past and not in_past:
         raise RegistrationError(
-            "Only an event that already took place can be recorded as past.", "invalid", "starts_at"
+            _("Only an event that already took place can be recorded as past."),
+            "invalid",
+            "starts_at",
         )
     if record_past:
         state = EventState.COMPLETED
     try:
         ZoneInfo(timezone)
     except Exception as error:
-        raise RegistrationError("Unknown time zone.", "invalid", "timezone") from error
+        raise RegistrationError(_("Unknown time zone."), "invalid", "timezone") from error
     event = Event(
         kind=EventKind(kind),
         title=title.strip(),
@@ -265,7 +271,7 @@ def update_event(event: Event, by_user: User | None = None, **changes: object) -
 
 def publish_event(event: Event, by_user: User | None = None) -> Event:
     if event.state != EventState.DRAFT:
-        raise RegistrationError("Only a draft can be published.", "invalid")
+        raise RegistrationError(_("Only a draft can be published."), "invalid")
     event.state = EventState.PUBLISHED
     db.session.flush()
     return event
@@ -796,12 +802,15 @@ def set_capacity(event: Event, capacity: int, by_user: User | None = None) -> li
     locked = _lock_event(event.id)
     assert locked is not None
     if capacity is None or capacity < 0:
-        raise RegistrationError("Capacity must be zero or more.", "invalid", "capacity")
+        raise RegistrationError(_("Capacity must be zero or more."), "invalid", "capacity")
     taken = seats_taken(locked)
     if capacity < taken:
         raise RegistrationError(
-            f"{taken} seats are already confirmed; capacity cannot go below that. "
-            "Cancel registrations first.",
+            _(
+                "%(taken)s seats are already confirmed; capacity cannot go below that. "
+                "Cancel registrations first.",
+                taken=taken,
+            ),
             "invalid",
             "capacity",
         )
@@ -848,12 +857,12 @@ def cancel_event(event: Event, reason: str, by_user: User | None = None) -> int:
     locked = _lock_event(event.id)
     assert locked is not None
     if locked.state == EventState.CANCELLED:
-        raise RegistrationError("This event is already cancelled.", "cancelled")
+        raise RegistrationError(_("This event is already cancelled."), "cancelled")
     if locked.state == EventState.COMPLETED:
-        raise RegistrationError("A completed event cannot be cancelled.", "invalid")
+        raise RegistrationError(_("A completed event cannot be cancelled."), "invalid")
     reason = (reason or "").strip()
     if not reason:
-        raise RegistrationError("Say why the event is cancelled.", "invalid", "reason")
+        raise RegistrationError(_("Say why the event is cancelled."), "invalid", "reason")
     locked.state = EventState.CANCELLED
     locked.cancelled_reason = reason
     locked.cancelled_at = clock.now()
@@ -884,9 +893,9 @@ def message_confirmed(event: Event, subject: str, body: str, by_user: User | Non
     Returns how many were queued."""
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
-        raise RegistrationError("Write a subject.", "invalid", "subject")
+        raise RegistrationError(_("Write a subject."), "invalid", "subject")
     if not body:
-        raise RegistrationError("Write a message.", "invalid", "body")
+        raise RegistrationError(_("Write a message."), "invalid", "body")
     count = 0
     for registration in db.session.scalars(
         sa.select(Registration)

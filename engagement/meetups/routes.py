@@ -196,12 +196,12 @@ def agenda(event_id: int):
     form = AgendaForm(obj=meetup)
     if form.validate_on_submit():
         services.update_agenda(meetup, form.agenda.data or "")
-        flash("Agenda saved.", "success")
+        flash(_("Agenda saved."), "success")
         return redirect(url_for("meetups.detail", event_id=event_id))
     return render_template(
         "meetups/form.html",
         form=form,
-        title=f"Agenda: {meetup.event.title}",
+        title=_("Agenda: %(title)s", title=meetup.event.title),
         back=url_for("meetups.detail", event_id=event_id),
     ), (422 if form.errors else 200)
 
@@ -225,7 +225,7 @@ def report(event_id: int):
             flash(error.message, "error")
             status = 422
         else:
-            flash("Report saved; it shows on the city's page.", "success")
+            flash(_("Report saved; it shows on the city's page."), "success")
             return redirect(url_for("meetups.detail", event_id=event_id))
     elif form.errors:
         status = 422

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from engagement import clock
 from engagement.auth.models import User
 from engagement.auth.services import email_confirmed
+from engagement.core.i18n import mail_language
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.events.services import (
@@ -217,17 +218,17 @@ def save_venue(venue: Venue | None, **values: object) -> Venue:
     kind = VenueKind(values["kind"])
     status = values.get("stp_status") or None
     if kind == VenueKind.STP and not status:
-        raise MeetupError("Give the Software Technology Park's status.", "stp_status")
+        raise MeetupError(_("Give the Software Technology Park's status."), "stp_status")
     if kind != VenueKind.STP:
         status = None
     capacity = values.get("capacity")
     if not isinstance(capacity, int) or capacity < 1:
-        raise MeetupError("Capacity must be at least 1.", "capacity")
+        raise MeetupError(_("Capacity must be at least 1."), "capacity")
     city_id = int(values["city_id"])  # type: ignore[arg-type]
     name = str(values["name"]).strip()
     clash = db.session.scalar(sa.select(Venue).where(Venue.city_id == city_id, Venue.name == name))
     if clash is not None and clash is not venue:
-        raise MeetupError("This city already has a venue with that name.", "name")
+        raise MeetupError(_("This city already has a venue with that name."), "name")
     if venue is None:
         venue = Venue()
         db.session.add(venue)
@@ -254,7 +255,9 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
     """
     venue = choose_venue(entry.city_id)
     if venue is None:
-        raise RoadmapError(f"{entry.city.name} has no operating venue; add one first.")
+        raise RoadmapError(
+            _("%(city)s has no operating venue; add one first.", city=entry.city.name)
+        )
     settings = get_settings()
     starts_at = event_start(entry.day)
     now = clock.now()
@@ -289,17 +292,22 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
     db.session.flush()
     link = current_app.config["BASE_URL"].rstrip("/") + event.url
     for member in entry.team.members:
-        queue_mail(
-            member.email,
-            f"Meetup published: {entry.city.name}, {entry.day:%a %d %b %Y}",
-            "roadmap_published",
-            dedupe_key=f"meetup-published:{event.id}:{member.id}",
-            member=member,
-            entry=entry,
-            event=event,
-            venue=venue,
-            link=link,
-        )
+        with force_locale(mail_language(member)):
+            queue_mail(
+                member.email,
+                _(
+                    "Meetup published: %(city)s, %(day)s",
+                    city=entry.city.name,
+                    day=f"{entry.day:%a %d %b %Y}",
+                ),
+                "roadmap_published",
+                dedupe_key=f"meetup-published:{event.id}:{member.id}",
+                member=member,
+                entry=entry,
+                event=event,
+                venue=venue,
+                link=link,
+            )
     return meetup
 
 
@@ -332,7 +340,7 @@ def save_report(
 ) -> MeetupReport:
     """Write or update the staff report; only once the meetup has started."""
     if not is_over(meetup):
-        raise MeetupError("The report can be written once the meetup has taken place.")
+        raise MeetupError(_("The report can be written once the meetup has taken place."))
     report = meetup.report
     if report is None:
         report = MeetupReport(meetup=meetup)

@@ -221,7 +221,7 @@ def _field_error(form: WebinarForm, error: events.RegistrationError) -> None:
 
 def _warn(advice) -> None:
     if advice and advice.warnings:
-        flash("Check the time slot: " + " ".join(advice.warnings), "warning")
+        flash(_("Check the time slot: %(warnings)s", warnings=" ".join(advice.warnings)), "warning")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -249,11 +249,11 @@ def create():
         _field_error(form, error)
         return _form_page(form, None, 422)
     if form.record_past.data:
-        flash("Past webinar recorded for the archive (not open for registration).", "success")
+        flash(_("Past webinar recorded for the archive (not open for registration)."), "success")
         return redirect(url_for("webinars.detail", event_id=webinar.event_id))
     _warn(_advice(form))
     flash(
-        "Webinar published." if form.publish.data else "Webinar saved as a draft.",
+        _("Webinar published.") if form.publish.data else _("Webinar saved as a draft."),
         "success",
     )
     return redirect(url_for("webinars.detail", event_id=webinar.event_id))
@@ -309,5 +309,5 @@ def edit(event_id: int):
         _field_error(form, error)
         return _form_page(form, svc.get_webinar_for(current_user, event_id), 422)
     _warn(_advice(form))
-    flash("Webinar updated.", "success")
+    flash(_("Webinar updated."), "success")
     return redirect(url_for("webinars.detail", event_id=event_id))
