@@ -298,7 +298,7 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
                 _(
                     "Meetup published: %(city)s, %(day)s",
                     city=entry.city.name,
-                    day=f"{entry.day:%a %d %b %Y}",
+                    day=entry.day.strftime("%a %d %b %Y"),
                 ),
                 "roadmap_published",
                 dedupe_key=f"meetup-published:{event.id}:{member.id}",
