@@ -26,7 +26,7 @@ from engagement import clock
 from engagement.auth.models import Role, User
 from engagement.auth.services import EmailNotConfirmed, email_confirmed, require_confirmed_email
 from engagement.core.context import external_url
-from engagement.core.i18n import mail_language
+from engagement.core.i18n import current_language, mail_language
 from engagement.core.timefmt import format_datetime, valid_timezone, viewer_timezone
 from engagement.core.validation import email_problem, one_line
 from engagement.events.markdown import markdown_to_text
@@ -606,6 +606,8 @@ def register_attendees(
     db.session.flush()
     for registration in registrations:
         registration.event = event
+        if by_user is None:  # someone without an account registering themselves, on this page
+            _registrant_acts_here(registration)
         if registration.email in taken_over:
             continue  # already holds its seat (or place); the registrant was told in _take_over
         if registration.email in reclaimed:
@@ -691,6 +693,7 @@ def registration_for_place_token(token: str) -> Registration:
 def confirm_place(token: str) -> Registration:
     """The colleague confirms: a seat while seats are left, else the waitlist (event locked)."""
     registration = registration_for_place_token(token)
+    _registrant_acts_here(registration)
     event = _lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.state != RegistrationState.PENDING:
@@ -783,6 +786,8 @@ def cancel_registration(registration: Registration, by_user: User | None) -> lis
     registration.state = RegistrationState.CANCELLED
     registration.cancelled_at = clock.now()
     db.session.flush()
+    if by_user is None:  # the registrant's own signed cancel link
+        _registrant_acts_here(registration)
     with force_locale(registrant_language(registration)):
         queue_mail(
             registration.email,
@@ -1239,12 +1244,23 @@ def registration_mail_context(
     }
 
 
+def _registrant_acts_here(registration: Registration) -> None:
+    """The registrant themselves is on this page (no account needed): the mails this request
+    sends them are in the page's language. Nothing is stored, so later mails (reminders,
+    feedback) to a registrant without an account are in English."""
+    if has_request_context():
+        registration.page_language = current_language()  # a plain attribute, not a column
+
+
 def registrant_language(registration: Registration) -> str:
     """The language a registrant reads mail in: the saved choice of the account with the
-    registered address, else English (a registration without an account records no language)."""
+    registered address; without one, the language of the page they act on in this request
+    (see ``_registrant_acts_here``), else English."""
     user = registration.user
     if user is None or user.email != registration.email:
         user = db.session.scalar(sa.select(User).where(User.email == registration.email))
+    if user is None:
+        return getattr(registration, "page_language", None) or mail_language(None)
     return mail_language(user)
 
 
