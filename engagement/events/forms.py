@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     FieldList,
@@ -23,13 +24,13 @@ class AttendeeForm(PlainTextForm):
     """One attendee row (a blank row is ignored). The engine checks what is typed, every row's
     every field at once (:func:`engagement.events.services.register_attendees`)."""
 
-    name = StringField("Full name", [Optional()])
-    email = EmailField("Email", [Optional()])
+    name = StringField(_l("Full name"), [Optional()])
+    email = EmailField(_l("Email"), [Optional()])
 
 
 class RegisterForm(EngageForm):
     attendees = FieldList(FormField(AttendeeForm), min_entries=1, max_entries=50)
-    submit = SubmitField("Register")
+    submit = SubmitField(_l("Register"))
 
     def filled_rows(self) -> list[tuple[int, str, str]]:
         """(row index, name, email) of the rows with anything typed in."""
@@ -47,37 +48,42 @@ class RegisterForm(EngageForm):
         rows = self.filled_rows()
         if not rows:
             first = self.attendees.entries[0].form
-            first.name.errors = [*first.name.errors, "Add at least one attendee."]
+            first.name.errors = [*first.name.errors, str(_l("Add at least one attendee."))]
             ok = False
         return ok
 
 
 class SelfRegisterForm(EngageForm):
-    submit = SubmitField("Register me")
+    submit = SubmitField(_l("Register me"))
 
 
 class CapacityForm(EngageForm):
     capacity = IntegerField(
-        "Capacity", [InputRequired(message="Enter the number of seats."), NumberRange(min=0)]
+        _l("Capacity"),
+        [InputRequired(message=_l("Enter the number of seats.")), NumberRange(min=0)],
     )
-    submit = SubmitField("Change capacity")
+    submit = SubmitField(_l("Change capacity"))
 
 
 class CancelEventForm(EngageForm):
     reason = TextAreaField(
-        "Reason (sent to everyone registered)",
-        [DataRequired(message="Say why the event is cancelled."), Length(max=2000)],
+        _l("Reason (sent to everyone registered)"),
+        [DataRequired(message=_l("Say why the event is cancelled.")), Length(max=2000)],
     )
-    submit = SubmitField("Cancel the event")
+    submit = SubmitField(_l("Cancel the event"))
 
 
 class MessageForm(EngageForm):
-    subject = StringField("Subject", [DataRequired(message="Write a subject."), Length(max=150)])
-    body = TextAreaField("Message", [DataRequired(message="Write a message."), Length(max=5000)])
-    submit = SubmitField("Send to confirmed registrants")
+    subject = StringField(
+        _l("Subject"), [DataRequired(message=_l("Write a subject.")), Length(max=150)]
+    )
+    body = TextAreaField(
+        _l("Message"), [DataRequired(message=_l("Write a message.")), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Send to confirmed registrants"))
 
 
-STATE_CHOICES = [SelectChoice("", "Any state")] + [
+STATE_CHOICES = [SelectChoice("", _l("Any state"))] + [
     SelectChoice(s.value, s.label) for s in RegistrationState
 ]
 
@@ -86,5 +92,5 @@ class AttendeeFilterForm(EngageForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search name, email or organisation", [Optional(), Length(max=100)])
-    state = SelectField("State", choices=STATE_CHOICES, default="")
+    q = StringField(_l("Search name, email or organisation"), [Optional(), Length(max=100)])
+    state = SelectField(_l("State"), choices=STATE_CHOICES, default="")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.routing import BuildError
 
@@ -34,6 +35,10 @@ class EventState(LabelledEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return EVENT_STATE_LABELS[self]
+
 
 class RegistrationState(LabelledEnum):
     CONFIRMED = "confirmed"
@@ -44,6 +49,28 @@ class RegistrationState(LabelledEnum):
     #: A colleague outside the registering organisation's email domain has not yet confirmed by
     #: the emailed link; holds no seat until then.
     PENDING = "pending"
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return REGISTRATION_STATE_LABELS[self]
+
+
+#: What people read for each state (the stored value stays the enum's value).
+EVENT_STATE_LABELS = {
+    EventState.DRAFT: _l("Draft"),
+    EventState.PUBLISHED: _l("Published"),
+    EventState.REGISTRATION_CLOSED: _l("Registration closed"),
+    EventState.COMPLETED: _l("Completed"),
+    EventState.CANCELLED: _l("Cancelled"),
+}
+REGISTRATION_STATE_LABELS = {
+    RegistrationState.CONFIRMED: _l("Confirmed"),
+    RegistrationState.WAITLISTED: _l("Waitlisted"),
+    RegistrationState.CANCELLED: _l("Cancelled"),
+    RegistrationState.ATTENDED: _l("Attended"),
+    RegistrationState.NO_SHOW: _l("No show"),
+    RegistrationState.PENDING: _l("Pending"),
+}
 
 
 #: Registration states that hold a seat.

@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -153,7 +154,7 @@ def register(event_id: int):
         if not form.check_rows():
             return _register_page(event, form, 422)
         rows = form.filled_rows()
-        attendees = [svc.Attendee(name, email) for _, name, email in rows]
+        attendees = [svc.Attendee(name, email) for _row, name, email in rows]
     else:
         rows = [(0, current_user.name, current_user.email)]
         attendees = [svc.Attendee(current_user.name, current_user.email)]
@@ -163,7 +164,7 @@ def register(event_id: int):
         db.session.rollback()
         if error.code == "duplicate" and _all_mine(event, [a.email for a in attendees]):
             # A double-submitted form: the first submission already registered everyone.
-            flash("You are already registered; see your registrations below.", "info")
+            flash(_("You are already registered; see your registrations below."), "info")
             return redirect(url_for("events.my_registrations"))
         if error.code == "unconfirmed":
             return _register_page(event, form, 403)  # the page says why, with a resend button
@@ -176,15 +177,26 @@ def register(event_id: int):
     waiting = len(registrations) - confirmed - asked
     parts = []
     if confirmed:
-        parts.append(f"{confirmed} confirmed (a confirmation with a calendar file is on its way)")
+        parts.append(
+            _(
+                "%(n)s confirmed (a confirmation with a calendar file is on its way)",
+                n=confirmed,
+            )
+        )
     if waiting:
-        parts.append(f"{waiting} on the waitlist")
+        parts.append(_("%(n)s on the waitlist", n=waiting))
     if asked:
         parts.append(
-            f"{asked} outside your organisation's email domain asked to confirm by the emailed "
-            "link before a seat is held"
+            _(
+                "%(n)s outside your organisation's email domain asked to confirm by the emailed "
+                "link before a seat is held",
+                n=asked,
+            )
         )
-    flash(f"Registered for {event.title}: " + ", ".join(parts) + ".", "success")
+    flash(
+        _("Registered for %(title)s: %(parts)s.", title=event.title, parts=", ".join(parts)),
+        "success",
+    )
     return redirect(url_for("events.my_registrations"))
 
 
@@ -236,9 +248,12 @@ def confirm_place(token: str):
             flash(error.message, "error")
         else:
             flash(
-                "Your place is confirmed; the confirmation with a calendar file is on its way."
+                _("Your place is confirmed; the confirmation with a calendar file is on its way.")
                 if registration.state == RegistrationState.CONFIRMED
-                else "The event is full: you are on the waitlist, and we email you when a seat frees.",
+                else _(
+                    "The event is full: you are on the waitlist, and we email you when a seat "
+                    "frees."
+                ),
                 "success",
             )
             return redirect(url_for("events.ticket", token=registration.ticket_token))
@@ -286,9 +301,13 @@ def cancel_registration(registration_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("events.my_registrations"))
-    message = f"Cancelled {registration.name}'s registration for {registration.event.title}."
+    message = _(
+        "Cancelled %(name)s's registration for %(title)s.",
+        name=registration.name,
+        title=registration.event.title,
+    )
     if promoted:
-        message += " The seat went to the next person on the waitlist."
+        message += " " + _("The seat went to the next person on the waitlist.")
     flash(message, "success")
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
@@ -346,9 +365,13 @@ def cancel_by_link(token: str):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("events.cancel_by_link", token=token))
-        message = f"Cancelled {registration.name}'s registration for {event.title}."
+        message = _(
+            "Cancelled %(name)s's registration for %(title)s.",
+            name=registration.name,
+            title=event.title,
+        )
         if promoted:
-            message += " The seat went to the next person on the waitlist."
+            message += " " + _("The seat went to the next person on the waitlist.")
         flash(message, "success")
         return redirect(url_for("events.cancel_by_link", token=token))
     return render_template(
@@ -366,7 +389,7 @@ def check_in_ticket(token: str):
             abort(400)
         try:
             svc.check_in(registration, current_user)
-            flash(f"{registration.name} is checked in.", "success")
+            flash(_("%(name)s is checked in.", name=registration.name), "success")
         except svc.RegistrationError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -393,7 +416,14 @@ def mark_attendance(registration_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(f"{registration.name}: {registration.state.label.lower()}.", "success")
+        flash(
+            _(
+                "%(name)s: %(state)s.",
+                name=registration.name,
+                state=registration.state.label.lower(),
+            ),
+            "success",
+        )
     return redirect(
         url_for(
             "events.staff_event",
@@ -446,7 +476,7 @@ def my_calendar(token: str):
         .order_by(Event.starts_at)
     ).all()
     response = _ics_response(
-        svc.calendar_ics(events, name="My PSEB Engage events"), "pseb-engage.ics", False
+        svc.calendar_ics(events, name=_("My PSEB Engage events")), "pseb-engage.ics", False
     )
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
@@ -640,8 +670,10 @@ def change_capacity(event_id: int):
         db.session.rollback()
         form.capacity.errors = [error.message]
         return _keep_refused_form(event, "capacity", form)
-    note = f" {len(promoted)} promoted from the waitlist." if promoted else ""
-    flash(f"Capacity is now {event.capacity}.{note}", "success")
+    message = _("Capacity is now %(capacity)s.", capacity=event.capacity)
+    if promoted:
+        message += " " + _("%(n)s promoted from the waitlist.", n=len(promoted))
+    flash(message, "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -658,7 +690,9 @@ def cancel_event(event_id: int):
         db.session.rollback()
         form.reason.errors = [error.message]
         return _keep_refused_form(event, "cancel", form)
-    flash(f"The event is cancelled; {sent} registrants are being emailed.", "success")
+    flash(
+        _("The event is cancelled; %(sent)s registrants are being emailed.", sent=sent), "success"
+    )
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -670,7 +704,9 @@ def message_registrants(event_id: int):
     if not form.validate_on_submit():
         return _keep_refused_form(event, "message", form)
     sent = svc.message_confirmed(event, form.subject.data, form.body.data, current_user)
-    flash(f"Message queued for {sent} attendees (confirmed or checked in).", "success")
+    flash(
+        _("Message queued for %(sent)s attendees (confirmed or checked in).", sent=sent), "success"
+    )
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -686,5 +722,5 @@ def publish_event(event_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash("Published: the event is now public and open for registration.", "success")
+        flash(_("Published: the event is now public and open for registration."), "success")
     return redirect(url_for("events.staff_event", event_id=event_id))

@@ -18,12 +18,15 @@ from zoneinfo import ZoneInfo
 import icalendar
 import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from engagement import clock
 from engagement.auth.models import Role, User
 from engagement.auth.services import EmailNotConfirmed, email_confirmed, require_confirmed_email
 from engagement.core.context import external_url
+from engagement.core.i18n import current_language, mail_language
 from engagement.core.timefmt import format_datetime, valid_timezone, viewer_timezone
 from engagement.core.validation import email_problem, one_line
 from engagement.events.markdown import markdown_to_text
@@ -68,6 +71,7 @@ __all__ = [
     "mark_no_show",
     "message_confirmed",
     "registration_open",
+    "registrant_language",
     "registration_closed_reason",
 ]
 
@@ -121,25 +125,27 @@ def _check_times(
         (closes_at, "registration_closes_at"),
     ):
         if value is not None and value.tzinfo is None:
-            raise RegistrationError("Times must carry a time zone.", "invalid", field)
+            raise RegistrationError(_("Times must carry a time zone."), "invalid", field)
     if ends_at <= starts_at:
-        raise RegistrationError("The event must end after it starts.", "invalid", "ends_at")
+        raise RegistrationError(_("The event must end after it starts."), "invalid", "ends_at")
     if opens_at and closes_at and closes_at <= opens_at:
         raise RegistrationError(
-            "Registration must close after it opens.", "invalid", "registration_closes_at"
+            _("Registration must close after it opens."), "invalid", "registration_closes_at"
         )
     if closes_at and closes_at > ends_at:
         raise RegistrationError(
-            "Registration cannot close after the event ends.", "invalid", "registration_closes_at"
+            _("Registration cannot close after the event ends."),
+            "invalid",
+            "registration_closes_at",
         )
 
 
 def _check_numbers(capacity: int, seat_limit: int | None) -> None:
     if capacity is None or capacity < 0:
-        raise RegistrationError("Capacity must be zero or more.", "invalid", "capacity")
+        raise RegistrationError(_("Capacity must be zero or more."), "invalid", "capacity")
     if seat_limit is not None and seat_limit < 1:
         raise RegistrationError(
-            "The seat limit per organisation must be at least 1 (or empty for no limit).",
+            _("The seat limit per organisation must be at least 1 (or empty for no limit)."),
             "invalid",
             "seat_limit_per_org",
         )
@@ -168,11 +174,11 @@ def create_event(
     A new event must start in the future; staff record one that already took place only by
     saying so (``record_past``): it is stored completed and marked ``recorded_past``."""
     if not title or not title.strip():
-        raise RegistrationError("Give the event a title.", "invalid", "title")
+        raise RegistrationError(_("Give the event a title."), "invalid", "title")
     if ends_at is None:
         if duration_minutes is None or duration_minutes <= 0:
             raise RegistrationError(
-                "The duration must be at least one minute.", "invalid", "duration_minutes"
+                _("The duration must be at least one minute."), "invalid", "duration_minutes"
             )
         ends_at = starts_at + timedelta(minutes=duration_minutes)
     _check_times(starts_at, ends_at, registration_opens_at, registration_closes_at)
@@ -180,21 +186,25 @@ def create_event(
     in_past = starts_at <= clock.now()
     if in_past and not record_past:
         raise RegistrationError(
-            "The start is in the past. Pick a time in the future, or record an event that already "
-            "took place by saying so.",
+            _(
+                "The start is in the past. Pick a time in the future, or record an event that already "
+                "took place by saying so."
+            ),
             "invalid",
             "starts_at",
         )
     if record_past and not in_past:
         raise RegistrationError(
-            "Only an event that already took place can be recorded as past.", "invalid", "starts_at"
+            _("Only an event that already took place can be recorded as past."),
+            "invalid",
+            "starts_at",
         )
     if record_past:
         state = EventState.COMPLETED
     try:
         ZoneInfo(timezone)
     except Exception as error:
-        raise RegistrationError("Unknown time zone.", "invalid", "timezone") from error
+        raise RegistrationError(_("Unknown time zone."), "invalid", "timezone") from error
     event = Event(
         kind=EventKind(kind),
         title=title.strip(),
@@ -261,7 +271,7 @@ def update_event(event: Event, by_user: User | None = None, **changes: object) -
 
 def publish_event(event: Event, by_user: User | None = None) -> Event:
     if event.state != EventState.DRAFT:
-        raise RegistrationError("Only a draft can be published.", "invalid")
+        raise RegistrationError(_("Only a draft can be published."), "invalid")
     event.state = EventState.PUBLISHED
     db.session.flush()
     return event
@@ -383,15 +393,15 @@ def registration_closed_reason(event: Event, now: datetime | None = None) -> str
     """Why nobody can register now, or None when registration is open."""
     now = now or clock.now()
     if event.state == EventState.CANCELLED:
-        return "This event was cancelled."
+        return _("This event was cancelled.")
     if event.state == EventState.DRAFT:
-        return "This event is not open for registration yet."
+        return _("This event is not open for registration yet.")
     if event.state in (EventState.REGISTRATION_CLOSED, EventState.COMPLETED):
-        return "Registration for this event is closed."
+        return _("Registration for this event is closed.")
     if event.registration_opens_at and now < event.registration_opens_at:
-        return "Registration has not opened yet."
+        return _("Registration has not opened yet.")
     if now >= event.effective_closes_at:
-        return "Registration for this event is closed."
+        return _("Registration for this event is closed.")
     return None
 
 
@@ -404,10 +414,12 @@ def registration_open(event: Event, now: datetime | None = None) -> bool:
 
 def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
     if not attendees:
-        raise RegistrationError("Add at least one attendee.", "invalid", "attendees")
+        raise RegistrationError(_("Add at least one attendee."), "invalid", "attendees")
     if len(attendees) > MAX_ATTENDEES_PER_REQUEST:
         raise RegistrationError(
-            f"Register at most {MAX_ATTENDEES_PER_REQUEST} people at once.", "invalid", "attendees"
+            _("Register at most %(n)s people at once.", n=MAX_ATTENDEES_PER_REQUEST),
+            "invalid",
+            "attendees",
         )
     cleaned: list[Attendee] = []
     seen: dict[str, int] = {}
@@ -417,15 +429,19 @@ def _clean_attendees(attendees: Sequence[Attendee]) -> list[Attendee]:
         name = (attendee.name or "").strip()
         email = (attendee.email or "").strip().lower()
         if not name:
-            problems[f"attendees[{index}].name"] = "Enter the attendee's name."
+            problems[f"attendees[{index}].name"] = _("Enter the attendee's name.")
         elif len(name) > 120:
-            problems[f"attendees[{index}].name"] = "The name is too long (at most 120 characters)."
+            problems[f"attendees[{index}].name"] = _(
+                "The name is too long (at most 120 characters)."
+            )
         if not email:
-            problems[f"attendees[{index}].email"] = "Enter the attendee's email."
+            problems[f"attendees[{index}].email"] = _("Enter the attendee's email.")
         elif problem := email_problem(email):
             problems[f"attendees[{index}].email"] = problem
         elif email in seen:
-            problems[f"attendees[{index}].email"] = f"{email} appears twice in this registration."
+            problems[f"attendees[{index}].email"] = _(
+                "%(email)s appears twice in this registration.", email=email
+            )
             duplicate = True
         seen.setdefault(email, index)
         cleaned.append(Attendee(name=name, email=email))
@@ -452,11 +468,11 @@ def register_attendees(
         raise RegistrationError(str(error), "unconfirmed") from error
     event = _lock_event(event_id)
     if event is None:
-        raise RegistrationError("This event does not exist.", "invalid")
+        raise RegistrationError(_("This event does not exist."), "invalid")
     if event.state == EventState.CANCELLED:
-        raise RegistrationError("This event was cancelled.", "cancelled")
+        raise RegistrationError(_("This event was cancelled."), "cancelled")
     if event.state == EventState.DRAFT and not (by_user and by_user.is_staff):
-        raise RegistrationError("This event does not exist.", "invalid")
+        raise RegistrationError(_("This event does not exist."), "invalid")
     reason = registration_closed_reason(event)
     if reason:
         raise RegistrationError(reason, "closed")
@@ -469,7 +485,9 @@ def register_attendees(
         else:
             if len(cleaned) != 1 or cleaned[0].email != by_user.email:
                 raise RegistrationError(
-                    "You can register only yourself; company representatives register colleagues.",
+                    _(
+                        "You can register only yourself; company representatives register colleagues."
+                    ),
                     "invalid",
                     "attendees",
                 )
@@ -506,8 +524,8 @@ def register_attendees(
             reclaimed[attendee.email] = found.user
             continue
         if found is not None and found.state != RegistrationState.CANCELLED:
-            taken[f"attendees[{index}].email"] = (
-                f"{attendee.email} is already registered for this event."
+            taken[f"attendees[{index}].email"] = _(
+                "%(email)s is already registered for this event.", email=attendee.email
             )
     if taken:  # every taken address at once, like the other field errors
         field, message = next(iter(taken.items()))
@@ -531,8 +549,13 @@ def register_attendees(
         if used + len(cleaned) > event.seat_limit_per_org:
             left = max(0, event.seat_limit_per_org - used)
             raise RegistrationError(
-                f"Each organisation may register at most {event.seat_limit_per_org} people for "
-                f"this event; yours has {used} registered, so {left} more can be added.",
+                _(
+                    "Each organisation may register at most %(limit)s people for this event; "
+                    "yours has %(used)s registered, so %(left)s more can be added.",
+                    limit=event.seat_limit_per_org,
+                    used=used,
+                    left=left,
+                ),
                 "seat_limit",
                 "attendees",
             )
@@ -544,7 +567,10 @@ def register_attendees(
     newcomers = [a for a in cleaned if a.email not in taken_over and a.email not in pending]
     if not event.waitlist_enabled and len(newcomers) > left:
         raise RegistrationError(
-            "This event is full." if left == 0 else f"Only {left} seats are left.", "full"
+            _("This event is full.")
+            if left == 0
+            else _("Only %(left)s seats are left.", left=left),
+            "full",
         )
 
     now = clock.now()
@@ -580,6 +606,8 @@ def register_attendees(
     db.session.flush()
     for registration in registrations:
         registration.event = event
+        if by_user is None:  # someone without an account registering themselves, on this page
+            _registrant_acts_here(registration)
         if registration.email in taken_over:
             continue  # already holds its seat (or place); the registrant was told in _take_over
         if registration.email in reclaimed:
@@ -636,15 +664,16 @@ CONFIRM_PLACE_MAX_AGE = 14 * 24 * 3600
 def _mail_confirm_place(registration: Registration, by_user: User | None) -> None:
     event = registration.event
     token = _place_serializer().dumps({"id": registration.id, "email": registration.email})
-    queue_mail(
-        registration.email,
-        f"Please confirm your place: {event.title}",
-        "event_confirm_place",
-        registration=registration,
-        event=event,
-        by_user=by_user,
-        link=external_url("events.confirm_place", token=token),
-    )
+    with force_locale(registrant_language(registration)):
+        queue_mail(
+            registration.email,
+            _("Please confirm your place: %(title)s", title=event.title),
+            "event_confirm_place",
+            registration=registration,
+            event=event,
+            by_user=by_user,
+            link=external_url("events.confirm_place", token=token),
+        )
 
 
 def registration_for_place_token(token: str) -> Registration:
@@ -652,26 +681,27 @@ def registration_for_place_token(token: str) -> Registration:
     try:
         data = _place_serializer().loads(token, max_age=CONFIRM_PLACE_MAX_AGE)
     except SignatureExpired as error:
-        raise RegistrationError("This confirmation link has expired.", "invalid") from error
+        raise RegistrationError(_("This confirmation link has expired."), "invalid") from error
     except BadSignature as error:
-        raise RegistrationError("This confirmation link is not valid.", "invalid") from error
+        raise RegistrationError(_("This confirmation link is not valid."), "invalid") from error
     registration = db.session.get(Registration, data.get("id"))
     if registration is None or registration.email != data.get("email"):
-        raise RegistrationError("This confirmation link is not valid.", "invalid")
+        raise RegistrationError(_("This confirmation link is not valid."), "invalid")
     return registration
 
 
 def confirm_place(token: str) -> Registration:
     """The colleague confirms: a seat while seats are left, else the waitlist (event locked)."""
     registration = registration_for_place_token(token)
+    _registrant_acts_here(registration)
     event = _lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.state != RegistrationState.PENDING:
         if registration.state == RegistrationState.CANCELLED:
-            raise RegistrationError("This registration was cancelled.", "cancelled")
+            raise RegistrationError(_("This registration was cancelled."), "cancelled")
         return registration  # confirmed already: the link works once
     if event is None or event.state == EventState.CANCELLED:
-        raise RegistrationError("This event was cancelled.", "cancelled")
+        raise RegistrationError(_("This event was cancelled."), "cancelled")
     reason = registration_closed_reason(event)
     if reason:
         raise RegistrationError(reason, "closed")
@@ -684,7 +714,7 @@ def confirm_place(token: str) -> Registration:
         registration.state = RegistrationState.WAITLISTED
         registration.waitlisted_at = now
     else:
-        raise RegistrationError("This event is full.", "full")
+        raise RegistrationError(_("This event is full."), "full")
     db.session.flush()
     if registration.state == RegistrationState.CONFIRMED:
         _mail_confirmed(registration)
@@ -722,15 +752,20 @@ def _tell_previous_registrant(
     """Mail whoever had registered this address that its owner now holds the registration."""
     if previous is None or by_user is None or previous.id == by_user.id:
         return
-    queue_mail(
-        previous.email,
-        f"{registration.name} now holds their own registration for {registration.event.title}",
-        "event_registration_taken_over",
-        registration=registration,
-        previous=previous,
-        event=registration.event,
-        link=_external(registration.event.url),
-    )
+    with force_locale(mail_language(previous)):
+        queue_mail(
+            previous.email,
+            _(
+                "%(name)s now holds their own registration for %(title)s",
+                name=registration.name,
+                title=registration.event.title,
+            ),
+            "event_registration_taken_over",
+            registration=registration,
+            previous=previous,
+            event=registration.event,
+            link=_external(registration.event.url),
+        )
 
 
 def cancel_registration(registration: Registration, by_user: User | None) -> list[Registration]:
@@ -744,21 +779,24 @@ def cancel_registration(registration: Registration, by_user: User | None) -> lis
         return []
     if registration.state in (RegistrationState.ATTENDED, RegistrationState.NO_SHOW):
         raise RegistrationError(
-            "Attendance was already recorded; this registration cannot be cancelled.", "invalid"
+            _("Attendance was already recorded; this registration cannot be cancelled."), "invalid"
         )
     if event is not None and event.state in (EventState.COMPLETED,):
-        raise RegistrationError("The event is over.", "closed")
+        raise RegistrationError(_("The event is over."), "closed")
     registration.state = RegistrationState.CANCELLED
     registration.cancelled_at = clock.now()
     db.session.flush()
-    queue_mail(
-        registration.email,
-        f"Registration cancelled: {registration.event.title}",
-        "event_registration_cancelled",
-        registration=registration,
-        event=registration.event,
-        link=_external(registration.event.url),
-    )
+    if by_user is None:  # the registrant's own signed cancel link
+        _registrant_acts_here(registration)
+    with force_locale(registrant_language(registration)):
+        queue_mail(
+            registration.email,
+            _("Registration cancelled: %(title)s", title=registration.event.title),
+            "event_registration_cancelled",
+            registration=registration,
+            event=registration.event,
+            link=_external(registration.event.url),
+        )
     if event is None or event.state == EventState.CANCELLED:
         return []
     return promote_waitlist(event)
@@ -769,12 +807,15 @@ def set_capacity(event: Event, capacity: int, by_user: User | None = None) -> li
     locked = _lock_event(event.id)
     assert locked is not None
     if capacity is None or capacity < 0:
-        raise RegistrationError("Capacity must be zero or more.", "invalid", "capacity")
+        raise RegistrationError(_("Capacity must be zero or more."), "invalid", "capacity")
     taken = seats_taken(locked)
     if capacity < taken:
         raise RegistrationError(
-            f"{taken} seats are already confirmed; capacity cannot go below that. "
-            "Cancel registrations first.",
+            _(
+                "%(taken)s seats are already confirmed; capacity cannot go below that. "
+                "Cancel registrations first.",
+                taken=taken,
+            ),
             "invalid",
             "capacity",
         )
@@ -821,12 +862,12 @@ def cancel_event(event: Event, reason: str, by_user: User | None = None) -> int:
     locked = _lock_event(event.id)
     assert locked is not None
     if locked.state == EventState.CANCELLED:
-        raise RegistrationError("This event is already cancelled.", "cancelled")
+        raise RegistrationError(_("This event is already cancelled."), "cancelled")
     if locked.state == EventState.COMPLETED:
-        raise RegistrationError("A completed event cannot be cancelled.", "invalid")
+        raise RegistrationError(_("A completed event cannot be cancelled."), "invalid")
     reason = (reason or "").strip()
     if not reason:
-        raise RegistrationError("Say why the event is cancelled.", "invalid", "reason")
+        raise RegistrationError(_("Say why the event is cancelled."), "invalid", "reason")
     locked.state = EventState.CANCELLED
     locked.cancelled_reason = reason
     locked.cancelled_at = clock.now()
@@ -837,15 +878,16 @@ def cancel_event(event: Event, reason: str, by_user: User | None = None) -> int:
             Registration.event_id == locked.id, Registration.state.in_(ACTIVE_STATES)
         )
     ):
-        queue_mail(
-            registration.email,
-            f"Cancelled: {locked.title}",
-            "event_cancelled",
-            dedupe_key=f"event-cancelled:{registration.id}",
-            registration=registration,
-            event=locked,
-            reason=reason,
-        )
+        with force_locale(registrant_language(registration)):
+            queue_mail(
+                registration.email,
+                _("Cancelled: %(title)s", title=locked.title),
+                "event_cancelled",
+                dedupe_key=f"event-cancelled:{registration.id}",
+                registration=registration,
+                event=locked,
+                reason=reason,
+            )
         sent += 1
     return sent
 
@@ -856,9 +898,9 @@ def message_confirmed(event: Event, subject: str, body: str, by_user: User | Non
     Returns how many were queued."""
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
-        raise RegistrationError("Write a subject.", "invalid", "subject")
+        raise RegistrationError(_("Write a subject."), "invalid", "subject")
     if not body:
-        raise RegistrationError("Write a message.", "invalid", "body")
+        raise RegistrationError(_("Write a message."), "invalid", "body")
     count = 0
     for registration in db.session.scalars(
         sa.select(Registration)
@@ -868,15 +910,16 @@ def message_confirmed(event: Event, subject: str, body: str, by_user: User | Non
         )
         .order_by(Registration.id)
     ):
-        queue_mail(
-            registration.email,
-            f"{subject} ({event.title})",
-            "event_message",
-            registration=registration,
-            event=event,
-            body=body,
-            link=_external(event.url),
-        )
+        with force_locale(registrant_language(registration)):
+            queue_mail(
+                registration.email,
+                f"{subject} ({event.title})",
+                "event_message",
+                registration=registration,
+                event=event,
+                body=body,
+                link=_external(event.url),
+            )
         count += 1
     return count
 
@@ -894,28 +937,32 @@ def check_in_closed_reason(event: Event, now: datetime | None = None) -> str | N
     """Why nobody can be checked in now (a sentence), or None while the door is open."""
     now = now or clock.now()
     if event.state == EventState.CANCELLED:
-        return "This event was cancelled."
+        return _("This event was cancelled.")
     if event.state == EventState.DRAFT:
-        return "This event is still a draft."
+        return _("This event is still a draft.")
     opens_at = check_in_opens_at(event)
     # Said in the viewer's zone on pages (like every time there), else in the event's.
     zone = viewer_timezone() if has_request_context() else event.timezone
     if now < opens_at:
         hours = current_app.config["CHECK_IN_OPENS_HOURS_BEFORE"]
-        return (
-            f"Check-in opens {_hours_phrase(hours)} before the start, at "
-            f"{_event_time(opens_at, zone)}."
+        return _(
+            "Check-in opens %(hours)s before the start, at %(time)s.",
+            hours=_hours_phrase(hours),
+            time=_event_time(opens_at, zone),
         )
     if now >= event.ends_at:
-        return f"The event ended at {_event_time(event.ends_at, zone)}; check-in is closed."
+        return _(
+            "The event ended at %(time)s; check-in is closed.",
+            time=_event_time(event.ends_at, zone),
+        )
     return None
 
 
 def _hours_phrase(hours: float) -> str:
     hours = float(hours)
     if hours == int(hours):
-        return f"{int(hours)} hour{'s' if int(hours) != 1 else ''}"
-    return f"{int(hours * 60)} minutes"
+        return ngettext("%(num)d hour", "%(num)d hours", int(hours))
+    return _("%(minutes)s minutes", minutes=int(hours * 60))
 
 
 def _event_time(moment: datetime, zone: str) -> str:
@@ -928,8 +975,10 @@ def check_in(registration: Registration, by_user: User | None) -> Registration:
         return registration
     if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.NO_SHOW):
         raise RegistrationError(
-            f"Only confirmed registrations can be checked in; this one is "
-            f"{registration.state.label.lower()}.",
+            _(
+                "Only confirmed registrations can be checked in; this one is %(state)s.",
+                state=registration.state.label.lower(),
+            ),
             "invalid",
         )
     reason = check_in_closed_reason(registration.event)
@@ -945,7 +994,7 @@ def check_in(registration: Registration, by_user: User | None) -> Registration:
 def undo_check_in(registration: Registration, by_user: User | None) -> Registration:
     """Take back a check-in made by mistake: the registrant is confirmed again."""
     if registration.state != RegistrationState.ATTENDED:
-        raise RegistrationError(f"{registration.name} is not checked in.", "invalid")
+        raise RegistrationError(_("%(name)s is not checked in.", name=registration.name), "invalid")
     registration.state = RegistrationState.CONFIRMED
     registration.checked_in_at = None
     registration.checked_in_by_id = None
@@ -956,10 +1005,10 @@ def undo_check_in(registration: Registration, by_user: User | None) -> Registrat
 def mark_no_show(registration: Registration, by_user: User | None) -> Registration:
     """Record that a confirmed registrant did not come (only once the event has started)."""
     if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED):
-        raise RegistrationError("Only confirmed registrations can be marked no-show.", "invalid")
+        raise RegistrationError(_("Only confirmed registrations can be marked no-show."), "invalid")
     if clock.now() < registration.event.starts_at:
         raise RegistrationError(
-            "A no-show can be recorded only once the event has started.", "closed"
+            _("A no-show can be recorded only once the event has started."), "closed"
         )
     registration.state = RegistrationState.NO_SHOW
     registration.checked_in_at = None
@@ -1156,11 +1205,11 @@ def event_times(event: Event, recipient_zone: str | None = None) -> list[tuple[s
         seen.add(zone)
         start = format_datetime(event.starts_at, zone)
         end = format_datetime(event.ends_at, zone, "%H:%M")
-        rows.append((label, f"{start} to {end}"))
+        rows.append((label, _("%(start)s to %(end)s", start=start, end=end)))
 
     if recipient_zone and valid_timezone(recipient_zone):
-        add("Your time", recipient_zone)
-    add("Pakistan" if event.timezone == "Asia/Karachi" else event.timezone, event.timezone)
+        add(_("Your time"), recipient_zone)
+    add(_("Pakistan") if event.timezone == "Asia/Karachi" else event.timezone, event.timezone)
     lookup = PARTNER_ZONES.get(event.kind)
     for label, zone in lookup(event) if lookup else []:
         add(label, zone)
@@ -1195,26 +1244,49 @@ def registration_mail_context(
     }
 
 
+def _registrant_acts_here(registration: Registration) -> None:
+    """The registrant themselves is on this page (no account needed): the mails this request
+    sends them are in the page's language. Nothing is stored, so later mails (reminders,
+    feedback) to a registrant without an account are in English."""
+    if has_request_context():
+        registration.page_language = current_language()  # a plain attribute, not a column
+
+
+def registrant_language(registration: Registration) -> str:
+    """The language a registrant reads mail in: the saved choice of the account with the
+    registered address; without one, the language of the page they act on in this request
+    (see ``_registrant_acts_here``), else English."""
+    user = registration.user
+    if user is None or user.email != registration.email:
+        user = db.session.scalar(sa.select(User).where(User.email == registration.email))
+    if user is None:
+        return getattr(registration, "page_language", None) or mail_language(None)
+    return mail_language(user)
+
+
 def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
     event = registration.event
-    subject = (
-        f"A seat opened up: you're confirmed for {event.title}"
-        if promoted
-        else f"Registration confirmed: {event.title}"
-    )
-    queue_mail(
-        registration.email,
-        subject,
-        "event_confirmed",
-        attachment=Attachment(ics_filename(event), "text/calendar", event_ics(event)),
-        promoted=promoted,
-        # Registered (or promoted) after the last reminder's time: this mail is the one with the link.
-        **registration_mail_context(
-            registration,
-            with_join_link=event.starts_at - clock.now()
-            <= timedelta(hours=min(int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"])),
-        ),
-    )
+    with force_locale(registrant_language(registration)):
+        subject = (
+            _("A seat opened up: you're confirmed for %(title)s", title=event.title)
+            if promoted
+            else _("Registration confirmed: %(title)s", title=event.title)
+        )
+        queue_mail(
+            registration.email,
+            subject,
+            "event_confirmed",
+            attachment=Attachment(ics_filename(event), "text/calendar", event_ics(event)),
+            promoted=promoted,
+            # Registered (or promoted) after the last reminder's time: this mail has the link.
+            **registration_mail_context(
+                registration,
+                with_join_link=event.starts_at - clock.now()
+                <= timedelta(
+                    hours=min(int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"])
+                ),
+            ),
+        )
 
 
 def _mail_rescheduled(event: Event, previous_start: datetime) -> None:
@@ -1225,27 +1297,31 @@ def _mail_rescheduled(event: Event, previous_start: datetime) -> None:
         .where(Registration.event_id == event.id, Registration.state.in_(ACTIVE_STATES))
         .order_by(Registration.id)
     ):
-        queue_mail(
-            registration.email,
-            f"New time: {event.title}",
-            "event_rescheduled",
-            attachment=attachment,
-            registration=registration,
-            event=event,
-            previous_start=previous_start,
-            link=_external(event.url),
-        )
+        with force_locale(registrant_language(registration)):
+            queue_mail(
+                registration.email,
+                _("New time: %(title)s", title=event.title),
+                "event_rescheduled",
+                attachment=attachment,
+                registration=registration,
+                event=event,
+                previous_start=previous_start,
+                link=_external(event.url),
+            )
 
 
 def _mail_waitlisted(registration: Registration) -> None:
     event = registration.event
-    queue_mail(
-        registration.email,
-        f"On the waitlist: {event.title}",
-        "event_waitlisted",
-        registration=registration,
-        event=event,
-        position=waitlist_position(registration),
-        link=_external(event.url),
-        cancel_link=_external(url_for("events.cancel_by_link", token=cancel_token(registration))),
-    )
+    with force_locale(registrant_language(registration)):
+        queue_mail(
+            registration.email,
+            _("On the waitlist: %(title)s", title=event.title),
+            "event_waitlisted",
+            registration=registration,
+            event=event,
+            position=waitlist_position(registration),
+            link=_external(event.url),
+            cancel_link=_external(
+                url_for("events.cancel_by_link", token=cancel_token(registration))
+            ),
+        )

@@ -13,13 +13,15 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from engagement import clock
 from engagement.core.context import offline_request_context
 from engagement.core.timefmt import format_datetime
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
-from engagement.events.services import _external, registration_mail_context
+from engagement.events.services import _external, registrant_language, registration_mail_context
 from engagement.extensions import db
 from engagement.notifications.services import queue_mail
 from engagement.scheduler.registry import job
@@ -35,9 +37,9 @@ def starts_in(remaining: timedelta) -> str:
     """How long until the start, as true at sending time: "in about 23 hours", "in 40 minutes"."""
     minutes = max(1, round(remaining.total_seconds() / 60))
     if minutes < 50:
-        return f"in {minutes} minutes"
+        return _("in %(minutes)s minutes", minutes=minutes)
     hours = round(minutes / 60)
-    return "in about an hour" if hours <= 1 else f"in about {hours} hours"
+    return _("in about an hour") if hours <= 1 else _("in about %(hours)s hours", hours=hours)
 
 
 def send_reminders() -> int:
@@ -74,15 +76,21 @@ def send_reminders() -> int:
             registered_at = registration.confirmed_at or registration.created_at
             if registered_at is not None and registered_at > reminder_at:
                 continue
-            if queue_mail(
-                registration.email,
-                f"Reminder: {event.title}, {format_datetime(event.starts_at, event.timezone)}",
-                "event_reminder",
-                dedupe_key=f"event-reminder:{registration.id}:{hours}h",
-                hours=hours,
-                starts_in=starts_in(event.starts_at - now),
-                **registration_mail_context(registration, with_join_link=not smaller),
-            ):
+            with force_locale(registrant_language(registration)):
+                sent = queue_mail(
+                    registration.email,
+                    _(
+                        "Reminder: %(title)s, %(when)s",
+                        title=event.title,
+                        when=format_datetime(event.starts_at, event.timezone),
+                    ),
+                    "event_reminder",
+                    dedupe_key=f"event-reminder:{registration.id}:{hours}h",
+                    hours=hours,
+                    starts_in=starts_in(event.starts_at - now),
+                    **registration_mail_context(registration, with_join_link=not smaller),
+                )
+            if sent:
                 queued += 1
     return queued
 
@@ -139,15 +147,17 @@ def send_feedback_requests() -> int:
             )
             .order_by(Registration.id)
         ):
-            if queue_mail(
-                registration.email,
-                f"Thank you for joining {event.title}",
-                "event_feedback",
-                dedupe_key=f"event-feedback:{registration.id}",
-                registration=registration,
-                event=event,
-                link=_external(event.url),
-            ):
+            with force_locale(registrant_language(registration)):
+                sent = queue_mail(
+                    registration.email,
+                    _("Thank you for joining %(title)s", title=event.title),
+                    "event_feedback",
+                    dedupe_key=f"event-feedback:{registration.id}",
+                    registration=registration,
+                    event=event,
+                    link=_external(event.url),
+                )
+            if sent:
                 queued += 1
         event.feedback_sent_at = now
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engagement.db import LabelledEnum, TimestampMixin, enum_type
@@ -22,10 +23,10 @@ class VenueKind(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "stp": "Software Technology Park",
-            "university": "University",
-            "hotel": "Hotel or hall",
-            "other": "Other",
+            "stp": _l("Software Technology Park"),
+            "university": _l("University"),
+            "hotel": _l("Hotel or hall"),
+            "other": _l("Other"),
         }[self.value]
 
 

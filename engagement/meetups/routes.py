@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -122,7 +123,7 @@ def register(event_id: int):
                 "meetup-registration-ip",
                 client_address(),
                 "ANONYMOUS_REGISTRATION_RATE_LIMIT",
-                "Too many registrations from your network.",
+                _("Too many registrations from your network."),
             )
         except accounts.TooManyAttempts as error:
             body, status = render_error(429, str(error))
@@ -131,7 +132,7 @@ def register(event_id: int):
     colleagues = parse_colleagues(form.colleagues.data or "")
     if colleagues and not (user and user.role in (Role.COMPANY, Role.STAFF, Role.ADMIN)):
         form.colleagues.errors.append(
-            "Only company representatives can register colleagues; ask each person to register."
+            _("Only company representatives can register colleagues; ask each person to register.")
         )
         return _back_to_form(event_id, form)
     attendees += [Attendee(name, email) for name, email in colleagues]
@@ -154,15 +155,24 @@ def register(event_id: int):
         return _back_to_form(event_id, form)
     confirmed = sum(1 for r in registrations if r.state.value == "confirmed")
     waiting = len(registrations) - confirmed
-    parts = []
-    if confirmed:
-        parts.append(f"{confirmed} confirmed")
-    if waiting:
-        parts.append(f"{waiting} on the waitlist")
-    flash(
-        "Registered: " + " and ".join(parts) + ". A confirmation email is on its way.",
-        "success",
-    )
+    if confirmed and waiting:
+        message = _(
+            "Registered: %(confirmed)s confirmed and %(waiting)s on the waitlist. "
+            "A confirmation email is on its way.",
+            confirmed=confirmed,
+            waiting=waiting,
+        )
+    elif confirmed:
+        message = _(
+            "Registered: %(confirmed)s confirmed. A confirmation email is on its way.",
+            confirmed=confirmed,
+        )
+    else:
+        message = _(
+            "Registered: %(waiting)s on the waitlist. A confirmation email is on its way.",
+            waiting=waiting,
+        )
+    flash(message, "success")
     return redirect(url_for("meetups.detail", event_id=event_id))
 
 
@@ -186,12 +196,12 @@ def agenda(event_id: int):
     form = AgendaForm(obj=meetup)
     if form.validate_on_submit():
         services.update_agenda(meetup, form.agenda.data or "")
-        flash("Agenda saved.", "success")
+        flash(_("Agenda saved."), "success")
         return redirect(url_for("meetups.detail", event_id=event_id))
     return render_template(
         "meetups/form.html",
         form=form,
-        title=f"Agenda: {meetup.event.title}",
+        title=_("Agenda: %(title)s", title=meetup.event.title),
         back=url_for("meetups.detail", event_id=event_id),
     ), (422 if form.errors else 200)
 
@@ -215,7 +225,7 @@ def report(event_id: int):
             flash(error.message, "error")
             status = 422
         else:
-            flash("Report saved; it shows on the city's page.", "success")
+            flash(_("Report saved; it shows on the city's page."), "success")
             return redirect(url_for("meetups.detail", event_id=event_id))
     elif form.errors:
         status = 422
@@ -250,10 +260,10 @@ def _feedback(meetup, registration):  # type: ignore[no-untyped-def]
             status = 422
         except IntegrityError:
             db.session.rollback()
-            flash("Feedback for this registration was already given. Thank you!", "error")
+            flash(_("Feedback for this registration was already given. Thank you!"), "error")
             status = 422
         else:
-            flash("Thank you for your feedback!", "success")
+            flash(_("Thank you for your feedback!"), "success")
             return redirect(url_for("meetups.detail", event_id=meetup.event_id))
     elif form.errors:
         status = 422

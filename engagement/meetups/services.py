@@ -12,14 +12,22 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from engagement import clock
 from engagement.auth.models import User
 from engagement.auth.services import email_confirmed
+from engagement.core.i18n import mail_language
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
-from engagement.events.services import LOCATION_LOOKUPS, create_event, get_event_for
+from engagement.events.services import (
+    LOCATION_LOOKUPS,
+    create_event,
+    get_event_for,
+    registrant_language,
+)
 from engagement.extensions import db
 from engagement.meetups.models import (
     Meetup,
@@ -210,17 +218,17 @@ def save_venue(venue: Venue | None, **values: object) -> Venue:
     kind = VenueKind(values["kind"])
     status = values.get("stp_status") or None
     if kind == VenueKind.STP and not status:
-        raise MeetupError("Give the Software Technology Park's status.", "stp_status")
+        raise MeetupError(_("Give the Software Technology Park's status."), "stp_status")
     if kind != VenueKind.STP:
         status = None
     capacity = values.get("capacity")
     if not isinstance(capacity, int) or capacity < 1:
-        raise MeetupError("Capacity must be at least 1.", "capacity")
+        raise MeetupError(_("Capacity must be at least 1."), "capacity")
     city_id = int(values["city_id"])  # type: ignore[arg-type]
     name = str(values["name"]).strip()
     clash = db.session.scalar(sa.select(Venue).where(Venue.city_id == city_id, Venue.name == name))
     if clash is not None and clash is not venue:
-        raise MeetupError("This city already has a venue with that name.", "name")
+        raise MeetupError(_("This city already has a venue with that name."), "name")
     if venue is None:
         venue = Venue()
         db.session.add(venue)
@@ -247,7 +255,9 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
     """
     venue = choose_venue(entry.city_id)
     if venue is None:
-        raise RoadmapError(f"{entry.city.name} has no operating venue; add one first.")
+        raise RoadmapError(
+            _("%(city)s has no operating venue; add one first.", city=entry.city.name)
+        )
     settings = get_settings()
     starts_at = event_start(entry.day)
     now = clock.now()
@@ -282,17 +292,22 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
     db.session.flush()
     link = current_app.config["BASE_URL"].rstrip("/") + event.url
     for member in entry.team.members:
-        queue_mail(
-            member.email,
-            f"Meetup published: {entry.city.name}, {entry.day:%a %d %b %Y}",
-            "roadmap_published",
-            dedupe_key=f"meetup-published:{event.id}:{member.id}",
-            member=member,
-            entry=entry,
-            event=event,
-            venue=venue,
-            link=link,
-        )
+        with force_locale(mail_language(member)):
+            queue_mail(
+                member.email,
+                _(
+                    "Meetup published: %(city)s, %(day)s",
+                    city=entry.city.name,
+                    day=entry.day.strftime("%a %d %b %Y"),
+                ),
+                "roadmap_published",
+                dedupe_key=f"meetup-published:{event.id}:{member.id}",
+                member=member,
+                entry=entry,
+                event=event,
+                venue=venue,
+                link=link,
+            )
     return meetup
 
 
@@ -325,7 +340,7 @@ def save_report(
 ) -> MeetupReport:
     """Write or update the staff report; only once the meetup has started."""
     if not is_over(meetup):
-        raise MeetupError("The report can be written once the meetup has taken place.")
+        raise MeetupError(_("The report can be written once the meetup has taken place."))
     report = meetup.report
     if report is None:
         report = MeetupReport(meetup=meetup)
@@ -373,17 +388,17 @@ def submit_feedback(
 ) -> MeetupFeedback:
     """One short survey per registration, by the registered person, after the meetup."""
     if not is_over(meetup):
-        raise MeetupError("Feedback opens once the meetup has taken place.")
+        raise MeetupError(_("Feedback opens once the meetup has taken place."))
     if (
         registration is None
         or registration.event_id != meetup.event_id
         or registration.state not in FEEDBACK_STATES
     ):
-        raise MeetupError("Only people registered for this meetup can give feedback.")
+        raise MeetupError(_("Only people registered for this meetup can give feedback."))
     if feedback_given(registration):
-        raise MeetupError("Feedback for this registration was already given. Thank you!")
+        raise MeetupError(_("Feedback for this registration was already given. Thank you!"))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise MeetupError("Choose a rating from 1 to 5.", "rating")
+        raise MeetupError(_("Choose a rating from 1 to 5."), "rating")
     feedback = MeetupFeedback(
         meetup=meetup,
         registration_id=registration.id,
@@ -425,15 +440,17 @@ def send_feedback_surveys() -> int:
     ).all()
     for registration, meetup in rows:
         link = external_url("meetups.feedback_by_ticket", token=registration.ticket_token)
-        if queue_mail(
-            registration.email,
-            f"Three questions about {meetup.event.title}",
-            "meetup_feedback",
-            dedupe_key=f"meetup-survey:{registration.id}",
-            registration=registration,
-            event=meetup.event,
-            link=link,
-        ):
+        with force_locale(registrant_language(registration)):
+            sent = queue_mail(
+                registration.email,
+                _("Three questions about %(title)s", title=meetup.event.title),
+                "meetup_feedback",
+                dedupe_key=f"meetup-survey:{registration.id}",
+                registration=registration,
+                event=meetup.event,
+                link=link,
+            )
+        if sent:
             queued += 1
     return queued
 

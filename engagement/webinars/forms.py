@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -38,90 +40,92 @@ def as_pkt(value: datetime | None) -> datetime | None:
 
 class WebinarForm(EngageForm):
     title = StringField(
-        "Title", [DataRequired(message="Give the webinar a title."), Length(max=200)]
+        _l("Title"), [DataRequired(message=_l("Give the webinar a title.")), Length(max=200)]
     )
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         [Optional(), Length(max=20000)],
-        description="Markdown: **bold**, *italic*, lists, [links](https://example.org).",
+        description=_l("Markdown: **bold**, *italic*, lists, [links](https://example.org)."),
     )
     partners = SelectMultipleField(
-        "Overseas partner entities",
+        _l("Overseas partner entities"),
         coerce=int,
-        validators=[DataRequired(message="Choose at least one partner entity.")],
-        description="Hold Ctrl (or Cmd) to choose several.",
+        validators=[DataRequired(message=_l("Choose at least one partner entity."))],
+        description=_l("Hold Ctrl (or Cmd) to choose several."),
     )
-    sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
+    sectors = MultiCheckboxField(_l("Sectors"), coerce=int, validators=[Optional()])
     speakers = TextAreaField(
-        "Speakers",
+        _l("Speakers"),
         [Optional(), Length(max=5000)],
-        description="One per line: name, role, organisation.",
+        description=_l("One per line: name, role, organisation."),
     )
     starts_at = DateTimeLocalField(
-        "Starts (Pakistan time, PKT)",
+        _l("Starts (Pakistan time, PKT)"),
         format="%Y-%m-%dT%H:%M",
-        validators=[DataRequired(message="Enter the start date and time.")],
+        validators=[DataRequired(message=_l("Enter the start date and time."))],
     )
     duration_minutes = IntegerField(
-        "Duration (minutes)",
-        [DataRequired(message="Enter the duration."), NumberRange(min=15, max=600)],
+        _l("Duration (minutes)"),
+        [DataRequired(message=_l("Enter the duration.")), NumberRange(min=15, max=600)],
         default=60,
     )
     platform = StringField(
-        "Platform", [Optional(), Length(max=80)], description="Zoom, Microsoft Teams, Google Meet…"
+        _l("Platform"),
+        [Optional(), Length(max=80)],
+        description=_l("Zoom, Microsoft Teams, Google Meet…"),
     )
     join_url = URLField(
-        "Join URL",
-        [Optional(), URL(message="Enter a full https:// address."), Length(max=500)],
-        description="Shown only to confirmed registrants, shortly before the start.",
+        _l("Join URL"),
+        [Optional(), URL(message=_l("Enter a full https:// address.")), Length(max=500)],
+        description=_l("Shown only to confirmed registrants, shortly before the start."),
     )
     capacity = IntegerField(
-        "Capacity",
-        [DataRequired(message="Enter the number of seats."), NumberRange(min=1, max=100000)],
+        _l("Capacity"),
+        [DataRequired(message=_l("Enter the number of seats.")), NumberRange(min=1, max=100000)],
     )
     seat_limit_per_org = IntegerField(
-        "Seat limit per company",
+        _l("Seat limit per company"),
         [Optional(), NumberRange(min=1, max=1000)],
-        description="Leave empty for no limit.",
+        description=_l("Leave empty for no limit."),
     )
     registration_opens_at = DateTimeLocalField(
-        "Registration opens (PKT)",
+        _l("Registration opens (PKT)"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
-        description="Empty: open as soon as the webinar is published.",
+        description=_l("Empty: open as soon as the webinar is published."),
     )
     registration_closes_at = DateTimeLocalField(
-        "Registration closes (PKT)",
+        _l("Registration closes (PKT)"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
-        description="Empty: open until the start.",
+        description=_l("Empty: open until the start."),
     )
-    waitlist_enabled = BooleanField("Keep a waitlist when full", default=True)
+    waitlist_enabled = BooleanField(_l("Keep a waitlist when full"), default=True)
     recording_url = URLField(
-        "Recording URL",
-        [Optional(), URL(message="Enter a full https:// address."), Length(max=500)],
-        description="Add after the webinar; shown on the past webinars page.",
+        _l("Recording URL"),
+        [Optional(), URL(message=_l("Enter a full https:// address.")), Length(max=500)],
+        description=_l("Add after the webinar; shown on the past webinars page."),
     )
-    publish = BooleanField("Publish now (visible to everyone, open for registration)")
+    publish = BooleanField(_l("Publish now (visible to everyone, open for registration)"))
     record_past = BooleanField(
-        "This webinar already took place: record it for the archive (no registration)",
-        description="Only for a start in the past; it is shown as recorded afterwards.",
+        _l("This webinar already took place: record it for the archive (no registration)"),
+        description=_l("Only for a start in the past; it is shown as recorded afterwards."),
     )
-    check = SubmitField("Check the time slot")
-    submit = SubmitField("Save webinar")
+    check = SubmitField(_l("Check the time slot"))
+    submit = SubmitField(_l("Save webinar"))
 
     def validate_registration_closes_at(self, field: DateTimeLocalField) -> None:
         opens, closes = self.registration_opens_at.data, field.data
         if opens and closes and closes <= opens:
-            raise ValidationError("Registration must close after it opens.")
+            raise ValidationError(_("Registration must close after it opens."))
         if closes and self.starts_at.data and closes > self.starts_at.data:
-            raise ValidationError("Registration must close by the start.")
+            raise ValidationError(_("Registration must close by the start."))
 
 
 class WebinarFilterForm(EngageForm):
     class Meta:
         csrf = False
 
-    sector = SelectField("Sector", coerce=str, validators=[Optional()])
-    country = SelectField("Partner country", validators=[Optional()])
-    month = SelectField("Month", validators=[Optional()])
+    sector = SelectField(_l("Sector"), coerce=str, validators=[Optional()])
+    country = SelectField(_l("Partner country"), validators=[Optional()])
+    month = SelectField(_l("Month"), validators=[Optional()])

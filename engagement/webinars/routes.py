@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -52,7 +53,7 @@ def markdown_filter(text: str | None):
 
 def _filter_form() -> WebinarFilterForm:
     form = WebinarFilterForm(request.args)
-    form.sector.choices = [SelectChoice("", "All sectors")] + [
+    form.sector.choices = [SelectChoice("", _("All sectors"))] + [
         SelectChoice(str(s.id), s.name)
         for s in db.session.scalars(sa.select(Sector).order_by(Sector.id))
     ]
@@ -60,7 +61,7 @@ def _filter_form() -> WebinarFilterForm:
         sa.select(OverseasEntity.country_code).distinct().order_by(OverseasEntity.country_code)
     ).all()
     # Codes stay in the URL (?country=DE); people read names, sorted by name.
-    form.country.choices = [SelectChoice("", "All countries")] + [
+    form.country.choices = [SelectChoice("", _("All countries"))] + [
         SelectChoice(code, name)
         for code, name in sorted(
             ((c, country_name(c) or c) for c in countries), key=lambda pair: pair[1]
@@ -69,13 +70,13 @@ def _filter_form() -> WebinarFilterForm:
     today = clock.now().astimezone(PKT)
     months = []
     year, month = today.year, today.month
-    for _ in range(12):
+    for _step in range(12):
         label = datetime(year, month, 1, tzinfo=UTC).strftime("%B %Y")
         months.append(SelectChoice(f"{year:04d}-{month:02d}", label))
         month += 1
         if month > 12:
             year, month = year + 1, 1
-    form.month.choices = [SelectChoice("", "Any month"), *months]
+    form.month.choices = [SelectChoice("", _("Any month")), *months]
     form.validate()
     return form
 
@@ -220,7 +221,7 @@ def _field_error(form: WebinarForm, error: events.RegistrationError) -> None:
 
 def _warn(advice) -> None:
     if advice and advice.warnings:
-        flash("Check the time slot: " + " ".join(advice.warnings), "warning")
+        flash(_("Check the time slot: %(warnings)s", warnings=" ".join(advice.warnings)), "warning")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -248,11 +249,11 @@ def create():
         _field_error(form, error)
         return _form_page(form, None, 422)
     if form.record_past.data:
-        flash("Past webinar recorded for the archive (not open for registration).", "success")
+        flash(_("Past webinar recorded for the archive (not open for registration)."), "success")
         return redirect(url_for("webinars.detail", event_id=webinar.event_id))
     _warn(_advice(form))
     flash(
-        "Webinar published." if form.publish.data else "Webinar saved as a draft.",
+        _("Webinar published.") if form.publish.data else _("Webinar saved as a draft."),
         "success",
     )
     return redirect(url_for("webinars.detail", event_id=webinar.event_id))
@@ -308,5 +309,5 @@ def edit(event_id: int):
         _field_error(form, error)
         return _form_page(form, svc.get_webinar_for(current_user, event_id), 422)
     _warn(_advice(form))
-    flash("Webinar updated.", "success")
+    flash(_("Webinar updated."), "success")
     return redirect(url_for("webinars.detail", event_id=event_id))
