@@ -62,8 +62,10 @@ def _apply(form: Any, error: svc.MeetingError) -> None:
 
 
 def _slot_label(moment, mine: str, theirs: str) -> str:
-    return (
-        f"{format_datetime(moment, mine)} (theirs: {format_datetime(moment, theirs, '%a %H:%M')})"
+    return _(
+        "%(mine)s (theirs: %(theirs)s)",
+        mine=format_datetime(moment, mine),
+        theirs=format_datetime(moment, theirs, "%a %H:%M"),
     )
 
 

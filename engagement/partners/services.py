@@ -1099,7 +1099,7 @@ def funnel_by(group: str, filters: MeetingFilters | None = None) -> list[dict[st
     query = query.group_by(*key[1:] if group != "webinar" else key).order_by(sa.text("key"))
     rows = []
     for row in db.session.execute(query):
-        key = row.key or "No webinar"
+        key = row.key or _("No webinar")
         if group != "webinar":
             from engagement.directory.services import country_name
 
