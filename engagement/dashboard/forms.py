@@ -38,5 +38,7 @@ class RemittanceImportForm(EngageForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired()],
-        description=_l("Columns quarter_start, computer_services_usd_m, ict_services_usd_m, source."),
+        description=_l(
+            "Columns quarter_start, computer_services_usd_m, ict_services_usd_m, source."
+        ),
     )

@@ -128,7 +128,9 @@ class ShowcaseForm(EngageForm):
         validators=[Optional(), NumberRange(min=1900, max=2100, message=_l("Enter a year."))],
     )
     pitch = TextAreaField(
-        _l("Short pitch"), validators=[Optional(), Length(max=500)], description=_l("One or two sentences.")
+        _l("Short pitch"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("One or two sentences."),
     )
     submit = SubmitField(_l("Save showcase entry"))
 

@@ -250,7 +250,10 @@ def unverify_company(company_id: int):
     # Redirect after the POST either way, so a reload never re-sends it (a refusal has nothing
     # typed worth keeping: the reason was empty, or nothing is verified).
     if not form.validate_on_submit():
-        flash(" ".join(map(str, form.reason.errors)) or _("Say why the verification is withdrawn."), "error")
+        flash(
+            " ".join(map(str, form.reason.errors)) or _("Say why the verification is withdrawn."),
+            "error",
+        )
     else:
         try:
             services.revoke_verification(company, current_user, form.reason.data)
@@ -513,9 +516,7 @@ def add_contact(body_id: int):
         except DirectoryError as error:
             _apply_error(form, error)
         else:
-            flash(
-                _("%(name)s added to %(body)s.", name=form.name.data, body=body.name), "success"
-            )
+            flash(_("%(name)s added to %(body)s.", name=form.name.data, body=body.name), "success")
             return redirect(url_for("directory.body", body_id=body.id))
     return render_template(
         "directory/body.html", body=body, contact_form=form, empty_form=EmptyForm()

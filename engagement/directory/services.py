@@ -712,7 +712,8 @@ def find_or_create_overseas_entity(name: str, country_code: str | None = None) -
             _(
                 "No overseas entity is called %(name)s; give its country to create it.",
                 name=repr(name),
-            ), "country"
+            ),
+            "country",
         )
     code = country_code.strip().upper()
     return save_overseas_entity(

@@ -59,7 +59,8 @@ class AcceptForm(EngageForm):
 
 class DeclineForm(EngageForm):
     reason = TextAreaField(
-        _l("Reason"), validators=[DataRequired(message=_l("Give a short reason.")), Length(max=2000)]
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Give a short reason.")), Length(max=2000)],
     )
     submit = SubmitField(_l("Decline"))
 

@@ -355,7 +355,7 @@ def check_slots(
             moment, moment + timedelta(minutes=MEETING_MINUTES), sides
         ):
             errors[name] = [
-                _("%(time)s UTC is not possible:", time=f"{moment:%d %b %Y %H:%M}")
+                _("%(time)s UTC is not possible:", time=moment.strftime("%d %b %Y %H:%M"))
                 + " "
                 + " ".join(problems)
             ]
@@ -418,7 +418,8 @@ def request_meeting(
         entity = db.session.get(OverseasEntity, overseas_entity_id)
         if entity is None or not partner_reachable_by_company(organisation.id, entity.id):
             raise MeetingError(
-                _("Choose a partner of a webinar your company registered for."), "overseas_entity_id"
+                _("Choose a partner of a webinar your company registered for."),
+                "overseas_entity_id",
             )
     else:
         raise MeetingForbidden(_("Only partners and companies arrange meetings."))
@@ -486,7 +487,9 @@ def accept_meeting(
         raise MeetingError(_("This slot has passed; propose other slots."), "slot")
     video_url = (video_url or "").strip() or None
     if video_url and not re.fullmatch(r"https?://\S{3,490}", video_url):
-        raise MeetingError(_("Enter a full link such as https://meet.example.com/abc."), "video_url")
+        raise MeetingError(
+            _("Enter a full link such as https://meet.example.com/abc."), "video_url"
+        )
     request.state = MeetingState.ACCEPTED
     request.slot_at = moment
     request.video_url = video_url
@@ -738,7 +741,7 @@ def send_meeting_reminders() -> int:
                 request,
                 side,
                 "meeting_reminder",
-                lambda side=side, hours=hours: _(
+                lambda request=request, side=side, hours=hours: _(
                     "Reminder: meeting with %(name)s in about %(hours)s h",
                     name=_name(request, side.other),
                     hours=hours,

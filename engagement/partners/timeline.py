@@ -29,7 +29,9 @@ def meetings(entry: Any) -> Iterator[TimelineEntry]:
         .order_by(MeetingRequest.id)
     )
     for request in rows:
-        detail = _("After the webinar “%(title)s”", title=request.event.title) if request.event else ""
+        detail = (
+            _("After the webinar “%(title)s”", title=request.event.title) if request.event else ""
+        )
         if request.outcome is not None:
             outcome = _("outcome: %(outcome)s", outcome=request.outcome.label)
             detail = f"{detail} · {outcome}".lstrip(" ·")

@@ -266,7 +266,7 @@ def entry(entry_id: int):
                     _(
                         "Moved %(city)s to %(day)s with %(team)s (pinned there).",
                         city=item.city.name,
-                        day=f"{item.day:%a %d %b %Y}",
+                        day=item.day.strftime("%a %d %b %Y"),
                         team=item.team.name,
                     ),
                     "success",
@@ -292,14 +292,18 @@ def entry_action(entry_id: int, action: str):
                 _(
                     "Removed the draft for %(city)s on %(day)s.",
                     city=item.city.name,
-                    day=f"{item.day:%d %b %Y}",
+                    day=item.day.strftime("%d %b %Y"),
                 ),
                 "success",
             )
         else:
             adapter.set_pinned(item, action == "pin")
             flash(
-                (_("Pinned %(city)s on %(day)s.") if action == "pin" else _("Unpinned %(city)s on %(day)s."))
+                (
+                    _("Pinned %(city)s on %(day)s.")
+                    if action == "pin"
+                    else _("Unpinned %(city)s on %(day)s.")
+                )
                 % {"city": item.city.name, "day": f"{item.day:%d %b %Y}"},
                 "success",
             )
