@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -12,21 +13,21 @@ from engagement.dashboard.services import quarter_problem
 
 class RemittanceForm(EngageForm):
     quarter_start = DateField(
-        "Quarter (first day)",
+        _l("Quarter (first day)"),
         validators=[DataRequired()],
-        description="1 January, 1 April, 1 July or 1 October.",
+        description=_l("1 January, 1 April, 1 July or 1 October."),
     )
     computer_services_usd_m = DecimalField(
-        "Computer and call-centre services (US$ million)",
+        _l("Computer and call-centre services (US$ million)"),
         places=3,
         validators=[DataRequired(), NumberRange(min=0, max=999_999_999)],
     )
     ict_services_usd_m = DecimalField(
-        "Including telecommunication, computer and information services (US$ million)",
+        _l("Including telecommunication, computer and information services (US$ million)"),
         places=3,
         validators=[Optional(), NumberRange(min=0, max=999_999_999)],
     )
-    source = StringField("Source", validators=[Length(max=300)])
+    source = StringField(_l("Source"), validators=[Length(max=300)])
 
     def validate_quarter_start(self, field: DateField) -> None:
         if field.data and (problem := quarter_problem(field.data)):
@@ -35,7 +36,9 @@ class RemittanceForm(EngageForm):
 
 class RemittanceImportForm(EngageForm):
     file = FileField(
-        "CSV file",
+        _l("CSV file"),
         validators=[FileRequired()],
-        description="Columns quarter_start, computer_services_usd_m, ict_services_usd_m, source.",
+        description=_l(
+            "Columns quarter_start, computer_services_usd_m, ict_services_usd_m, source."
+        ),
     )

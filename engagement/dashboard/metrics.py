@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -292,37 +293,48 @@ def companies_figures(now: Period, before: Period) -> Section:
         .order_by(Sector.id)
     ).all()
     link = ("directory.companies", {"verified": "yes"})
-    end_headers = [f"On {day_label(day_now)}", f"On {day_label(day_before)}", "Growth %"]
+    end_headers = [
+        _("On %(day)s", day=day_label(day_now)),
+        _("On %(day)s", day=day_label(day_before)),
+        _("Growth %"),
+    ]
     return Section(
         "companies",
-        "Companies",
+        _("Companies"),
         [
             Figure(
                 "companies_registered",
-                "PSEB-registered IT and ITeS companies",
+                _("PSEB-registered IT and ITeS companies"),
                 totals[0],
                 totals[1],
                 link=link,
             ),
             Figure(
-                "companies_new", "New registrations in the period", totals[2], totals[3], link=link
+                "companies_new",
+                _("New registrations in the period"),
+                totals[2],
+                totals[3],
+                link=link,
             ),
         ],
         [
             Table(
                 "companies_by_province",
-                "Registered companies by province",
-                ["Province", *end_headers],
-                [[name or NO_CITY, a, b, growth_pct(a, b)] for name, a, b in by_province],
+                _("Registered companies by province"),
+                [_("Province"), *end_headers],
+                [
+                    [name or _("No city given"), a, b, growth_pct(a, b)]
+                    for name, a, b in by_province
+                ],
             ),
             Table(
                 "companies_by_sector",
-                "Registered companies by sector",
-                ["Sector", *end_headers],
+                _("Registered companies by sector"),
+                [_("Sector"), *end_headers],
                 [[name, a, b, growth_pct(a, b)] for name, a, b in by_sector],
             ),
         ],
-        note="A company counts once staff have verified its PSEB registration number.",
+        note=_("A company counts once staff have verified its PSEB registration number."),
     )
 
 
@@ -394,11 +406,11 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
     link = ("dashboard.remittances", {})
     section = Section(
         "remittances",
-        "Export remittances",
+        _("Export remittances"),
         [
             Figure(
                 "remittances_computer_usd_m",
-                "IT and ITeS export remittances (computer and call-centre services)",
+                _("IT and ITeS export remittances (computer and call-centre services)"),
                 rounded[0][0],
                 rounded[1][0],
                 unit="US$ million",
@@ -406,7 +418,7 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
             ),
             Figure(
                 "remittances_ict_usd_m",
-                "Including telecommunication, computer and information services",
+                _("Including telecommunication, computer and information services"),
                 rounded[0][1],
                 rounded[1][1],
                 unit="US$ million",
@@ -416,14 +428,16 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
         [
             Table(
                 "remittances_by_quarter",
-                "Export remittances by quarter (US$ million), latest quarters up to the period's end",
+                _(
+                    "Export remittances by quarter (US$ million), latest quarters up to the period's end"
+                ),
                 [
-                    "Quarter",
-                    "Computer and call-centre",
-                    "Incl. telecom and information",
-                    "Growth % (computer)",
-                    "Growth % (incl. telecom)",
-                    "Source",
+                    _("Quarter"),
+                    _("Computer and call-centre"),
+                    _("Incl. telecom and information"),
+                    _("Growth % (computer)"),
+                    _("Growth % (incl. telecom)"),
+                    _("Source"),
                 ],
                 [
                     [
@@ -438,7 +452,9 @@ def remittance_figures(now: Period, before: Period) -> tuple[Section, list[dict[
                 ],
             )
         ],
-        note="Quarters (as staff entered them) that overlap the period; a year earlier the same.",
+        note=_(
+            "Quarters (as staff entered them) that overlap the period; a year earlier the same."
+        ),
     )
     return section, quarters
 
@@ -523,42 +539,44 @@ def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
     link = ("webinars.past", {})
     return Section(
         "webinars",
-        "Webinars",
+        _("Webinars"),
         [
-            Figure("webinars_held", "Webinars held", totals[0], totals[1], link=link),
+            Figure("webinars_held", _("Webinars held"), totals[0], totals[1], link=link),
             Figure(
                 "overseas_entities_engaged",
-                "Overseas entities engaged",
+                _("Overseas entities engaged"),
                 entities[0],
                 entities[1],
                 link=("directory.overseas", {}),
             ),
-            Figure("countries_engaged", "Countries engaged", entities[2], entities[3]),
+            Figure("countries_engaged", _("Countries engaged"), entities[2], entities[3]),
             Figure(
                 "webinar_companies_registered",
-                "Companies registered",
+                _("Companies registered"),
                 totals[4],
                 totals[5],
                 link=("events.staff_index", {}),
             ),
             Figure(
                 "webinar_registrations",
-                "People registered",
+                _("People registered"),
                 registered,
                 registered_before,
                 link=("events.staff_index", {}),
             ),
-            Figure("webinar_attendance", "People attended (checked in)", attended, attended_before),
+            Figure(
+                "webinar_attendance", _("People attended (checked in)"), attended, attended_before
+            ),
             Figure(
                 "webinar_attendance_rate_pct",
-                "Attendance rate",
+                _("Attendance rate"),
                 _rate(attended, registered),
                 _rate(attended_before, registered_before),
                 unit="%",
             ),
             Figure(
                 "webinar_no_show_rate_pct",
-                "No-show rate",
+                _("No-show rate"),
                 _rate(registered - attended, registered),
                 _rate(registered_before - attended_before, registered_before),
                 unit="%",
@@ -567,14 +585,14 @@ def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
         [
             Table(
                 "webinars_by_country",
-                "Webinars by partner country",
+                _("Webinars by partner country"),
                 [
-                    "Country",
-                    "Webinars held",
-                    "A year earlier",
-                    "Entities",
-                    "Registered",
-                    "Attended",
+                    _("Country"),
+                    _("Webinars held"),
+                    _("A year earlier"),
+                    _("Entities"),
+                    _("Registered"),
+                    _("Attended"),
                 ],
                 [
                     [country_name(code) or code, held_now, held_before, n_entities, regs, came]
@@ -582,7 +600,9 @@ def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
                 ],
             )
         ],
-        note="A registration counts when it holds a seat; attendance is a check-in at the event.",
+        note=_(
+            "A registration counts when it holds a seat; attendance is a check-in at the event."
+        ),
     )
 
 
@@ -643,18 +663,26 @@ def meetings_figures(now: Period, before: Period) -> Section:
     def table_row(label: str, row: Any) -> list[Any]:
         return [label, row[1], row[6], row[2], row[3], row[8], money(row[5])]
 
-    headers = ["Requested", "A year earlier", "Accepted", "Held", "Held a year earlier"]
+    headers = [
+        _("Requested"),
+        _("A year earlier"),
+        _("Accepted"),
+        _("Held"),
+        _("Held a year earlier"),
+    ]
     return Section(
         "meetings",
-        "Meetings with partners",
+        _("Meetings with partners"),
         [
-            Figure("meetings_requested", "B2B meetings requested", totals[0], totals[5], link=link),
-            Figure("meetings_accepted", "Meetings accepted", totals[1], totals[6], link=link),
-            Figure("meetings_held", "Meetings held", totals[2], totals[7], link=link),
-            Figure("meetings_contracts", "Contracts reported", totals[3], totals[8], link=link),
+            Figure(
+                "meetings_requested", _("B2B meetings requested"), totals[0], totals[5], link=link
+            ),
+            Figure("meetings_accepted", _("Meetings accepted"), totals[1], totals[6], link=link),
+            Figure("meetings_held", _("Meetings held"), totals[2], totals[7], link=link),
+            Figure("meetings_contracts", _("Contracts reported"), totals[3], totals[8], link=link),
             Figure(
                 "meetings_contract_value_usd",
-                "Value of contracts reported (US$)",
+                _("Value of contracts reported (US$)"),
                 money(totals[4]),
                 money(totals[9]),
                 link=link,
@@ -663,19 +691,21 @@ def meetings_figures(now: Period, before: Period) -> Section:
         [
             Table(
                 "meetings_by_country",
-                "B2B meetings by partner country",
-                ["Country", *headers, "Contract value (US$)"],
+                _("B2B meetings by partner country"),
+                [_("Country"), *headers, _("Contract value (US$)")],
                 [table_row(country_name(row[0]) or row[0], row) for row in by_country],
             ),
             Table(
                 "meetings_by_webinar",
-                "B2B meetings by webinar",
-                ["Webinar", *headers, "Contract value (US$)"],
+                _("B2B meetings by webinar"),
+                [_("Webinar"), *headers, _("Contract value (US$)")],
                 [table_row(row[0], row) for row in by_webinar],
             ),
         ],
-        note="A meeting counts as held once its accepted slot has passed; outcomes are what "
-        "either side recorded afterwards.",
+        note=_(
+            "A meeting counts as held once its accepted slot has passed; outcomes are what "
+            "either side recorded afterwards."
+        ),
     )
 
 
@@ -766,40 +796,40 @@ def meetup_figures(
     link = ("roadmap.public", {})
     section = Section(
         "meetups",
-        "Meetups",
+        _("Meetups"),
         [
-            Figure("meetups_held", "Meetups held", held_now, held_before, link=link),
+            Figure("meetups_held", _("Meetups held"), held_now, held_before, link=link),
             Figure(
                 "meetups_focus_share_pct",
-                "Share held in PSEB focus cities",
+                _("Share held in PSEB focus cities"),
                 _rate(totals[2], held_now),
                 _rate(totals[3], held_before),
                 unit="%",
             ),
             Figure(
                 "meetups_poverty_share_pct",
-                "Share held in districts above the national median poverty rate",
+                _("Share held in districts above the national median poverty rate"),
                 _rate(totals[4], held_now),
                 _rate(totals[5], held_before),
                 unit="%",
             ),
-            Figure("meetup_registrations", "People registered", totals[6], totals[7]),
-            Figure("meetup_attendance", "People attended (checked in)", totals[8], totals[9]),
+            Figure("meetup_registrations", _("People registered"), totals[6], totals[7]),
+            Figure("meetup_attendance", _("People attended (checked in)"), totals[8], totals[9]),
             Figure(
                 "roadmap_planned",
-                "Roadmap: meetups planned (published)",
+                _("Roadmap: meetups planned (published)"),
                 roadmap[0],
                 roadmap[1],
                 link=("roadmap.board", {}),
             ),
-            Figure("roadmap_held", "Roadmap: held", roadmap[2], roadmap[3]),
-            Figure("roadmap_cancelled", "Roadmap: cancelled", roadmap[4], roadmap[5]),
+            Figure("roadmap_held", _("Roadmap: held"), roadmap[2], roadmap[3]),
+            Figure("roadmap_cancelled", _("Roadmap: cancelled"), roadmap[4], roadmap[5]),
         ],
         [
             Table(
                 "meetups_by_city",
-                "Meetups held by city",
-                ["City", "Held", "A year earlier", "Attended", "PSEB focus city"],
+                _("Meetups held by city"),
+                [_("City"), _("Held"), _("A year earlier"), _("Attended"), _("PSEB focus city")],
                 [
                     [name, a, b, came, "yes" if is_focus else ""]
                     for _id, name, a, b, came, is_focus in by_city
@@ -807,16 +837,16 @@ def meetup_figures(
             ),
             Table(
                 "roadmap_progress",
-                "Roadmap: plan against what happened",
-                ["", "Period", "A year earlier"],
+                _("Roadmap: plan against what happened"),
+                ["", _("Period"), _("A year earlier")],
                 [
-                    ["Planned", roadmap[0], roadmap[1]],
-                    ["Held", roadmap[2], roadmap[3]],
-                    ["Cancelled", roadmap[4], roadmap[5]],
+                    [_("Planned"), roadmap[0], roadmap[1]],
+                    [_("Held"), roadmap[2], roadmap[3]],
+                    [_("Cancelled"), roadmap[4], roadmap[5]],
                 ],
             ),
         ],
-        note="Poverty rates: World Bank Data4Pakistan district estimates (2018).",
+        note=_("Poverty rates: World Bank Data4Pakistan district estimates (2018)."),
     )
     return section, {row[0]: row[2] for row in by_city if row[2]}
 
@@ -838,11 +868,11 @@ def stp_figures() -> Section:
     link = ("roadmap.venues", {})
     return Section(
         "stps",
-        "Software Technology Parks",
+        _("Software Technology Parks"),
         [
             Figure(
                 f"stps_{status.value}",
-                f"Parks {status.label.lower()}",
+                _("Parks %(status)s", status=status.label.lower()),
                 count,
                 link=link,
                 compared=False,
@@ -852,20 +882,20 @@ def stp_figures() -> Section:
         [
             Table(
                 "stps_by_status",
-                "Software Technology Parks by status",
-                ["Status", "Parks"],
+                _("Software Technology Parks by status"),
+                [_("Status"), _("Parks")],
                 [[status.label, count] for status, count in by_status.items()],
                 chart=(1,),
             ),
             Table(
                 "stps_by_city",
-                "Software Technology Parks by city",
-                ["City", *(s.label for s in StpStatus)],
+                _("Software Technology Parks by city"),
+                [_("City"), *(s.label for s in StpStatus)],
                 [[city, *counts.values()] for city, counts in by_city.items()],
                 chart=(1, 2, 3),
             ),
         ],
-        note="As of today (venues have no history).",
+        note=_("As of today (venues have no history)."),
     )
 
 
@@ -934,35 +964,39 @@ def facilitation_figures(now: Period, before: Period) -> Section:
     zeros = [0] * 8
     return Section(
         "facilitation",
-        "Facilitation",
+        _("Facilitation"),
         [
             Figure(
                 "requests_received",
-                "Facilitation requests received",
+                _("Facilitation requests received"),
                 totals[0],
                 totals[1],
                 link=queue,
             ),
             Figure(
                 "requests_resolved",
-                "Facilitation requests resolved",
+                _("Facilitation requests resolved"),
                 totals[2],
                 totals[3],
                 link=queue,
             ),
             Figure(
                 "requests_declined",
-                "Facilitation requests declined",
+                _("Facilitation requests declined"),
                 totals[4],
                 totals[5],
                 link=queue,
             ),
             Figure(
-                "requests_open", "Open at the end of the period", totals[6], totals[7], link=queue
+                "requests_open",
+                _("Open at the end of the period"),
+                totals[6],
+                totals[7],
+                link=queue,
             ),
             Figure(
                 "median_working_days_to_first_response",
-                "Median working days to first response",
+                _("Median working days to first response"),
                 response_now,
                 response_before,
                 unit="working days",
@@ -970,7 +1004,7 @@ def facilitation_figures(now: Period, before: Period) -> Section:
             ),
             Figure(
                 "median_working_days_to_resolve",
-                "Median working days to resolution",
+                _("Median working days to resolution"),
                 resolve_now,
                 resolve_before,
                 unit="working days",
@@ -978,25 +1012,32 @@ def facilitation_figures(now: Period, before: Period) -> Section:
             ),
             Figure(
                 "sla_first_response_met_pct",
-                "First responses within the SLA",
+                _("First responses within the SLA"),
                 _rate(totals[9], totals[8]),
                 _rate(totals[11], totals[10]),
                 unit="%",
             ),
             Figure(
                 "referrals_made",
-                "Referrals to funding channels",
+                _("Referrals to funding channels"),
                 referral_totals[0],
                 referral_totals[1],
                 link=("facilitation.channels", {}),
             ),
-            Figure("referrals_funded", "Referrals funded", funded[0], funded[1]),
+            Figure("referrals_funded", _("Referrals funded"), funded[0], funded[1]),
         ],
         [
             Table(
                 "requests_by_sphere",
-                "Requests by sphere",
-                ["Sphere", "Received", "A year earlier", "Resolved", "Declined", "Open at end"],
+                _("Requests by sphere"),
+                [
+                    _("Sphere"),
+                    _("Received"),
+                    _("A year earlier"),
+                    _("Resolved"),
+                    _("Declined"),
+                    _("Open at end"),
+                ],
                 [
                     [SPHERE_LABELS[s], row[0], row[1], row[2], row[4], row[6]]
                     for s in Sphere
@@ -1005,15 +1046,17 @@ def facilitation_figures(now: Period, before: Period) -> Section:
             ),
             Table(
                 "referrals_by_outcome",
-                "Referrals by outcome",
-                ["Outcome", "Referred in the period", "A year earlier"],
+                _("Referrals by outcome"),
+                [_("Outcome"), _("Referred in the period"), _("A year earlier")],
                 [[o.label, *referrals.get(o, (0, 0))] for o in ReferralOutcome],
             ),
         ],
         note=(
-            "Working days leave out weekends and Pakistani public holidays. Medians count the"
-            " requests answered (or resolved) in the period; the SLA share counts the requests"
-            " received in the period whose deadline has passed or that were answered."
+            _(
+                "Working days leave out weekends and Pakistani public holidays. Medians count the"
+                " requests answered (or resolved) in the period; the SLA share counts the requests"
+                " received in the period whose deadline has passed or that were answered."
+            )
         ),
     )
 

@@ -6,6 +6,8 @@ rules themselves live in :mod:`engagement.directory.services`.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -73,33 +75,33 @@ def optional_int(value: object) -> int | None:
 WEBSITE = [
     Optional(),
     Length(max=300),
-    URL(message="Enter a web address such as example.pk or https://example.pk."),
+    URL(message=_l("Enter a web address such as example.pk or https://example.pk.")),
 ]
 
 
 class CompanyProfileForm(EngageForm):
-    legal_name = StringField("Legal name", validators=[DataRequired(), Length(max=200)])
+    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
     registration_number = StringField(
-        "PSEB registration number",
+        _l("PSEB registration number"),
         validators=[Optional(), Length(max=20), RegistrationNumber()],
-        description="Format PSEB/YYYY/NNNN. Optional until PSEB staff verify it.",
+        description=_l("Format PSEB/YYYY/NNNN. Optional until PSEB staff verify it."),
     )
-    sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
-    city = SelectField("City", coerce=optional_int, validators=[Optional()])
+    sectors = MultiCheckboxField(_l("Sectors"), coerce=int, validators=[Optional()])
+    city = SelectField(_l("City"), coerce=optional_int, validators=[Optional()])
     employee_band = SelectField(
-        "Employees",
-        choices=[SelectChoice("", "Not stated")]
+        _l("Employees"),
+        choices=[SelectChoice("", _l("Not stated"))]
         + [SelectChoice(band.value, band.value) for band in EmployeeBand],
         validators=[Optional()],
     )
     export_markets = StringField(
-        "Export markets",
+        _l("Export markets"),
         validators=[Optional(), Length(max=300)],
-        description="Two-letter country codes, separated by commas: US, GB, AE.",
+        description=_l("Two-letter country codes, separated by commas: US, GB, AE."),
     )
-    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
-    description = TextAreaField("About the company", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Save profile")
+    website = URLField(_l("Website"), validators=WEBSITE, filters=[normalise_website])
+    description = TextAreaField(_l("About the company"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save profile"))
 
     def validate_export_markets(self, field: StringField) -> None:
         try:
@@ -111,117 +113,119 @@ class CompanyProfileForm(EngageForm):
 class ShowcaseForm(EngageForm):
     """The company's entry in the public showcase (/companies/); no contact details."""
 
-    showcase_opt_in = BooleanField("List us in the public showcase")
+    showcase_opt_in = BooleanField(_l("List us in the public showcase"))
     services = StringField(
-        "Services",
+        _l("Services"),
         validators=[Optional(), Length(max=500)],
-        description="Separated by commas: custom software, QA and testing, DevOps.",
+        description=_l("Separated by commas: custom software, QA and testing, DevOps."),
     )
-    certifications = MultiCheckboxField("Certifications", validators=[Optional()])
+    certifications = MultiCheckboxField(_l("Certifications"), validators=[Optional()])
     certifications_other = StringField(
-        "Other certifications", validators=[Optional(), Length(max=300)]
+        _l("Other certifications"), validators=[Optional(), Length(max=300)]
     )
     founded_year = IntegerField(
-        "Year founded",
-        validators=[Optional(), NumberRange(min=1900, max=2100, message="Enter a year.")],
+        _l("Year founded"),
+        validators=[Optional(), NumberRange(min=1900, max=2100, message=_l("Enter a year."))],
     )
     pitch = TextAreaField(
-        "Short pitch", validators=[Optional(), Length(max=500)], description="One or two sentences."
+        _l("Short pitch"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("One or two sentences."),
     )
-    submit = SubmitField("Save showcase entry")
+    submit = SubmitField(_l("Save showcase entry"))
 
 
 class StartupProfileForm(EngageForm):
-    name = StringField("Startup name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Startup name"), validators=[DataRequired(), Length(max=200)])
     founding_year = IntegerField(
-        "Founding year",
+        _l("Founding year"),
         validators=[
             Optional(),
-            NumberRange(min=1990, max=2100, message="Enter a year after 1990."),
+            NumberRange(min=1990, max=2100, message=_l("Enter a year after 1990.")),
         ],
     )
     stage = SelectField(
-        "Stage",
-        choices=[SelectChoice("", "Not stated")]
+        _l("Stage"),
+        choices=[SelectChoice("", _l("Not stated"))]
         + [SelectChoice(stage.value, stage.label) for stage in StartupStage],
         validators=[Optional()],
     )
-    sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
-    city = SelectField("City", coerce=optional_int, validators=[Optional()])
+    sectors = MultiCheckboxField(_l("Sectors"), coerce=int, validators=[Optional()])
+    city = SelectField(_l("City"), coerce=optional_int, validators=[Optional()])
     founders = TextAreaField(
-        "Founders",
+        _l("Founders"),
         validators=[Optional(), Length(max=2000)],
-        description="One name per line.",
+        description=_l("One name per line."),
     )
-    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
-    description = TextAreaField("About the startup", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Save profile")
+    website = URLField(_l("Website"), validators=WEBSITE, filters=[normalise_website])
+    description = TextAreaField(_l("About the startup"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save profile"))
 
 
 class VerifyRegistrationForm(EngageForm):
     registration_number = StringField(
-        "Registration number",
+        _l("Registration number"),
         validators=[DataRequired(), Length(max=20), RegistrationNumber()],
-        description="As on the PSEB registration certificate: PSEB/YYYY/NNNN.",
+        description=_l("As on the PSEB registration certificate: PSEB/YYYY/NNNN."),
     )
-    submit = SubmitField("Verify registration")
+    submit = SubmitField(_l("Verify registration"))
 
 
 class RevokeVerificationForm(EngageForm):
     reason = TextAreaField(
-        "Reason for withdrawing",
+        _l("Reason for withdrawing"),
         validators=[
-            DataRequired(message="Say why the verification is withdrawn."),
+            DataRequired(message=_l("Say why the verification is withdrawn.")),
             Length(max=1000),
         ],
-        description='Kept in the verification history, e.g. "Certificate expired in 2025".',
+        description=_l('Kept in the verification history, e.g. "Certificate expired in 2025".'),
     )
-    submit = SubmitField("Withdraw verification")
+    submit = SubmitField(_l("Withdraw verification"))
 
 
 class OverseasEntityForm(EngageForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     entity_type = SelectField(
-        "Type",
+        _l("Type"),
         choices=[
             SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
             for kind in OverseasEntityType
         ],
     )
-    country_code = SelectField("Country", validators=[DataRequired()])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
     timezone = StringField(
-        "Time zone",
+        _l("Time zone"),
         validators=[DataRequired(), Length(max=64)],
-        description="IANA name, e.g. Europe/Berlin, America/New_York, Asia/Dubai.",
+        description=_l("IANA name, e.g. Europe/Berlin, America/New_York, Asia/Dubai."),
     )
-    sectors = MultiCheckboxField("Sectors", coerce=int, validators=[Optional()])
-    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
-    description = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Save")
+    sectors = MultiCheckboxField(_l("Sectors"), coerce=int, validators=[Optional()])
+    website = URLField(_l("Website"), validators=WEBSITE, filters=[normalise_website])
+    description = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save"))
 
     def validate_timezone(self, field: StringField) -> None:
         field.data = (field.data or "").strip()
         if not valid_timezone(field.data):
-            raise ValidationError("Unknown time zone; use an IANA name such as Europe/Berlin.")
+            raise ValidationError(_("Unknown time zone; use an IANA name such as Europe/Berlin."))
 
 
 class StakeholderBodyForm(EngageForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=[
             SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
             for kind in StakeholderKind
         ],
     )
-    province = SelectField("Province", coerce=optional_int, validators=[Optional()])
-    website = URLField("Website", validators=WEBSITE, filters=[normalise_website])
-    submit = SubmitField("Save")
+    province = SelectField(_l("Province"), coerce=optional_int, validators=[Optional()])
+    website = URLField(_l("Website"), validators=WEBSITE, filters=[normalise_website])
+    submit = SubmitField(_l("Save"))
 
 
 class ContactForm(EngageForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    position = StringField("Position", validators=[Optional(), Length(max=120)])
-    email = EmailField("Email", validators=[Optional(), ValidEmail(), Length(max=254)])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
-    submit = SubmitField("Save contact")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[Optional(), ValidEmail(), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Save contact"))

@@ -14,6 +14,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -46,22 +48,22 @@ from engagement.directory.services import DirectoryError, DirectoryFilters
 #: The staff lists: page key → (title, search function, template, kind choices).
 LISTS: dict[str, dict[str, Any]] = {
     "companies": {
-        "title": "Companies",
+        "title": _l("Companies"),
         "search": services.search_companies,
         "kinds": [],
     },
     "startups": {
-        "title": "Startups",
+        "title": _l("Startups"),
         "search": services.search_startups,
         "kinds": [(stage.value, stage.label) for stage in StartupStage],
     },
     "overseas": {
-        "title": "Overseas entities",
+        "title": _l("Overseas entities"),
         "search": services.search_overseas_entities,
         "kinds": [(kind.value, kind.value.replace("_", " ")) for kind in OverseasEntityType],
     },
     "bodies": {
-        "title": "Stakeholder bodies",
+        "title": _l("Stakeholder bodies"),
         "search": services.search_stakeholder_bodies,
         "kinds": [(kind.value, kind.value.replace("_", " ")) for kind in StakeholderKind],
     },
@@ -78,7 +80,10 @@ def _list_page(list_key: str, endpoint_csv: str) -> str:
     filters = _filters(list_key)
     if filters.invalid:
         flash(
-            "Some filters were not understood and are ignored: " + ", ".join(filters.invalid),
+            _(
+                "Some filters were not understood and are ignored: %(filters)s",
+                filters=", ".join(filters.invalid),
+            ),
             "warning",
         )
     page = paginate_list(spec["search"](filters))
@@ -123,15 +128,15 @@ def _fill_choices(form: Any) -> None:
     if hasattr(form, "sectors"):
         form.sectors.choices = [(s.id, s.name) for s in services.all_sectors()]
     if hasattr(form, "city"):
-        form.city.choices = [("", "Not stated")] + [
+        form.city.choices = [("", _("Not stated"))] + [
             (c.id, f"{c.name} ({c.province.name})") for c in services.all_cities()
         ]
     if hasattr(form, "province"):
-        form.province.choices = [("", "None (federal or national)")] + [
+        form.province.choices = [("", _("None (federal or national)"))] + [
             (p.id, p.name) for p in services.all_provinces()
         ]
     if hasattr(form, "country_code"):
-        form.country_code.choices = [("", "Choose a country")] + services.country_choices()
+        form.country_code.choices = [("", _("Choose a country"))] + services.country_choices()
 
 
 # --- Lists and CSV ------------------------------------------------------------------------------
@@ -226,7 +231,11 @@ def verify_company(company_id: int):
             _apply_error(form, error)
         else:
             flash(
-                f"{company.legal_name}: registration {company.registration_number} verified.",
+                _(
+                    "%(name)s: registration %(number)s verified.",
+                    name=company.legal_name,
+                    number=company.registration_number,
+                ),
                 "success",
             )
             return redirect(url_for("directory.company", company_id=company.id))
@@ -241,14 +250,17 @@ def unverify_company(company_id: int):
     # Redirect after the POST either way, so a reload never re-sends it (a refusal has nothing
     # typed worth keeping: the reason was empty, or nothing is verified).
     if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or "Say why the verification is withdrawn.", "error")
+        flash(
+            " ".join(map(str, form.reason.errors)) or _("Say why the verification is withdrawn."),
+            "error",
+        )
     else:
         try:
             services.revoke_verification(company, current_user, form.reason.data)
         except DirectoryError as error:
             flash(str(error), "error")
         else:
-            flash(f"{company.legal_name}: verification withdrawn.", "info")
+            flash(_("%(name)s: verification withdrawn.", name=company.legal_name), "info")
     return redirect(url_for("directory.company", company_id=company.id))
 
 
@@ -321,7 +333,7 @@ def my_profile():
             except DirectoryError as error:
                 _apply_error(form, error)
             else:
-                flash("Your profile is saved.", "success")
+                flash(_("Your profile is saved."), "success")
                 return redirect(url_for("directory.my_profile"))
         status = 422
     return _my_profile_page(profile, form, locked, status)
@@ -371,7 +383,7 @@ def my_showcase():
         except DirectoryError as error:
             _apply_error(showcase_form, error)
         else:
-            flash("Your showcase entry is saved.", "success")
+            flash(_("Your showcase entry is saved."), "success")
             return redirect(url_for("directory.my_profile"))
     form = CompanyProfileForm(obj=profile, formdata=None)
     form.sectors.data = [s.id for s in profile.sectors]
@@ -431,7 +443,7 @@ def _edit_overseas(entity: Any):
             except DirectoryError as error:
                 _apply_error(form, error)
             else:
-                flash(f"{entity.name} is saved.", "success")
+                flash(_("%(name)s is saved.", name=entity.name), "success")
                 return redirect(url_for("directory.overseas_entity", entity_id=entity.id))
         return render_template("directory/edit.html", form=form, entry=entity, kind="overseas"), 422
     return render_template("directory/edit.html", form=form, entry=entity, kind="overseas")
@@ -480,7 +492,7 @@ def _edit_body(body: Any):
             except DirectoryError as error:
                 _apply_error(form, error)
             else:
-                flash(f"{body.name} is saved.", "success")
+                flash(_("%(name)s is saved.", name=body.name), "success")
                 return redirect(url_for("directory.body", body_id=body.id))
         return render_template("directory/edit.html", form=form, entry=body, kind="body"), 422
     return render_template("directory/edit.html", form=form, entry=body, kind="body")
@@ -504,7 +516,7 @@ def add_contact(body_id: int):
         except DirectoryError as error:
             _apply_error(form, error)
         else:
-            flash(f"{form.name.data} added to {body.name}.", "success")
+            flash(_("%(name)s added to %(body)s.", name=form.name.data, body=body.name), "success")
             return redirect(url_for("directory.body", body_id=body.id))
     return render_template(
         "directory/body.html", body=body, contact_form=form, empty_form=EmptyForm()
@@ -530,7 +542,7 @@ def edit_contact(contact_id: int):
             except DirectoryError as error:
                 _apply_error(form, error)
             else:
-                flash("Contact saved.", "success")
+                flash(_("Contact saved."), "success")
                 return redirect(url_for("directory.body", body_id=contact.body_id))
         return render_template("directory/edit.html", form=form, entry=contact, kind="contact"), 422
     return render_template("directory/edit.html", form=form, entry=contact, kind="contact")
@@ -543,7 +555,7 @@ def delete_contact(contact_id: int):
     EmptyForm().validate_on_submit() or abort(400)
     body_id = contact.body_id
     services.delete_contact(contact)
-    flash("Contact removed.", "info")
+    flash(_("Contact removed."), "info")
     return redirect(url_for("directory.body", body_id=body_id))
 
 

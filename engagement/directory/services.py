@@ -18,6 +18,7 @@ from typing import Any
 
 import pycountry
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
@@ -64,7 +65,7 @@ class DirectoryError(ValueError):
 def registration_number_problem(number: str) -> str | None:
     """Why ``number`` is not a PSEB registration number, or None."""
     if not re.fullmatch(REGISTRATION_NUMBER_PATTERN, number):
-        return "Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457."
+        return _("Use the format PSEB/YYYY/NNNN, for example PSEB/2021/0457.")
     return None
 
 
@@ -112,9 +113,10 @@ def parse_country_codes(text: str) -> list[str]:
     unknown = [code for code in codes if country_name(code) is None]
     if unknown:
         raise DirectoryError(
-            "Unknown country code: "
-            + ", ".join(unknown)
-            + ". Use two-letter ISO codes such as US, GB, AE.",
+            _(
+                "Unknown country code: %(codes)s. Use two-letter ISO codes such as US, GB, AE.",
+                codes=", ".join(unknown),
+            ),
             "export_markets",
         )
     return codes
@@ -381,7 +383,7 @@ def sectors_by_ids(ids: Iterable[int]) -> list[Sector]:
         return []
     sectors = list(db.session.scalars(sa.select(Sector).where(Sector.id.in_(ids))))
     if len(sectors) != len(ids):
-        raise DirectoryError("Choose sectors from the list.", "sectors")
+        raise DirectoryError(_("Choose sectors from the list."), "sectors")
     return sorted(sectors, key=lambda s: s.id)
 
 
@@ -390,7 +392,7 @@ def city_by_id(city_id: int | None) -> City | None:
         return None
     city = db.session.get(City, city_id)
     if city is None:
-        raise DirectoryError("Choose a city from the list.", "city")
+        raise DirectoryError(_("Choose a city from the list."), "city")
     return city
 
 
@@ -414,7 +416,7 @@ def _check_registration_number(company: Company, number: str) -> str:
         raise DirectoryError(problem, "registration_number")
     if _registration_taken(number, company):
         raise DirectoryError(
-            "Another company is already registered with this number. Check it, or contact PSEB.",
+            _("Another company is already registered with this number. Check it, or contact PSEB."),
             "registration_number",
         )
     return number
@@ -437,18 +439,18 @@ def update_company_profile(
     may change it; a change by staff keeps it verified, any other change needs verifying again."""
     legal_name = legal_name.strip()
     if not legal_name:
-        raise DirectoryError("Enter the company's legal name.", "legal_name")
+        raise DirectoryError(_("Enter the company's legal name."), "legal_name")
     number = (registration_number or "").strip().upper() or None
     if number != company.registration_number:
         if company.verified and not editor.is_staff:
             raise DirectoryError(
-                "The registration number is verified; ask PSEB staff to change it.",
+                _("The registration number is verified; ask PSEB staff to change it."),
                 "registration_number",
             )
         if number is None:
             if company.verified:
                 raise DirectoryError(
-                    "A verified company keeps its registration number.", "registration_number"
+                    _("A verified company keeps its registration number."), "registration_number"
                 )
         else:
             number = _check_registration_number(company, number)
@@ -485,9 +487,9 @@ def update_company_showcase(
     codes = [code for code in certifications if code]
     unknown = [code for code in codes if code not in CERTIFICATIONS]
     if unknown:
-        raise DirectoryError("Choose certifications from the list.", "certifications")
+        raise DirectoryError(_("Choose certifications from the list."), "certifications")
     if founded_year is not None and not 1900 <= founded_year <= clock.now().year:
-        raise DirectoryError("Enter the year the company was founded.", "founded_year")
+        raise DirectoryError(_("Enter the year the company was founded."), "founded_year")
     items = [item.strip() for item in (services or "").split(",") if item.strip()]
     company.showcase_opt_in = bool(opt_in)
     company.services = ", ".join(items)[:500]
@@ -514,7 +516,7 @@ def may_rename_verified_company(user: User, company: Company) -> bool:
 def _record_verified_rename(company: Company, editor: User, new_name: str) -> None:
     if not may_rename_verified_company(editor, company):
         raise DirectoryError(
-            "This company is verified: only its owner or PSEB staff can change its name.",
+            _("This company is verified: only its owner or PSEB staff can change its name."),
             "legal_name",
         )
     db.session.add(
@@ -554,10 +556,12 @@ def update_startup_profile(
     """Save a startup's own profile."""
     name = name.strip()
     if not name:
-        raise DirectoryError("Enter the startup's name.", "name")
+        raise DirectoryError(_("Enter the startup's name."), "name")
     this_year = clock.now().year
     if founding_year is not None and not 1990 <= founding_year <= this_year:
-        raise DirectoryError(f"Enter a year between 1990 and {this_year}.", "founding_year")
+        raise DirectoryError(
+            _("Enter a year between 1990 and %(year)s.", year=this_year), "founding_year"
+        )
     sectors = sectors_by_ids(sector_ids)
     city = city_by_id(city_id)
     startup.name = name
@@ -592,7 +596,7 @@ def verify_registration(company: Company, staff: User, number: str) -> Company:
     """Staff confirm (or correct) a company's PSEB registration number and mark it verified;
     audited (who, when, which number)."""
     if not staff.is_staff:
-        raise DirectoryError("Only PSEB staff can verify registrations.")
+        raise DirectoryError(_("Only PSEB staff can verify registrations."))
     company.registration_number = _check_registration_number(company, number)
     company.registration_verified_at = clock.now()
     company.verified_by_id = staff.id
@@ -604,12 +608,12 @@ def verify_registration(company: Company, staff: User, number: str) -> Company:
 def revoke_verification(company: Company, staff: User, reason: str) -> Company:
     """Staff withdraw a verification, giving a reason (the number stays, unverified); audited."""
     if not staff.is_staff:
-        raise DirectoryError("Only PSEB staff can change verifications.")
+        raise DirectoryError(_("Only PSEB staff can change verifications."))
     reason = (reason or "").strip()
     if not reason:
-        raise DirectoryError("Say why the verification is withdrawn.", "reason")
+        raise DirectoryError(_("Say why the verification is withdrawn."), "reason")
     if not company.verified:
-        raise DirectoryError("This registration is not verified.")
+        raise DirectoryError(_("This registration is not verified."))
     company.registration_verified_at = None
     company.verified_by_id = None
     _audit_verification(company, staff, VerificationAction.REVOKED, reason)
@@ -649,17 +653,17 @@ def save_overseas_entity(
     name = name.strip()
     code = country_code.strip().upper()
     if not name:
-        raise DirectoryError("Enter a name.", "name")
+        raise DirectoryError(_("Enter a name."), "name")
     if country_name(code) is None:
-        raise DirectoryError("Choose a country (ISO 3166 two-letter code).", "country_code")
+        raise DirectoryError(_("Choose a country (ISO 3166 two-letter code)."), "country_code")
     if not valid_timezone(timezone.strip()):
         raise DirectoryError(
-            "Unknown time zone; use an IANA name such as Europe/Berlin.", "timezone"
+            _("Unknown time zone; use an IANA name such as Europe/Berlin."), "timezone"
         )
     try:
         kind = OverseasEntityType(entity_type)
     except ValueError as error:
-        raise DirectoryError("Choose a type from the list.", "entity_type") from error
+        raise DirectoryError(_("Choose a type from the list."), "entity_type") from error
     duplicate = db.session.scalar(
         sa.select(OverseasEntity.id).where(
             OverseasEntity.name == name,
@@ -668,7 +672,7 @@ def save_overseas_entity(
         )
     )
     if duplicate is not None:
-        raise DirectoryError("An entity with this name already exists in that country.", "name")
+        raise DirectoryError(_("An entity with this name already exists in that country."), "name")
     sectors = sectors_by_ids(sector_ids)
     if entity is None:
         entity = OverseasEntity()
@@ -722,7 +726,11 @@ def find_or_create_overseas_entity(name: str, country_code: str | None = None) -
         return entity
     if not country_code:
         raise DirectoryError(
-            f"No overseas entity is called {name!r}; give its country to create it.", "country"
+            _(
+                "No overseas entity is called %(name)s; give its country to create it.",
+                name=repr(name),
+            ),
+            "country",
         )
     code = country_code.strip().upper()
     return save_overseas_entity(
@@ -745,13 +753,13 @@ def save_stakeholder_body(
     """Create (``body`` None) or update a stakeholder body; names are unique."""
     name = name.strip()
     if not name:
-        raise DirectoryError("Enter a name.", "name")
+        raise DirectoryError(_("Enter a name."), "name")
     try:
         body_kind = StakeholderKind(kind)
     except ValueError as error:
-        raise DirectoryError("Choose a kind from the list.", "kind") from error
+        raise DirectoryError(_("Choose a kind from the list."), "kind") from error
     if province_id is not None and db.session.get(Province, province_id) is None:
-        raise DirectoryError("Choose a province from the list.", "province")
+        raise DirectoryError(_("Choose a province from the list."), "province")
     duplicate = db.session.scalar(
         sa.select(StakeholderBody.id).where(
             sa.func.lower(StakeholderBody.name) == name.lower(),
@@ -759,7 +767,7 @@ def save_stakeholder_body(
         )
     )
     if duplicate is not None:
-        raise DirectoryError("A stakeholder body with this name already exists.", "name")
+        raise DirectoryError(_("A stakeholder body with this name already exists."), "name")
     if body is None:
         body = StakeholderBody()
         db.session.add(body)
@@ -783,7 +791,7 @@ def save_contact(
     """Add a contact to ``body`` (``contact`` None) or update one."""
     name = name.strip()
     if not name:
-        raise DirectoryError("Enter the contact's name.", "name")
+        raise DirectoryError(_("Enter the contact's name."), "name")
     if contact is None:
         contact = Contact(body=body)
         db.session.add(contact)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from engagement.core.timeline import TimelineEntry
 from engagement.directory.models import Company, VerificationAction
@@ -17,15 +18,19 @@ def verifications(entry: Any) -> Iterator[TimelineEntry]:
     if not isinstance(entry, Company) or entry.id is None:
         return
     for event in verification_history(entry):
-        who = event.actor.name if event.actor else "a former staff member"
+        who = event.actor.name if event.actor else _("a former staff member")
         verified = event.action == VerificationAction.VERIFIED
         yield TimelineEntry(
             at=event.created_at,
             kind="verification",
             title=(
-                f"Registration {event.registration_number} "
-                + ("verified" if verified else "verification withdrawn")
+                _("Registration %(number)s verified", number=event.registration_number)
+                if verified
+                else _(
+                    "Registration %(number)s verification withdrawn",
+                    number=event.registration_number,
+                )
             ),
-            detail=f"By {who}" + (f": {event.reason}" if event.reason else ""),
+            detail=_("By %(name)s", name=who) + (f": {event.reason}" if event.reason else ""),
             url=url_for("directory.company", company_id=entry.id) + "#verification-history",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
     EmailField,
@@ -33,24 +34,24 @@ class SlotCheckboxes(SelectMultipleField):
 
 class MeetingRequestForm(EngageForm):
     message = TextAreaField(
-        "Message",
-        validators=[DataRequired(message="Say what the meeting is for."), Length(max=5000)],
-        description="What you would like to discuss.",
+        _l("Message"),
+        validators=[DataRequired(message=_l("Say what the meeting is for.")), Length(max=5000)],
+        description=_l("What you would like to discuss."),
     )
-    slots = SlotCheckboxes("Proposed slots (choose 2 to 5)")
-    submit = SubmitField("Send request")
+    slots = SlotCheckboxes(_l("Proposed slots (choose 2 to 5)"))
+    submit = SubmitField(_l("Send request"))
 
 
 class ProposeSlotsForm(EngageForm):
-    slots = SlotCheckboxes("Other slots (choose 2 to 5)")
-    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Propose these slots")
+    slots = SlotCheckboxes(_l("Other slots (choose 2 to 5)"))
+    message = TextAreaField(_l("Message (optional)"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Propose these slots"))
 
 
 class AcceptForm(EngageForm):
-    slot = SelectField("Slot", validators=[DataRequired(message="Choose a slot.")])
-    video_url = URLField("Video link (optional)", validators=[Optional(), Length(max=500)])
-    submit = SubmitField("Accept")
+    slot = SelectField(_l("Slot"), validators=[DataRequired(message=_l("Choose a slot."))])
+    video_url = URLField(_l("Video link (optional)"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Accept"))
 
     def pre_validate(self, form: object) -> None:
         pass
@@ -58,45 +59,46 @@ class AcceptForm(EngageForm):
 
 class DeclineForm(EngageForm):
     reason = TextAreaField(
-        "Reason", validators=[DataRequired(message="Give a short reason."), Length(max=2000)]
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Give a short reason.")), Length(max=2000)],
     )
-    submit = SubmitField("Decline")
+    submit = SubmitField(_l("Decline"))
 
 
 class OutcomeForm(EngageForm):
     outcome = SelectField(
-        "Outcome",
+        _l("Outcome"),
         choices=[SelectChoice(o.value, o.label) for o in MeetingOutcome],
         validators=[DataRequired()],
     )
     value_usd = DecimalField(
-        "Contract value (US$, optional)",
+        _l("Contract value (US$, optional)"),
         places=2,
-        validators=[Optional(), NumberRange(min=0, message="Enter a positive amount.")],
+        validators=[Optional(), NumberRange(min=0, message=_l("Enter a positive amount."))],
     )
-    submit = SubmitField("Record outcome")
+    submit = SubmitField(_l("Record outcome"))
 
 
 class InvitePartnerForm(EngageForm):
-    email = EmailField("Contact's email", validators=[DataRequired(), Email(), Length(max=254)])
-    submit = SubmitField("Send invitation")
+    email = EmailField(_l("Contact's email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send invitation"))
 
 
 class AcceptPartnerInvitationForm(EngageForm):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
-        "Choose a password", validators=[DataRequired(), Length(min=10, max=200)]
+        _l("Choose a password"), validators=[DataRequired(), Length(min=10, max=200)]
     )
-    submit = SubmitField("Create my account")
+    submit = SubmitField(_l("Create my account"))
 
 
 class PartnerProfileForm(EngageForm):
     """What the partner's entity looks for in Pakistani companies."""
 
-    sectors = SlotCheckboxes("Sectors you look for", coerce=int)
+    sectors = SlotCheckboxes(_l("Sectors you look for"), coerce=int)
     description = TextAreaField(
-        "What you look for",
+        _l("What you look for"),
         validators=[Optional(), Length(max=5000)],
-        description="Services, markets, project sizes: companies read this before a meeting.",
+        description=_l("Services, markets, project sizes: companies read this before a meeting."),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engagement.db import LabelledEnum, TimestampMixin, enum_type
@@ -35,6 +36,18 @@ class MeetingState(LabelledEnum):
     DECLINED = "declined"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return STATE_LABELS[self.value]
+
+
+STATE_LABELS = {
+    "requested": _l("Requested"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "cancelled": _l("Cancelled"),
+}
+
 
 class MeetingSide(enum.StrEnum):
     PARTNER = "partner"
@@ -54,13 +67,17 @@ class MeetingOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "no_fit": "No fit",
-            "follow_up": "Follow-up planned",
-            "nda": "NDA signed",
-            "pilot": "Pilot",
-            "contract": "Contract",
-        }[self.value]
+        return OUTCOME_LABELS[self.value]
+
+
+#: Outcome labels, translated when shown (``str()`` in the viewer's or recipient's language).
+OUTCOME_LABELS = {
+    "no_fit": _l("No fit"),
+    "follow_up": _l("Follow-up planned"),
+    "nda": _l("NDA signed"),
+    "pilot": _l("Pilot"),
+    "contract": _l("Contract"),
+}
 
 
 class MeetingRequest(TimestampMixin, db.Model):

@@ -16,6 +16,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -61,8 +62,10 @@ def _apply(form: Any, error: svc.MeetingError) -> None:
 
 
 def _slot_label(moment, mine: str, theirs: str) -> str:
-    return (
-        f"{format_datetime(moment, mine)} (theirs: {format_datetime(moment, theirs, '%a %H:%M')})"
+    return _(
+        "%(mine)s (theirs: %(theirs)s)",
+        mine=format_datetime(moment, mine),
+        theirs=format_datetime(moment, theirs, "%a %H:%M"),
     )
 
 
@@ -145,7 +148,7 @@ def partner_profile():
         except svc.MeetingError as error:
             _apply(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("partners.partner_home"))
     return _partner_page(form, 422)
 
@@ -228,7 +231,7 @@ def new_meeting():
         except svc.MeetingError as error:
             _apply(form, error)
         else:
-            flash("Your meeting request is sent.", "success")
+            flash(_("Your meeting request is sent."), "success")
             return redirect(url_for("partners.meeting", request_id=meeting.id))
     if request.method == "POST":
         status = 422
@@ -312,7 +315,7 @@ def _answer(request_id: int, form_name: str, form, action) -> Any:
 def accept_meeting(request_id: int):
     def act(meeting, form):
         svc.accept_meeting(current_user, meeting, form.slot.data, form.video_url.data)
-        return "The meeting is confirmed; both sides get a calendar entry."
+        return _("The meeting is confirmed; both sides get a calendar entry.")
 
     form = AcceptForm()
     form.slot.choices = [SelectChoice(form.slot.data, form.slot.data)] if form.slot.data else []
@@ -324,7 +327,7 @@ def accept_meeting(request_id: int):
 def decline_meeting(request_id: int):
     def act(meeting, form):
         svc.decline_meeting(current_user, meeting, form.reason.data)
-        return "The request is declined."
+        return _("The request is declined.")
 
     return _answer(request_id, "decline", DeclineForm(), act)
 
@@ -334,7 +337,7 @@ def decline_meeting(request_id: int):
 def propose_slots(request_id: int):
     def act(meeting, form):
         svc.propose_slots(current_user, meeting, form.slots.data or [], form.message.data or "")
-        return "Your slots are sent to the other side."
+        return _("Your slots are sent to the other side.")
 
     form = ProposeSlotsForm()
     return _answer(request_id, "propose", form, act)
@@ -345,7 +348,7 @@ def propose_slots(request_id: int):
 def cancel_meeting(request_id: int):
     def act(meeting, form):
         svc.cancel_meeting(current_user, meeting)
-        return "The meeting is cancelled; the other side is told."
+        return _("The meeting is cancelled; the other side is told.")
 
     return _answer(request_id, "empty", EmptyForm(), act)
 
@@ -355,7 +358,7 @@ def cancel_meeting(request_id: int):
 def meeting_outcome(request_id: int):
     def act(meeting, form):
         svc.record_outcome(current_user, meeting, form.outcome.data, form.value_usd.data)
-        return "The outcome is recorded. Thank you."
+        return _("The outcome is recorded. Thank you.")
 
     return _answer(request_id, "outcome", OutcomeForm(), act)
 
@@ -444,7 +447,7 @@ def invite_partner(entity_id: int):
         except svc.MeetingError as error:
             _apply(form, error)
         else:
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("partners.entity_contacts", entity_id=entity.id))
     return _contacts_page(entity, form, 422)
 
@@ -465,7 +468,7 @@ def accept_invitation(token: str):
             _apply(form, error)
         else:
             sessions.log_in(user)
-            flash(f"Welcome to PSEB Engage, {user.name}.", "success")
+            flash(_("Welcome to PSEB Engage, %(name)s.", name=user.name), "success")
             return redirect(url_for("partners.partner_home"))
     status = 422 if request.method == "POST" else 200
     return render_template(

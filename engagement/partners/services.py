@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
@@ -30,6 +32,7 @@ from engagement.auth import services as accounts
 from engagement.auth.models import Membership, Organisation, Role, User
 from engagement.business_hours import Side
 from engagement.core.context import external_url
+from engagement.core.i18n import mail_language
 from engagement.directory.models import City, Company, OverseasEntity, Sector
 from engagement.events.models import ACTIVE_STATES, Event, Registration
 from engagement.extensions import db
@@ -273,7 +276,7 @@ def update_partner_profile(user: User, sector_ids: Iterable[int], description: s
 
     entity = user.overseas_entity
     if viewer_side(user) != MeetingSide.PARTNER or entity is None:
-        raise MeetingForbidden("Only partners describe their entity.")
+        raise MeetingForbidden(_("Only partners describe their entity."))
     try:
         entity.sectors = sectors_by_ids(sector_ids)
     except DirectoryError as error:
@@ -316,9 +319,9 @@ def _parse_slot(value: datetime | str) -> datetime:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError as error:
-            raise ValueError("Not a valid date-time; use ISO 8601 with a zone.") from error
+            raise ValueError(_("Not a valid date-time; use ISO 8601 with a zone.")) from error
     if moment.tzinfo is None:
-        raise ValueError("Give a time zone (e.g. a trailing Z for UTC).")
+        raise ValueError(_("Give a time zone (e.g. a trailing Z for UTC)."))
     return moment.astimezone(ZoneInfo("UTC"))
 
 
@@ -328,7 +331,9 @@ def check_slots(
     """Two to five future slots, each inside both sides' business hours; errors name
     ``slots[i]``."""
     if not MIN_SLOTS <= len(slots) <= MAX_SLOTS:
-        raise MeetingError(f"Propose between {MIN_SLOTS} and {MAX_SLOTS} slots.", "slots")
+        raise MeetingError(
+            _("Propose between %(min)s and %(max)s slots.", min=MIN_SLOTS, max=MAX_SLOTS), "slots"
+        )
     sides = [company_side(organisation), partner_side(entity)]
     errors: dict[str, list[str]] = {}
     parsed: list[datetime] = []
@@ -341,15 +346,19 @@ def check_slots(
             errors[name] = [str(error)]
             continue
         if moment.minute % MEETING_MINUTES or moment.second or moment.microsecond:
-            errors[name] = ["Slots start on the hour or half hour."]
+            errors[name] = [_("Slots start on the hour or half hour.")]
         elif moment <= now:
-            errors[name] = ["This slot is in the past."]
+            errors[name] = [_("This slot is in the past.")]
         elif moment in parsed:
-            errors[name] = ["This slot is proposed twice."]
+            errors[name] = [_("This slot is proposed twice.")]
         elif problems := business_hours.slot_problems(
             moment, moment + timedelta(minutes=MEETING_MINUTES), sides
         ):
-            errors[name] = [f"{moment:%d %b %Y %H:%M} UTC is not possible: " + " ".join(problems)]
+            errors[name] = [
+                _("%(time)s UTC is not possible:", time=moment.strftime("%d %b %Y %H:%M"))
+                + " "
+                + " ".join(problems)
+            ]
         parsed.append(moment)
     if errors:
         first = next(iter(errors))
@@ -375,9 +384,9 @@ def slot_view(moment: datetime, request: MeetingRequest, zone: str) -> dict[str,
 def _clean_message(message: str) -> str:
     message = (message or "").strip()
     if len(message) < 10:
-        raise MeetingError("Say in a sentence or two what the meeting is for.", "message")
+        raise MeetingError(_("Say in a sentence or two what the meeting is for."), "message")
     if len(message) > 5000:
-        raise MeetingError("Keep the message under 5000 characters.", "message")
+        raise MeetingError(_("Keep the message under 5000 characters."), "message")
     return message
 
 
@@ -395,26 +404,27 @@ def request_meeting(
     side = viewer_side(user)
     if side == MeetingSide.PARTNER:
         if organisation_id is None:
-            raise MeetingError("Choose the company to meet.", "organisation_id")
+            raise MeetingError(_("Choose the company to meet."), "organisation_id")
         entity = user.overseas_entity
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None or not company_reachable_by_partner(entity.id, organisation.id):
             raise MeetingError(
-                "Choose a company from the showcase or from your webinars.", "organisation_id"
+                _("Choose a company from the showcase or from your webinars."), "organisation_id"
             )
     elif side == MeetingSide.COMPANY:
         if overseas_entity_id is None:
-            raise MeetingError("Choose the partner to meet.", "overseas_entity_id")
+            raise MeetingError(_("Choose the partner to meet."), "overseas_entity_id")
         organisation = user.organisation
         entity = db.session.get(OverseasEntity, overseas_entity_id)
         if entity is None or not partner_reachable_by_company(organisation.id, entity.id):
             raise MeetingError(
-                "Choose a partner of a webinar your company registered for.", "overseas_entity_id"
+                _("Choose a partner of a webinar your company registered for."),
+                "overseas_entity_id",
             )
     else:
-        raise MeetingForbidden("Only partners and companies arrange meetings.")
+        raise MeetingForbidden(_("Only partners and companies arrange meetings."))
     if event_id is not None and db.session.get(Event, event_id) is None:
-        raise MeetingError("No such event.", "event_id")
+        raise MeetingError(_("No such event."), "event_id")
     text = _clean_message(message)
     moments = check_slots(slots, organisation, entity)
     request = MeetingRequest(
@@ -430,7 +440,10 @@ def request_meeting(
     db.session.add(request)
     db.session.flush()
     _notify(
-        request, side.other, "meeting_requested", f"Meeting request from {_name(request, side)}"
+        request,
+        side.other,
+        "meeting_requested",
+        lambda: _("Meeting request from %(name)s", name=_name(request, side)),
     )
     return request
 
@@ -449,11 +462,13 @@ def _answering_side(user: User, request: MeetingRequest) -> MeetingSide:
     _lock(request)
     side = viewer_side(user, request)
     if side is None:
-        raise MeetingForbidden("Only the two sides of the meeting can answer it.")
+        raise MeetingForbidden(_("Only the two sides of the meeting can answer it."))
     if request.state != MeetingState.REQUESTED:
-        raise MeetingConflict(f"This request is already {request.state.value}.")
+        raise MeetingConflict(
+            _("This request is already %(state)s.", state=str(request.state.label).lower())
+        )
     if side == request.requested_side:
-        raise MeetingForbidden("The other side answers this request.")
+        raise MeetingForbidden(_("The other side answers this request."))
     return side
 
 
@@ -467,12 +482,14 @@ def accept_meeting(
     except ValueError as error:
         raise MeetingError(str(error), "slot") from error
     if moment not in {s.starts_at for s in request.slots}:
-        raise MeetingError("Choose one of the proposed slots.", "slot")
+        raise MeetingError(_("Choose one of the proposed slots."), "slot")
     if moment <= clock.now():
-        raise MeetingError("This slot has passed; propose other slots.", "slot")
+        raise MeetingError(_("This slot has passed; propose other slots."), "slot")
     video_url = (video_url or "").strip() or None
     if video_url and not re.fullmatch(r"https?://\S{3,490}", video_url):
-        raise MeetingError("Enter a full link such as https://meet.example.com/abc.", "video_url")
+        raise MeetingError(
+            _("Enter a full link such as https://meet.example.com/abc."), "video_url"
+        )
     request.state = MeetingState.ACCEPTED
     request.slot_at = moment
     request.video_url = video_url
@@ -483,7 +500,11 @@ def accept_meeting(
             request,
             each,
             "meeting_accepted",
-            f"Meeting confirmed: {_name(request, side)} and {_name(request, side.other)}",
+            lambda: _(
+                "Meeting confirmed: %(one)s and %(other)s",
+                one=_name(request, side),
+                other=_name(request, side.other),
+            ),
             ics=True,
         )
     return request
@@ -493,12 +514,17 @@ def decline_meeting(user: User, request: MeetingRequest, reason: str) -> Meeting
     side = _answering_side(user, request)
     reason = (reason or "").strip()
     if len(reason) < 3:
-        raise MeetingError("Give a short reason.", "reason")
+        raise MeetingError(_("Give a short reason."), "reason")
     request.state = MeetingState.DECLINED
     request.decline_reason = reason[:2000]
     request.decided_at = clock.now()
     db.session.flush()
-    _notify(request, side.other, "meeting_declined", f"Meeting declined by {_name(request, side)}")
+    _notify(
+        request,
+        side.other,
+        "meeting_declined",
+        lambda: _("Meeting declined by %(name)s", name=_name(request, side)),
+    )
     return request
 
 
@@ -514,7 +540,12 @@ def propose_slots(
     if (message or "").strip():
         request.message = _clean_message(message)
     db.session.flush()
-    _notify(request, side.other, "meeting_requested", f"Other slots from {_name(request, side)}")
+    _notify(
+        request,
+        side.other,
+        "meeting_requested",
+        lambda: _("Other slots from %(name)s", name=_name(request, side)),
+    )
     return request
 
 
@@ -523,11 +554,13 @@ def cancel_meeting(user: User, request: MeetingRequest) -> MeetingRequest:
     _lock(request)
     side = viewer_side(user, request)
     if side is None:
-        raise MeetingForbidden("Only the two sides of the meeting can cancel it.")
+        raise MeetingForbidden(_("Only the two sides of the meeting can cancel it."))
     if request.state not in (MeetingState.REQUESTED, MeetingState.ACCEPTED):
-        raise MeetingConflict(f"This request is already {request.state.value}.")
+        raise MeetingConflict(
+            _("This request is already %(state)s.", state=str(request.state.label).lower())
+        )
     if request.slot_at is not None and request.slot_at <= clock.now():
-        raise MeetingConflict("The meeting has taken place; record its outcome instead.")
+        raise MeetingConflict(_("The meeting has taken place; record its outcome instead."))
     request.state = MeetingState.CANCELLED
     request.cancelled_at = clock.now()
     db.session.flush()
@@ -535,7 +568,7 @@ def cancel_meeting(user: User, request: MeetingRequest) -> MeetingRequest:
         request,
         side.other,
         "meeting_cancelled",
-        f"Meeting cancelled by {_name(request, side)}",
+        lambda: _("Meeting cancelled by %(name)s", name=_name(request, side)),
         ics=request.slot_at is not None,
     )
     return request
@@ -547,25 +580,25 @@ def record_outcome(
     """After an accepted meeting's start, either side records what came of it."""
     _lock(request)
     if viewer_side(user, request) is None:
-        raise MeetingForbidden("Only the two sides of the meeting record its outcome.")
+        raise MeetingForbidden(_("Only the two sides of the meeting record its outcome."))
     if request.state != MeetingState.ACCEPTED or request.slot_at is None:
-        raise MeetingConflict("Only an accepted meeting has an outcome.")
+        raise MeetingConflict(_("Only an accepted meeting has an outcome."))
     if request.slot_at > clock.now():
-        raise MeetingConflict("Record the outcome after the meeting.")
+        raise MeetingConflict(_("Record the outcome after the meeting."))
     try:
         result = MeetingOutcome(outcome)
     except ValueError as error:
-        raise MeetingError("Choose an outcome from the list.", "outcome") from error
+        raise MeetingError(_("Choose an outcome from the list."), "outcome") from error
     value: Decimal | None = None
     if value_usd not in (None, ""):
         try:
             value = Decimal(str(value_usd)).quantize(Decimal("0.01"))
         except InvalidOperation as error:
-            raise MeetingError("Enter the value in US$ as a number.", "value_usd") from error
+            raise MeetingError(_("Enter the value in US$ as a number."), "value_usd") from error
         if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
-            raise MeetingError("Enter a value between 0 and 999,999,999,999.", "value_usd")
+            raise MeetingError(_("Enter a value between 0 and 999,999,999,999."), "value_usd")
         if result != MeetingOutcome.CONTRACT:
-            raise MeetingError("A value goes with a contract only.", "value_usd")
+            raise MeetingError(_("A value goes with a contract only."), "value_usd")
     request.outcome = result
     request.value_usd = value
     request.outcome_at = clock.now()
@@ -616,13 +649,15 @@ def _notify(
     request: MeetingRequest,
     side: MeetingSide,
     template: str,
-    subject: str,
+    subject: Callable[[], str],
     *,
     ics: bool = False,
     dedupe: str | None = None,
     **context: Any,
 ) -> int:
-    """Mail every account of ``side``; returns how many mails were queued (dedupe may skip)."""
+    """Mail every account of ``side``; returns how many mails were queued (dedupe may skip).
+
+    ``subject`` is called for each recipient, inside their language (``mail_language``)."""
     zone = side_zone(request, side)
     attachment = (
         Attachment(ics_filename(request), "text/calendar", meeting_ics(request, zone))
@@ -631,19 +666,20 @@ def _notify(
     )
     queued = 0
     for user in side_users(request, side):
-        queued += queue_mail(
-            user.email,
-            subject,
-            template,
-            dedupe_key=f"{dedupe}:{user.id}" if dedupe else None,
-            attachment=attachment,
-            request=request,
-            user=user,
-            zone=user.timezone or zone,
-            other=_name(request, side.other),
-            link=_link(request),
-            **context,
-        )
+        with force_locale(mail_language(user)):
+            queued += queue_mail(
+                user.email,
+                subject(),
+                template,
+                dedupe_key=f"{dedupe}:{user.id}" if dedupe else None,
+                attachment=attachment,
+                request=request,
+                user=user,
+                zone=user.timezone or zone,
+                other=_name(request, side.other),
+                link=_link(request),
+                **context,
+            )
     return queued
 
 
@@ -656,7 +692,7 @@ def meeting_ics(request: MeetingRequest, zone: str) -> bytes:
     from engagement.events.services import _vtimezone
 
     if request.slot_at is None:
-        raise MeetingConflict("Only an accepted meeting has a calendar entry.")
+        raise MeetingConflict(_("Only an accepted meeting has a calendar entry."))
     tz = ZoneInfo(zone)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//PSEB Engage//Meetings//EN")
@@ -705,7 +741,11 @@ def send_meeting_reminders() -> int:
                 request,
                 side,
                 "meeting_reminder",
-                f"Reminder: meeting with {_name(request, side.other)} in about {hours} h",
+                lambda request=request, side=side, hours=hours: _(
+                    "Reminder: meeting with %(name)s in about %(hours)s h",
+                    name=_name(request, side.other),
+                    hours=hours,
+                ),
                 dedupe=f"meeting-reminder:{request.id}:{hours}h:{request.slot_at:%Y%m%dT%H%M}",
                 hours=hours,
             )
@@ -723,9 +763,9 @@ def invite_partner(staff: User, entity: OverseasEntity, email: str) -> PartnerIn
     """Staff email a contact of ``entity`` a single-use link to set up a partner account."""
     email = accounts.normalise_email(email)
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise MeetingError("Enter a valid email address.", "email")
+        raise MeetingError(_("Enter a valid email address."), "email")
     if accounts.user_by_email(email) is not None:
-        raise MeetingError("An account with this email already exists.", "email")
+        raise MeetingError(_("An account with this email already exists."), "email")
     invitation = db.session.scalar(
         sa.select(PartnerInvitation).where(
             PartnerInvitation.overseas_entity_id == entity.id, PartnerInvitation.email == email
@@ -736,17 +776,20 @@ def invite_partner(staff: User, entity: OverseasEntity, email: str) -> PartnerIn
         db.session.add(invitation)
         db.session.flush()
     elif invitation.accepted_at is not None:
-        raise MeetingError("This person already accepted an invitation.", "email")
+        raise MeetingError(_("This person already accepted an invitation."), "email")
     token = _serializer().dumps({"id": invitation.id, "n": secrets.token_hex(4)})
-    queue_mail(
-        email,
-        f"Your partner account for {entity.name} on PSEB Engage",
-        "partner_invitation",
-        invitation=invitation,
-        staff=staff,
-        link=external_url("partners.accept_invitation", token=token),
-        days=INVITATION_DAYS,
-    )
+    # The invitee has no account yet, so no saved language: the mail is in English (what
+    # mail_language gives), whatever language the staff member's page is in.
+    with force_locale(mail_language(None)):
+        queue_mail(
+            email,
+            _("Your partner account for %(name)s on PSEB Engage", name=entity.name),
+            "partner_invitation",
+            invitation=invitation,
+            staff=staff,
+            link=external_url("partners.accept_invitation", token=token),
+            days=INVITATION_DAYS,
+        )
     return invitation
 
 
@@ -754,10 +797,10 @@ def invitation_for_token(token: str) -> PartnerInvitation:
     try:
         data = _serializer().loads(token, max_age=INVITATION_DAYS * 24 * 3600)
     except (BadSignature, SignatureExpired) as error:
-        raise MeetingError("This invitation link is not valid or has expired.") from error
+        raise MeetingError(_("This invitation link is not valid or has expired.")) from error
     invitation = db.session.get(PartnerInvitation, data.get("id"))
     if invitation is None or invitation.accepted_at is not None:
-        raise MeetingError("This invitation has already been used.")
+        raise MeetingError(_("This invitation has already been used."))
     return invitation
 
 
@@ -1049,7 +1092,7 @@ def funnel_by(group: str, filters: MeetingFilters | None = None) -> list[dict[st
     query = query.group_by(*key[1:] if group != "webinar" else key).order_by(sa.text("key"))
     rows = []
     for row in db.session.execute(query):
-        key = row.key or "No webinar"
+        key = row.key or _("No webinar")
         if group != "webinar":
             from engagement.directory.services import country_name
 

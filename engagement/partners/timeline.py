@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from engagement.core.timeline import TimelineEntry
@@ -28,15 +29,18 @@ def meetings(entry: Any) -> Iterator[TimelineEntry]:
         .order_by(MeetingRequest.id)
     )
     for request in rows:
-        detail = f"After the webinar “{request.event.title}”" if request.event else ""
+        detail = (
+            _("After the webinar “%(title)s”", title=request.event.title) if request.event else ""
+        )
         if request.outcome is not None:
-            detail = f"{detail} · outcome: {request.outcome.label}".lstrip(" ·")
+            outcome = _("outcome: %(outcome)s", outcome=request.outcome.label)
+            detail = f"{detail} · {outcome}".lstrip(" ·")
         yield TimelineEntry(
             at=request.slot_at
             if request.state == MeetingState.ACCEPTED and request.slot_at
             else request.decided_at or request.created_at,
             kind="meeting",
-            title=f"B2B meeting with {request.overseas_entity.name}",
+            title=_("B2B meeting with %(name)s", name=request.overseas_entity.name),
             detail=detail,
             url=url_for("partners.meeting", request_id=request.id),
             state=request.state.value,

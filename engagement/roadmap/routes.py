@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -160,15 +161,32 @@ def keep_proposal(plan_id: int):
     except RoadmapError as error:
         _refuse(error)
         return redirect(url_for("roadmap.board"))
-    message = (
-        f"Kept the new plan: {len(outcome.added)} draft(s) new or moved in, "
-        f"{len(outcome.dropped)} out; score {plan.score}"
-    )
     if plan.bound is not None:
-        message += f" of at most {plan.bound}"
-    flash(message + ".", "success")
+        message = _(
+            "Kept the new plan: %(added)s draft(s) new or moved in, %(dropped)s out;"
+            " score %(score)s of at most %(bound)s.",
+            added=len(outcome.added),
+            dropped=len(outcome.dropped),
+            score=plan.score,
+            bound=plan.bound,
+        )
+    else:
+        message = _(
+            "Kept the new plan: %(added)s draft(s) new or moved in, %(dropped)s out;"
+            " score %(score)s.",
+            added=len(outcome.added),
+            dropped=len(outcome.dropped),
+            score=plan.score,
+        )
+    flash(message, "success")
     if plan.shortfall:
-        flash(f"{len(plan.shortfall)} city(ies) are below their target: see Shortfall.", "warning")
+        flash(
+            _(
+                "%(count)s city(ies) are below their target: see Shortfall.",
+                count=len(plan.shortfall),
+            ),
+            "warning",
+        )
     return redirect(url_for("roadmap.board"))
 
 
@@ -188,12 +206,18 @@ def publish():
     except RoadmapError as error:
         _refuse(error)
         return redirect(url_for("roadmap.board"))
-    flash(f"Published {len(published)} meetup(s); the teams were emailed.", "success")
+    flash(
+        _("Published %(count)s meetup(s); the teams were emailed.", count=len(published)),
+        "success",
+    )
     if skipped:
         flash(
-            f"{len(skipped)} draft(s) stay unpublished until their city has an operating venue: "
-            + ", ".join(sorted({e.city.name for e in skipped}))
-            + ".",
+            _(
+                "%(count)s draft(s) stay unpublished until their city has an operating venue:"
+                " %(cities)s.",
+                count=len(skipped),
+                cities=", ".join(sorted({e.city.name for e in skipped})),
+            ),
             "warning",
         )
     return redirect(url_for("roadmap.board"))
@@ -239,8 +263,12 @@ def entry(entry_id: int):
                 item = adapter.get_entry(entry_id)
             else:
                 flash(
-                    f"Moved {item.city.name} to {item.day:%a %d %b %Y} with {item.team.name} "
-                    "(pinned there).",
+                    _(
+                        "Moved %(city)s to %(day)s with %(team)s (pinned there).",
+                        city=item.city.name,
+                        day=item.day.strftime("%a %d %b %Y"),
+                        team=item.team.name,
+                    ),
                     "success",
                 )
                 return redirect(url_for("roadmap.board") + f"#city-{item.city.slug}")
@@ -260,12 +288,23 @@ def entry_action(entry_id: int, action: str):
     try:
         if action == "remove":
             adapter.remove_entry(item)
-            flash(f"Removed the draft for {item.city.name} on {item.day:%d %b %Y}.", "success")
+            flash(
+                _(
+                    "Removed the draft for %(city)s on %(day)s.",
+                    city=item.city.name,
+                    day=item.day.strftime("%d %b %Y"),
+                ),
+                "success",
+            )
         else:
             adapter.set_pinned(item, action == "pin")
             flash(
-                f"{'Pinned' if action == 'pin' else 'Unpinned'} {item.city.name} on "
-                f"{item.day:%d %b %Y}.",
+                (
+                    _("Pinned %(city)s on %(day)s.")
+                    if action == "pin"
+                    else _("Unpinned %(city)s on %(day)s.")
+                )
+                % {"city": item.city.name, "day": f"{item.day:%d %b %Y}"},
                 "success",
             )
     except RoadmapError as error:
@@ -306,7 +345,7 @@ def import_plan():
     try:
         data = load_json(form.plan_file.data.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        flash(f"The file is not valid JSON: {error}", "error")
+        flash(_("The file is not valid JSON: %(error)s", error=error), "error")
         return redirect(url_for("roadmap.board"))
     try:
         outcome = adapter.import_plan(data, current_user)
@@ -314,7 +353,11 @@ def import_plan():
         _refuse(error)
         return redirect(url_for("roadmap.board"))
     flash(
-        f"Imported the plan: {len(outcome.added)} new draft(s), score {outcome.plan.score}.",
+        _(
+            "Imported the plan: %(count)s new draft(s), score %(score)s.",
+            count=len(outcome.added),
+            score=outcome.plan.score,
+        ),
         "success",
     )
     return redirect(url_for("roadmap.board"))
@@ -349,14 +392,14 @@ def settings():
             setattr(row, name, getattr(form, name).data)
         row.public_holidays = form.public_holidays.data or None
         db.session.flush()
-        flash("Settings saved. Re-plan the roadmap to apply them.", "success")
+        flash(_("Settings saved. Re-plan the roadmap to apply them."), "success")
         return redirect(url_for("roadmap.board"))
     status = 422 if form.errors else 200
     return render_template(
         "roadmap/form.html",
         form=form,
-        title="Roadmap settings",
-        intro="The rules every roadmap plan keeps.",
+        title=_("Roadmap settings"),
+        intro=_("The rules every roadmap plan keeps."),
         back=url_for("roadmap.board"),
     ), status
 
@@ -389,11 +432,14 @@ def city_priority(city_id: int):
         rate = city.district.poverty_rate if city.district else None
         value = str(suggested_priority(rate, city.pseb_focus)[0])
     if not value.isdigit() or not 1 <= int(value) <= 10:
-        flash(f"{city.name}: the priority must be a whole number from 1 to 10.", "error")
+        flash(
+            _("%(city)s: the priority must be a whole number from 1 to 10.", city=city.name),
+            "error",
+        )
         return redirect(url_for("roadmap.cities") + f"#city-{city.slug}")
     city.meetup_priority = int(value)
     db.session.flush()
-    flash(f"{city.name}: meetup priority set to {value}.", "success")
+    flash(_("%(city)s: meetup priority set to %(value)s.", city=city.name, value=value), "success")
     return redirect(url_for("roadmap.cities") + f"#city-{city.slug}")
 
 
@@ -419,7 +465,7 @@ def _team_form(team: StaffTeam | None, submitted: bool = True) -> TeamForm:
         )
     else:
         form = TeamForm(formdata=None, data={"max_per_week": 1})
-    form.home_city_id.choices = [(0, "None"), *_city_choices()]
+    form.home_city_id.choices = [(0, _("None")), *_city_choices()]
     form.cities.choices = _city_choices()
     form.members.choices = [
         (u.id, f"{u.name} ({u.email})")
@@ -460,7 +506,7 @@ def team_form(team_id: int | None = None):
         for field, column in ((form.slug, StaffTeam.slug), (form.name, StaffTeam.name)):
             clash = db.session.scalar(sa.select(StaffTeam).where(column == field.data.strip()))
             if clash is not None and clash is not team:
-                field.errors.append("Another team already uses this.")
+                field.errors.append(_("Another team already uses this."))
         if not form.slug.errors and not form.name.errors:
             if team is None:
                 team = StaffTeam()
@@ -484,7 +530,7 @@ def team_form(team_id: int | None = None):
                 )
             )
             db.session.flush()
-            flash(f"Saved team {team.name}.", "success")
+            flash(_("Saved team %(name)s.", name=team.name), "success")
             return redirect(url_for("roadmap.team_form", team_id=team.id))
     status = 422 if any(f.errors for f in form) else 200
     return render_template(
@@ -509,7 +555,15 @@ def add_absence(team_id: int):
             )
         )
         db.session.flush()
-        flash(f"{team.name} is away {form.starts_on.data} to {form.ends_on.data}.", "success")
+        flash(
+            _(
+                "%(name)s is away %(start)s to %(end)s.",
+                name=team.name,
+                start=form.starts_on.data,
+                end=form.ends_on.data,
+            ),
+            "success",
+        )
         return redirect(url_for("roadmap.team_form", team_id=team.id))
     edit = _team_form(team, submitted=False)
     return render_template("roadmap/team.html", form=edit, team=team, absence_form=form), 422
@@ -523,7 +577,7 @@ def delete_absence(absence_id: int):
         abort(404)
     team_id = absence.team_id
     db.session.delete(absence)
-    flash("Removed the away dates.", "success")
+    flash(_("Removed the away dates."), "success")
     return redirect(url_for("roadmap.team_form", team_id=team_id))
 
 
@@ -552,7 +606,7 @@ def closure_form(closure_id: int | None = None):
         form = ClosureForm()
     else:
         form = ClosureForm(obj=closure, data={"city_id": closure.city_id or 0} if closure else {})
-    form.city_id.choices = [(0, "Whole country"), *_city_choices()]
+    form.city_id.choices = [(0, _("Whole country")), *_city_choices()]
     if form.validate_on_submit():
         if closure is None:
             closure = Closure()
@@ -563,14 +617,14 @@ def closure_form(closure_id: int | None = None):
         closure.reason = form.reason.data.strip()
         closure.every_year = form.every_year.data
         db.session.flush()
-        flash("Closure saved. Re-plan the roadmap to apply it.", "success")
+        flash(_("Closure saved. Re-plan the roadmap to apply it."), "success")
         return redirect(url_for("roadmap.closures"))
     status = 422 if form.errors else 200
     return render_template(
         "roadmap/form.html",
         form=form,
-        title="Edit closure" if closure else "New closure",
-        intro="Days no meetup can be held in a city, or in the whole country.",
+        title=_("Edit closure") if closure else _("New closure"),
+        intro=_("Days no meetup can be held in a city, or in the whole country."),
         back=url_for("roadmap.closures"),
     ), status
 
@@ -582,7 +636,7 @@ def delete_closure(closure_id: int):
     if closure is None:
         abort(404)
     db.session.delete(closure)
-    flash("Closure deleted.", "success")
+    flash(_("Closure deleted."), "success")
     return redirect(url_for("roadmap.closures"))
 
 
@@ -644,12 +698,12 @@ def venue_form(venue_id: int | None = None):
         except meetup_services.MeetupError as error:
             getattr(form, error.field or "name").errors.append(error.message)
         else:
-            flash(f"Saved venue {saved.name}.", "success")
+            flash(_("Saved venue %(name)s.", name=saved.name), "success")
             return redirect(url_for("roadmap.venues"))
     status = 422 if any(f.errors for f in form) else 200
     return render_template(
         "meetups/form.html",
         form=form,
-        title=f"Edit {venue.name}" if venue else "New venue",
+        title=_("Edit %(name)s", name=venue.name) if venue else _("New venue"),
         back=url_for("roadmap.venues"),
     ), status
