@@ -58,7 +58,7 @@ def sign_in(page, email: str) -> None:
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("main button:has-text('Sign in')")
+    page.click("main form button[type=submit]")  # "Sign in" or "سائن اِن"
     page.wait_for_url(lambda url: "/login" not in url)
 
 
