@@ -23,6 +23,33 @@ from engagement.core.validation import EngageForm, ValidEmail
 REQUIRED = _l("This field is required.")
 
 
+def _email_field(label: str) -> EmailField:
+    """An email address, stripped and checked by the one email rule."""
+    return EmailField(
+        label,
+        filters=[strip],
+        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
+    )
+
+
+def _new_password_field(label: str, **kwargs: object) -> PasswordField:
+    """A password being chosen: the strength rule applies."""
+    return PasswordField(
+        label, validators=[DataRequired(message=REQUIRED), StrongPassword()], **kwargs
+    )
+
+
+def _repeat_password_field(label: str) -> PasswordField:
+    """The same password again; it must match the form's ``password`` field."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
+
+
 def strip(value: str | None) -> str | None:
     """Drop the spaces people paste around email addresses."""
     return value.strip() if isinstance(value, str) else value
@@ -54,32 +81,17 @@ class SignupForm(EngageForm):
     org_name = StringField(
         _l("Company or startup name"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
     )
-    email = EmailField(
-        _l("Work email"),
-        filters=[strip],
-        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
-    )
-    password = PasswordField(
+    email = _email_field(_l("Work email"))
+    password = _new_password_field(
         _l("Password"),
-        validators=[DataRequired(message=REQUIRED), StrongPassword()],
         description=_l("At least 10 characters; mix letters with digits or symbols."),
     )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            EqualTo("password", _l("The passwords do not match.")),
-        ],
-    )
+    confirm = _repeat_password_field(_l("Repeat password"))
     submit = SubmitField(_l("Create account"))
 
 
 class LoginForm(EngageForm):
-    email = EmailField(
-        _l("Email"),
-        filters=[strip],
-        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
-    )
+    email = _email_field(_l("Email"))
     password = PasswordField(
         _l("Password"), validators=[DataRequired(message=REQUIRED), Length(max=128)]
     )
@@ -88,25 +100,13 @@ class LoginForm(EngageForm):
 
 
 class ForgotPasswordForm(EngageForm):
-    email = EmailField(
-        _l("Email"),
-        filters=[strip],
-        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
-    )
+    email = _email_field(_l("Email"))
     submit = SubmitField(_l("Email me a reset link"))
 
 
 class ResetPasswordForm(EngageForm):
-    password = PasswordField(
-        _l("New password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            EqualTo("password", _l("The passwords do not match.")),
-        ],
-    )
+    password = _new_password_field(_l("New password"))
+    confirm = _repeat_password_field(_l("Repeat new password"))
     submit = SubmitField(_l("Set new password"))
 
 
@@ -114,16 +114,8 @@ class ChangePasswordForm(EngageForm):
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(message=REQUIRED), Length(max=128)]
     )
-    password = PasswordField(
-        _l("New password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            EqualTo("password", _l("The passwords do not match.")),
-        ],
-    )
+    password = _new_password_field(_l("New password"))
+    confirm = _repeat_password_field(_l("Repeat new password"))
     submit = SubmitField(_l("Change password"))
 
 
@@ -146,11 +138,7 @@ class ProfileForm(EngageForm):
 
 
 class InviteForm(EngageForm):
-    email = EmailField(
-        _l("Colleague's email"),
-        filters=[strip],
-        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
-    )
+    email = _email_field(_l("Colleague's email"))
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -158,14 +146,8 @@ class AcceptInvitationForm(EngageForm):
     name = StringField(
         _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    email = EmailField(
-        _l("Email"),
-        filters=[strip],
-        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
-    )
-    password = PasswordField(
-        _l("Password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
-    )
+    email = _email_field(_l("Email"))
+    password = _new_password_field(_l("Password"))
     submit = SubmitField(_l("Join"))
 
 
@@ -178,11 +160,7 @@ class StaffInviteForm(EngageForm):
     name = StringField(
         _l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    email = EmailField(
-        _l("Email"),
-        filters=[strip],
-        validators=[DataRequired(message=REQUIRED), ValidEmail(), Length(max=254)],
-    )
+    email = _email_field(_l("Email"))
     role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default="staff")
     submit = SubmitField(_l("Send invitation"))
 
@@ -193,16 +171,8 @@ class StaffInvitationForm(EngageForm):
     name = StringField(
         _l("Your full name"), validators=[DataRequired(message=REQUIRED), Length(max=120)]
     )
-    password = PasswordField(
-        _l("Choose a password"), validators=[DataRequired(message=REQUIRED), StrongPassword()]
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            EqualTo("password", _l("The passwords do not match.")),
-        ],
-    )
+    password = _new_password_field(_l("Choose a password"))
+    confirm = _repeat_password_field(_l("Repeat the password"))
     submit = SubmitField(_l("Set password and sign in"))
 
 
