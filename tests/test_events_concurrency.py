@@ -72,6 +72,38 @@ def make_people(app) -> tuple[int, list[str]]:
         return event.id, emails
 
 
+def register_all_at_once(
+    people: list[tuple[requests.Session, str, str]], event_id: int
+) -> list[int]:
+    """Everyone (signed-in session, server base URL, CSRF token) posts the registration form at
+    the same moment (a barrier); returns each answer's status. Fails on any transport error."""
+    barrier = threading.Barrier(len(people))
+    statuses = [0] * len(people)
+    errors: list[str] = []
+
+    def register(index: int) -> None:
+        session, base_url, token = people[index]
+        barrier.wait()
+        try:
+            response = session.post(
+                f"{base_url}/events/{event_id}/register",
+                data={"csrf_token": token},
+                allow_redirects=False,
+                timeout=120,
+            )
+            statuses[index] = response.status_code
+        except Exception as error:  # collected and asserted below
+            errors.append(f"register {index}: {error!r}")
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return statuses
+
+
 @contextlib.contextmanager
 def gunicorn_4_workers(database_url: str, instance_path: str):
     """Like tests.servers.gunicorn, with 4 workers and a longer boot allowance (busy machines)."""
@@ -148,29 +180,9 @@ def test_200_concurrent_registrations_never_overbook(app):
                 thread.join()
         assert errors == []
 
-        barrier = threading.Barrier(PEOPLE)
-        statuses: list[int] = [0] * PEOPLE
-
-        def register(index: int) -> None:
-            session, token = sessions[index]
-            barrier.wait()
-            try:
-                response = session.post(
-                    f"{base_url}/events/{event_id}/register",
-                    data={"csrf_token": token},
-                    allow_redirects=False,
-                    timeout=120,
-                )
-                statuses[index] = response.status_code
-            except Exception as error:
-                errors.append(f"register {index}: {error!r}")
-
-        threads = [threading.Thread(target=register, args=(i,)) for i in range(PEOPLE)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        statuses = register_all_at_once(
+            [(session, base_url, token) for session, token in sessions], event_id
+        )
         assert statuses == [302] * PEOPLE  # every one answered, no 500s
 
     with app.app_context():

@@ -24,7 +24,13 @@ from engagement.events.models import Registration, RegistrationState
 from engagement.extensions import db
 from tests.conftest import PASSWORD
 from tests.servers import free_port, gunicorn
-from tests.test_events_concurrency import PEOPLE, SEATS, csrf_token, make_people
+from tests.test_events_concurrency import (
+    PEOPLE,
+    SEATS,
+    csrf_token,
+    make_people,
+    register_all_at_once,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -166,29 +172,7 @@ def test_200_concurrent_registrations_over_two_servers_never_overbook(app, postg
                 thread.join()
         assert errors == []
 
-        barrier = threading.Barrier(PEOPLE)
-        statuses = [0] * PEOPLE
-
-        def register(index: int) -> None:
-            session, base_url, token = sessions[index]
-            barrier.wait()
-            try:
-                response = session.post(
-                    f"{base_url}/events/{event_id}/register",
-                    data={"csrf_token": token},
-                    allow_redirects=False,
-                    timeout=120,
-                )
-                statuses[index] = response.status_code
-            except Exception as error:
-                errors.append(f"register {index}: {error!r}")
-
-        threads = [threading.Thread(target=register, args=(i,)) for i in range(PEOPLE)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        statuses = register_all_at_once(sessions, event_id)
         assert statuses == [302] * PEOPLE
 
     with app.app_context():

@@ -1144,12 +1144,12 @@ def calendar_ics(events: Iterable[Event], name: str = "PSEB Engage") -> bytes:
         calendar.add_component(_vevent(event, locations.get(event.id)))
         zones.add(event.timezone or current_app.config["TIMEZONE"])
     for zone in sorted(zones):
-        calendar.add_component(_vtimezone(zone))
+        calendar.add_component(vtimezone(zone))
     return calendar.to_ical()
 
 
 @functools.lru_cache(maxsize=64)
-def _vtimezone(zone: str) -> icalendar.Timezone:
+def vtimezone(zone: str) -> icalendar.Timezone:
     """The VTIMEZONE block of ``zone``, built once per process: deriving it from the tz database
     takes tens of milliseconds, which used to be spent inside every registration's seat lock."""
     this_year = clock.now().year

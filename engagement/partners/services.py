@@ -689,7 +689,7 @@ def ics_filename(request: MeetingRequest) -> str:
 
 def meeting_ics(request: MeetingRequest, zone: str) -> bytes:
     """The accepted meeting as an iCalendar file with times in ``zone`` (one side's own)."""
-    from engagement.events.services import _vtimezone
+    from engagement.events.services import vtimezone
 
     if request.slot_at is None:
         raise MeetingConflict(_("Only an accepted meeting has a calendar entry."))
@@ -714,7 +714,7 @@ def meeting_ics(request: MeetingRequest, zone: str) -> bytes:
     item.add("description", f"{description}\n\n{_link(request)}")
     item.add("status", "CANCELLED" if request.state == MeetingState.CANCELLED else "CONFIRMED")
     calendar.add_component(item)
-    calendar.add_component(_vtimezone(zone))
+    calendar.add_component(vtimezone(zone))
     return calendar.to_ical()
 
 
