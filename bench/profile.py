@@ -36,6 +36,7 @@ PAGES = [
     ("GET /api/v1/registrations", "/api/v1/registrations", "api"),
     ("my registrations", "/my/registrations", "registrant"),
     ("roadmap board (staff)", "/roadmap/board", "staff"),
+    ("impact dashboard (staff)", "/dashboard/", "staff"),
 ]
 
 

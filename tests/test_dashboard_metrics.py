@@ -307,6 +307,26 @@ def test_webinars(ctx, fixture_data):
     assert countries == {"Germany": [1, 1, 1, 4, 3], "United Kingdom": [1, 0, 1, 4, 3]}
 
 
+def test_webinar_with_two_partners_of_one_country_counts_it_once(ctx, fixture_data):
+    """A second German partner on W1: Germany has two entities, still one webinar, and W1's
+    registrations are not counted twice."""
+    w1 = db.session.scalar(sa.select(Webinar).join(Event).where(Event.title == "W1"))
+    w1.partners.append(
+        OverseasEntity(
+            name="Munich Software",
+            country_code="DE",
+            timezone="Europe/Berlin",
+            entity_type=OverseasEntityType.COMPANY,
+        )
+    )
+    db.session.commit()
+    board = figures()
+    countries = {row[0]: row[1:] for row in board.table("webinars_by_country").rows}
+    assert countries["Germany"] == [1, 1, 2, 4, 3]
+    assert values(board, "overseas_entities_engaged") == (3, 1, 200.0)
+    assert values(board, "webinar_registrations") == (4, 2, 100.0)
+
+
 def test_meetings_with_partners(ctx, fixture_data):
     board = figures()
     assert values(board, "meetings_requested") == (2, 0, None)

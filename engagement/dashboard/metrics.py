@@ -496,8 +496,6 @@ def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
     """Webinars held, overseas entities and countries engaged, registrations and check-ins."""
     held = _held(EventKind.WEBINAR)
     in_now, in_before = _within(Event.starts_at, now), _within(Event.starts_at, before)
-    checked_in = Registration.checked_in_at.is_not(None)
-    seat = sa.and_(Registration.event_id == Event.id, Registration.state.in_(SEAT_STATES))
     either = sa.or_(in_now, in_before)
     events = db.session.execute(
         sa.select(_count_if(in_now), _count_if(in_before)).select_from(Event).where(held, either)
@@ -517,22 +515,60 @@ def webinar_figures(now: Period, before: Period, seats: SeatTotals) -> Section:
         .where(held, sa.or_(in_now, in_before))
     )
     entities = db.session.execute(partners).one()
-    by_country = db.session.execute(
-        sa.select(
-            OverseasEntity.country_code,
-            _distinct_if(in_now, Event.id),
-            _distinct_if(in_before, Event.id),
-            _distinct_if(in_now, OverseasEntity.id),
-            _distinct_if(in_now, Registration.id),
-            _distinct_if(sa.and_(in_now, checked_in), Registration.id),
-        )
-        .select_from(Event)
+    # Per country: each webinar once (however many of its partners come from there), with its
+    # seats from a per-webinar count, so registrations are never joined to partners (which
+    # multiplied them and needed DISTINCT over every registration).
+    partnered = (
+        sa.select(Event.id)
         .join(webinar_partner, webinar_partner.c.webinar_id == Event.id)
         .join(OverseasEntity, OverseasEntity.id == webinar_partner.c.overseas_entity_id)
-        .outerjoin(Registration, seat)
-        .where(held, sa.or_(in_now, in_before))
+        .where(held)
+    )
+    country_webinars = (
+        partnered.with_only_columns(
+            OverseasEntity.country_code.label("code"),
+            Event.id.label("event_id"),
+            sa.case((in_now, 1), else_=0).label("is_now"),
+        )
+        .where(either)
+        .distinct()
+        .subquery()
+    )
+    entities_now = (
+        partnered.with_only_columns(
+            OverseasEntity.country_code.label("code"),
+            sa.func.count(sa.distinct(OverseasEntity.id)).label("entities"),
+        )
+        .where(in_now)
         .group_by(OverseasEntity.country_code)
-        .order_by(OverseasEntity.country_code)
+        .subquery()
+    )
+    seats_now = (
+        sa.select(
+            Registration.event_id,
+            sa.func.count().label("seats"),
+            sa.func.count(Registration.checked_in_at).label("came"),
+        )
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.state.in_(SEAT_STATES), held, in_now)
+        .group_by(Registration.event_id)
+        .subquery()
+    )
+    cw = country_webinars.c
+    by_country = db.session.execute(
+        sa.select(
+            cw.code,
+            _count_if(cw.is_now == 1),
+            _count_if(cw.is_now == 0),
+            sa.func.coalesce(sa.func.max(entities_now.c.entities), 0),
+            sa.func.coalesce(sa.func.sum(seats_now.c.seats), 0),
+            sa.func.coalesce(sa.func.sum(seats_now.c.came), 0),
+        )
+        .select_from(country_webinars)
+        .outerjoin(seats_now, seats_now.c.event_id == cw.event_id)
+        .outerjoin(entities_now, entities_now.c.code == cw.code)
+        .group_by(cw.code)
+        .order_by(cw.code)
     ).all()
     registered, registered_before = totals[2], totals[3]
     attended, attended_before = totals[6], totals[7]
@@ -931,15 +967,16 @@ def facilitation_figures(now: Period, before: Period) -> Section:
         _count_if(sa.and_(received_before, judged)),
         _count_if(sa.and_(received_before, judged, met)),
     )
-    totals = db.session.execute(
-        sa.select(*counts, *sla_counts).where(fr.submitted_at.is_not(None))
-    ).one()
+    # One pass over the requests, by sphere; every figure is a count, so the totals are sums.
     by_sphere = {
         sphere: row
         for sphere, *row in db.session.execute(
-            sa.select(fr.sphere, *counts).where(fr.submitted_at.is_not(None)).group_by(fr.sphere)
+            sa.select(fr.sphere, *counts, *sla_counts)
+            .where(fr.submitted_at.is_not(None))
+            .group_by(fr.sphere)
         )
     }
+    totals = [sum(column) for column in zip(*by_sphere.values(), strict=True)] or [0] * 12
     response_now, response_before = _working_day_medians(
         fr.submitted_at, fr.first_response_at, fr.first_response_at.is_not(None), now, before
     )
@@ -961,7 +998,7 @@ def facilitation_figures(now: Period, before: Period) -> Section:
     referral_totals = [sum(v[i] for v in referrals.values()) for i in (0, 1)]
     funded = referrals.get(ReferralOutcome.FUNDED, (0, 0))
     queue = ("facilitation.queue", {})
-    zeros = [0] * 8
+    zeros = [0] * 12
     return Section(
         "facilitation",
         _("Facilitation"),
