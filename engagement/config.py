@@ -64,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     "PAGINATION_COUNT_AHEAD": 1000,
     #: Seconds another worker may show reference lists from before a staff change; 0: no cache.
     "REFERENCE_CACHE_SECONDS": 60,
+    #: Seconds the impact dashboard's figures are reused per period and language (0: never).
+    "DASHBOARD_CACHE_SECONDS": 300,
     # Events
     "REMINDER_OFFSETS_HOURS": [24, 1],
     "JOIN_URL_VISIBLE_MINUTES": 30,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -250,3 +251,61 @@ def test_api_metrics_bad_dates_are_422_naming_the_field(api_as, query, field):
 def test_api_metrics_is_for_staff(api_as, client):
     assert api_as("company").get("/api/v1/metrics").status_code == 403
     assert client.get("/api/v1/metrics").status_code == 401
+
+
+@pytest.fixture
+def dashboard_cache(app, monkeypatch):
+    """The dashboard's figures cache switched on (the test app's own cache is a NullCache)."""
+    from flask_caching import Cache
+
+    from engagement.dashboard import metrics
+
+    cache = Cache(app, config={"CACHE_TYPE": "SimpleCache"})
+    monkeypatch.setattr(metrics, "cache", cache)
+    yield cache
+    cache.clear()
+
+
+def _registered(staff) -> str:
+    html = staff.get(f"/dashboard/?{QUARTER}").get_data(as_text=True)
+    card = html.split('id="figure-companies_registered"', 1)[1].split("</div>", 1)[0]
+    return re.search(r'<p class="stat">([^<]+)</p>', card).group(1)
+
+
+def test_figures_are_reused_for_minutes_recomputed_on_demand_and_after_remittances(
+    staff,
+    app,
+    fixture_data,  # noqa: F811
+    dashboard_cache,
+):
+    from engagement.dashboard import services
+    from engagement.directory.models import Company
+
+    assert _registered(staff) == "4"
+    with app.app_context():
+        db.session.add(
+            Company(
+                legal_name="G",
+                registration_number="PSEB/2020/G",
+                registration_verified_at=datetime(2020, 11, 2, tzinfo=UTC),
+            )
+        )
+        db.session.commit()
+    page = staff.get(f"/dashboard/?{QUARTER}").get_data(as_text=True)
+    assert _registered(staff) == "4"  # the figures computed a moment ago
+    assert "Figures as of" in page and "fresh=1" in page
+    assert '<p class="stat">5</p>' in staff.get(f"/dashboard/?{QUARTER}&fresh=1").get_data(
+        as_text=True
+    )
+    # Staff change a remittance (in another request): every cached dashboard is forgotten.
+    with app.app_context():
+        db.session.add(
+            Company(
+                legal_name="H",
+                registration_number="PSEB/2020/H",
+                registration_verified_at=datetime(2020, 11, 3, tzinfo=UTC),
+            )
+        )
+        services.save_remittance(date(2020, 7, 1), Decimal("379.251"), None, "SBP")
+        db.session.commit()
+    assert _registered(staff) == "6"

@@ -107,7 +107,7 @@ def metrics_view(args: dict):
         period = custom(args["from_"], args["to"])
     else:
         period = quarter_of(today_pk(clock.now()))
-    board = metrics.build_dashboard(period)
+    board = metrics.dashboard_for(period)
     return {
         "period": _period(board.period),
         "previous_period": _period(board.previous),

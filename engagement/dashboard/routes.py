@@ -54,7 +54,7 @@ def _context(board: metrics.Dashboard) -> dict[str, Any]:
 @staff_required
 def index():
     period, error = _chosen_period()
-    board = metrics.build_dashboard(period)
+    board = metrics.dashboard_for(period, fresh=request.args.get("fresh") == "1")
     return render_template(
         "dashboard/index.html",
         error=error,
@@ -82,7 +82,7 @@ def _period_or_422():  # type: ignore[no-untyped-def]
 @bp.route("/figures.csv")
 @staff_required
 def figures_csv():
-    board = metrics.build_dashboard(_period_or_422())
+    board = metrics.dashboard_for(_period_or_422())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -108,7 +108,7 @@ def figures_csv():
 @bp.route("/tables/<key>.csv")
 @staff_required
 def table_csv(key: str):
-    board = metrics.build_dashboard(_period_or_422())
+    board = metrics.dashboard_for(_period_or_422())
     try:
         table = board.table(key)
     except KeyError:
@@ -137,13 +137,13 @@ def _briefing_html(board: metrics.Dashboard, pdf: bool) -> str:
 @bp.route("/briefing")
 @staff_required
 def briefing():
-    return _briefing_html(metrics.build_dashboard(_period_or_422()), pdf=False)
+    return _briefing_html(metrics.dashboard_for(_period_or_422()), pdf=False)
 
 
 @bp.route("/briefing.pdf")
 @staff_required
 def briefing_pdf():
-    board = metrics.build_dashboard(_period_or_422())
+    board = metrics.dashboard_for(_period_or_422())
     html = _briefing_html(board, pdf=True)
     try:
         data = render_pdf(html, Path(current_app.static_folder or "static") / "css" / "app.css")
