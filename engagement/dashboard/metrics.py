@@ -839,7 +839,7 @@ def meetup_figures(
                 _("Meetups held by city"),
                 [_("City"), _("Held"), _("A year earlier"), _("Attended"), _("PSEB focus city")],
                 [
-                    [name, a, b, came, "yes" if is_focus else ""]
+                    [name, a, b, came, _("yes") if is_focus else ""]
                     for _id, name, a, b, came, is_focus in by_city
                 ],
             ),

@@ -30,7 +30,7 @@ class PeriodKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self.value])
+        return KIND_LABELS[self.value]  # type: ignore[return-value]
 
 
 KIND_LABELS = {

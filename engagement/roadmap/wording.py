@@ -118,7 +118,12 @@ def _meetup_sentence(instance: Instance, city_id: str, day: date, team_id: str, 
         )
     if rest.startswith("public holiday"):
         holiday = calendar.public_holiday(day, instance.public_holidays)
-        names = holiday.name if holiday else rest.removeprefix("public holiday (")[:-1]
+        if holiday:
+            # The calendar's local name is Urdu for Pakistan: Urdu pages use it.
+            urdu = _locale() == "ur" and holiday.name_local
+            names = holiday.name_local if urdu else holiday.name
+        else:
+            names = rest.removeprefix("public holiday (")[:-1]
         if holiday and holiday.estimated:
             return _(
                 "%(day)s is %(holiday)s, a public holiday (the date is an estimate).",
