@@ -8,7 +8,8 @@ Saturday-Sunday); countries it does not know fall back to Saturday-Sunday. Frida
 (Jumu'ah, about 12:30-14:30 local) are a warning, not a refusal, in Pakistan and in the
 Muslim-majority countries listed below.
 
-Pure: no Flask, no database. Times in and out are aware datetimes.
+No database. Times in and out are aware datetimes. Sentences go through Flask-Babel's gettext,
+so they are in the viewer's language on a page and in English outside an application context.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 BUSINESS_START, BUSINESS_END = time(9, 0), time(17, 0)
 JUMUAH_START, JUMUAH_END = time(12, 30), time(14, 30)
@@ -87,15 +92,26 @@ class Side:
     zone: str
 
 
-PAKISTAN_SIDE = Side("Pakistan", *PAKISTAN)
+PAKISTAN_SIDE = Side(_l("Pakistan"), *PAKISTAN)
 
 
 @functools.lru_cache(maxsize=256)
-def _calendar(country: str, year: int) -> holidays.HolidayBase | None:
+def _calendar(country: str, year: int, language: str | None = None) -> holidays.HolidayBase | None:
     try:
-        return holidays.country_holidays(country.upper(), years=year)
+        return holidays.country_holidays(country.upper(), years=year, language=language)
     except NotImplementedError:
         return None
+
+
+def _holiday_language(country: str) -> str | None:
+    """The current language as a ``holidays`` language when that country's calendar has it
+    (Pakistan's has Urdu as ``ur_PK``); None: the calendar's own default (English names)."""
+    code = str(get_locale() or "en")
+    if code == "en":
+        return None
+    calendar = _calendar(country, 2000)
+    supported = getattr(calendar, "supported_languages", ()) if calendar is not None else ()
+    return next((lang for lang in supported if lang.split("_")[0] == code), None)
 
 
 def weekend(country: str) -> frozenset[int]:
@@ -106,9 +122,15 @@ def weekend(country: str) -> frozenset[int]:
 
 
 def holiday_name(country: str, day: date) -> str | None:
-    """The public holiday on ``day`` in ``country``, or None."""
-    calendar = _calendar(country, day.year)
+    """The public holiday on ``day`` in ``country``, or None (named in the current language
+    when the country's calendar speaks it)."""
+    calendar = _calendar(country, day.year, _holiday_language(country))
     return calendar.get(day) if calendar is not None else None
+
+
+def joined_labels(sides: Sequence[Side]) -> str:
+    """The sides' labels as one phrase in the current language ("Pakistan and Acme")."""
+    return format_list([str(side.label) for side in sides], locale=str(get_locale() or "en"))
 
 
 def is_weekend(country: str, day: date) -> bool:
@@ -155,21 +177,37 @@ def check_side(side: Side, start: datetime, end: datetime) -> SideCheck:
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     check = SideCheck(side, local_start, local_end)
     day = local_start.date()
+    weekday, on_day = local_start.strftime("%A"), local_start.strftime("%d %b %Y")
     if is_weekend(side.country, day):
-        check.problems.append(f"{local_start:%A} is a weekend day in {side.label}.")
+        check.problems.append(
+            _("%(day)s is a weekend day in %(side)s.", day=weekday, side=side.label)
+        )
     if name := holiday_name(side.country, day):
         check.problems.append(
-            f"{local_start:%d %b %Y} is a public holiday in {side.label}: {name}."
+            _(
+                "%(date)s is a public holiday in %(side)s: %(holiday)s.",
+                date=on_day,
+                side=side.label,
+                holiday=name,
+            )
         )
     opens, closes = business_window(day, side.zone)
     if local_start < opens or local_end > closes:
         check.problems.append(
-            f"{local_start:%H:%M}-{local_end:%H:%M} is outside business hours in {side.label} "
-            f"(09:00-17:00 {local_start:%Z})."
+            _(
+                "%(start)s-%(end)s is outside business hours in %(side)s (09:00-17:00 %(zone)s).",
+                start=local_start.strftime("%H:%M"),
+                end=local_end.strftime("%H:%M"),
+                side=side.label,
+                zone=local_start.strftime("%Z"),
+            )
         )
     if jumuah_overlap(side, start, end):
         check.warnings.append(
-            f"The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) in {side.label}."
+            _(
+                "The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) in %(side)s.",
+                side=side.label,
+            )
         )
     return check
 
@@ -233,19 +271,32 @@ def meeting_slots(
         moment += step
     overlap = _daily_overlap_minutes(sides, after)
     notes: list[str] = []
-    labels = " and ".join(side.label for side in sides)
+    labels = joined_labels(sides)
     if overlap == 0:
         notes.append(
-            f"Business hours in {labels} do not overlap on any day: "
-            "agree a time outside office hours by message instead."
+            _(
+                "Business hours in %(sides)s do not overlap on any day: "
+                "agree a time outside office hours by message instead.",
+                sides=labels,
+            )
         )
     elif overlap < 120:
         notes.append(
-            f"Business hours in {labels} overlap only {overlap} minutes a day, "
-            "so few slots are offered."
+            _(
+                "Business hours in %(sides)s overlap only %(minutes)s minutes a day, "
+                "so few slots are offered.",
+                sides=labels,
+                minutes=overlap,
+            )
         )
     if not slots and overlap:
-        notes.append(f"No working day of {labels} in the next {days} days has a common slot.")
+        notes.append(
+            _(
+                "No working day of %(sides)s in the next %(days)s days has a common slot.",
+                sides=labels,
+                days=days,
+            )
+        )
     return SlotOffer(slots, overlap, notes)
 
 

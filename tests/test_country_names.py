@@ -34,7 +34,7 @@ def test_webinar_pages_show_country_names(app, client, login_as):
     assert re.search(r'<option[^>]*value="DE"[^>]*selected|selected[^>]*value="DE"', filtered)
 
     detail = client.get(f"/webinars/{event_id}").get_data(as_text=True)
-    assert "chamber · Germany</span>" in detail
+    assert "Chamber · Germany</span>" in detail
     assert "· DE</span>" not in detail
 
     # The API keeps the code.

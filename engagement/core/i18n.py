@@ -102,6 +102,9 @@ def _remember_choice() -> None:
         current_user.language = code
         db.session.flush()
     g.language_asked = code
+    # Resolve the language now, while the user is loaded: Flask-Babel keeps it for the request,
+    # so a streamed body (CSV exports) that names countries later needs no database.
+    get_locale()
 
 
 def _set_cookie(response: Response) -> Response:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import email_validator
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -150,8 +151,76 @@ def input_rule_for(field: Any) -> PlainText | FitsColumn | None:
     return MULTI_LINE if isinstance(field, TextAreaField) else SINGLE_LINE
 
 
+class CatalogueTranslations:
+    """WTForms' own messages ("This field is required.", "Not a valid choice."...) looked up in
+    our catalogue through Flask-Babel, so they are in the request's language. WTForms ships no
+    Urdu, and Flask-WTF's i18n reads only WTForms' catalogues; WTForms fills the placeholders
+    itself, so this must not (``flask_babel.ngettext`` would, with ``num``)."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ngettext(singular, plural, n)
+
+
+CATALOGUE_TRANSLATIONS = CatalogueTranslations()
+
+
+def _wtforms_messages() -> None:  # pragma: no cover - never called
+    """WTForms' messages (wtforms/locale/wtforms.pot) our forms can show, named here only so that
+    ``pybabel extract`` keeps them in our catalogue with their Urdu."""
+    _("This field is required.")
+    _("Not a valid choice.")
+    _("Invalid email address.")
+    _("Invalid URL.")
+    _("Invalid input.")
+    _("Field must be equal to %(other_name)s.")
+    _("Field must be between %(min)d and %(max)d characters long.")
+    ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    )
+    ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    )
+    ngettext(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    )
+    _("Number must be at least %(min)s.")
+    _("Number must be at most %(max)s.")
+    _("Number must be between %(min)s and %(max)s.")
+    _("Date must be at least %(min)s.")
+    _("Date must be at most %(max)s.")
+    _("Date must be between %(min)s and %(max)s.")
+    _("Invalid value, must be one of: %(values)s.")
+    _("Invalid value, can't be any of: %(values)s.")
+    _("Invalid Choice: could not coerce.")
+    _("Invalid choice(s): one or more data inputs could not be coerced.")
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    )
+    _("Not a valid datetime value.")
+    _("Not a valid date value.")
+    _("Not a valid time value.")
+    _("Not a valid integer value.")
+    _("Not a valid decimal value.")
+    _("Not a valid float value.")
+
+
 class PlainTextForm(Form):
     """Every field of the form gets :func:`input_rule_for` (the base of every form)."""
+
+    class Meta:
+        def get_translations(self, form: Form) -> CatalogueTranslations:
+            return CATALOGUE_TRANSLATIONS
 
     def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
         extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}

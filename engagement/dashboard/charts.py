@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from engagement.dashboard.metrics import Table
 
 WIDTH = 640.0
@@ -87,10 +89,17 @@ def bar_chart(table: Table) -> Chart:
     for row in rows:
         values = ", ".join(f"{table.headers[i]} {_fmt(row[i])}" for i in table.chart)
         parts.append(f"{row[0]}: {values}")
-    more = f" (first {MAX_ROWS} of {len(table.rows)} rows)" if len(table.rows) > MAX_ROWS else ""
-    description = (
-        f"Bar chart{more}. " + "; ".join(parts) + "." if parts else "No data for this period."
-    )
+    if not parts:
+        description = _("No data for this period.")
+    elif len(table.rows) > MAX_ROWS:
+        description = _(
+            "Bar chart (first %(shown)s of %(total)s rows). %(bars)s.",
+            shown=MAX_ROWS,
+            total=len(table.rows),
+            bars="; ".join(parts),
+        )
+    else:
+        description = _("Bar chart. %(bars)s.", bars="; ".join(parts))
     return Chart(
         key=table.key,
         title=table.title,

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -66,6 +67,8 @@ from engagement.webinars.models import webinar_partner
 #: Event states of an event that took place (once its end has passed).
 HELD_STATES = (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED, EventState.COMPLETED)
 NO_CITY = "No city given"
+#: Units as shown beside a figure's label (the ``unit`` values stay English: CSV and the API).
+UNIT_LABELS = {"US$ million": _l("US$ million"), "working days": _l("working days"), "%": "%"}
 
 
 # --- Figures, tables, sections -------------------------------------------------------------------
@@ -89,6 +92,11 @@ class Figure:
     @property
     def growth_pct(self) -> float | None:
         return growth_pct(self.value, self.previous) if self.compared else None
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as people read it, in their language ("" for a count)."""
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
     def as_json(self) -> dict[str, Any]:
         return {"value": self.value, "previous": self.previous, "growth_pct": self.growth_pct}
@@ -873,7 +881,7 @@ def meetup_figures(
                 _("Meetups held by city"),
                 [_("City"), _("Held"), _("A year earlier"), _("Attended"), _("PSEB focus city")],
                 [
-                    [name, a, b, came, "yes" if is_focus else ""]
+                    [name, a, b, came, _("yes") if is_focus else ""]
                     for _id, name, a, b, came, is_focus in by_city
                 ],
             ),

@@ -2,7 +2,8 @@
 
 A period is a range of Pakistani calendar days; its boundaries are Asia/Karachi midnights,
 converted to UTC for comparing with stored times. The comparison period is the same days a
-year earlier.
+year earlier. Labels are in the viewer's language (Flask-Babel; English outside a request), with
+Babel's month names.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 PK_ZONE = ZoneInfo("Asia/Karachi")
 
@@ -24,12 +30,20 @@ class PeriodKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "month": "Month",
-            "quarter": "Quarter",
-            "fiscal_year": "Fiscal year (July-June)",
-            "custom": "From/to dates",
-        }[self.value]
+        return KIND_LABELS[self.value]  # type: ignore[return-value]
+
+
+KIND_LABELS = {
+    "month": _l("Month"),
+    "quarter": _l("Quarter"),
+    "fiscal_year": _l("Fiscal year (July-June)"),
+    "custom": _l("From/to dates"),
+}
+
+
+def _day(day: date, pattern: str) -> str:
+    """``day`` in a Babel pattern (``LLLL y``: "October 2026") in the current language."""
+    return format_date(day, pattern, locale=str(get_locale() or "en"))
 
 
 def pk_midnight_utc(day: date) -> datetime:
@@ -40,7 +54,8 @@ def pk_midnight_utc(day: date) -> datetime:
 def fiscal_year_label(day: date) -> str:
     """``FY 2020-21`` for any day from July 2020 to June 2021."""
     first = day.year if day.month >= 7 else day.year - 1
-    return f"FY {first}-{(first + 1) % 100:02d}"
+    last = f"{(first + 1) % 100:02d}"
+    return _("FY %(first)s-%(last)s", first=first, last=last)
 
 
 def _year_earlier(day: date) -> date:
@@ -83,15 +98,26 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == PeriodKind.MONTH:
-            return self.first.strftime("%B %Y")
+            return _day(self.first, "LLLL y")
         if self.kind == PeriodKind.QUARTER:
-            return (
-                f"{self.first.strftime('%B')}-{self.last.strftime('%B %Y')}"
-                f" ({fiscal_year_label(self.first)})"
+            return _(
+                "%(first)s-%(last)s (%(fiscal_year)s)",
+                first=_day(self.first, "LLLL"),
+                last=_day(self.last, "LLLL y"),
+                fiscal_year=fiscal_year_label(self.first),
             )
         if self.kind == PeriodKind.FISCAL_YEAR:
-            return f"{fiscal_year_label(self.first)} (July {self.first.year}-June {self.last.year})"
-        return f"{self.first:%d %B %Y} to {self.last:%d %B %Y}"
+            return _(
+                "%(fiscal_year)s (%(first)s-%(last)s)",
+                fiscal_year=fiscal_year_label(self.first),
+                first=_day(self.first, "LLLL y"),
+                last=_day(self.last, "LLLL y"),
+            )
+        return _(
+            "%(first)s to %(last)s",
+            first=_day(self.first, "dd MMMM y"),
+            last=_day(self.last, "dd MMMM y"),
+        )
 
     def as_of(self, today: date) -> date:
         """The last day counted so far: ``last``, or today while the period is still running."""
@@ -131,7 +157,7 @@ def period_of(kind: PeriodKind, day: date) -> Period:
 
 def day_label(day: date) -> str:
     """``31 October 2020``, as the briefing writes it."""
-    return f"{day.day} {day:%B %Y}"
+    return _day(day, "d MMMM y")
 
 
 def year_earlier(day: date) -> date:
@@ -165,7 +191,7 @@ def _parse_day(args: Any, name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise PeriodError(name, "Not a date (YYYY-MM-DD).") from None
+        raise PeriodError(name, _("Not a date (YYYY-MM-DD).")) from None
 
 
 def parse_period(args: Any, today: date) -> Period:
@@ -178,14 +204,14 @@ def parse_period(args: Any, today: date) -> Period:
     try:
         kind = PeriodKind(raw_kind)
     except ValueError:
-        raise PeriodError("period", "Choose month, quarter, fiscal_year or custom.") from None
+        raise PeriodError("period", _("Choose month, quarter, fiscal_year or custom.")) from None
     if kind == PeriodKind.CUSTOM:
         if first is None:
-            raise PeriodError("from", "Give the first day.")
+            raise PeriodError("from", _("Give the first day."))
         if last is None:
-            raise PeriodError("to", "Give the last day.")
+            raise PeriodError("to", _("Give the last day."))
         if last < first:
-            raise PeriodError("to", "Must not be before from.")
+            raise PeriodError("to", _("Must not be before from."))
         return custom(first, last)
     return period_of(kind, _parse_day(args, "on") or today)
 

@@ -33,6 +33,8 @@ from wtforms.validators import (
 from engagement.core.timefmt import valid_timezone
 from engagement.core.validation import EngageForm, ValidEmail
 from engagement.directory.models import (
+    ENTITY_TYPE_LABELS,
+    STAKEHOLDER_KIND_LABELS,
     EmployeeBand,
     OverseasEntityType,
     StakeholderKind,
@@ -188,8 +190,7 @@ class OverseasEntityForm(EngageForm):
     entity_type = SelectField(
         _l("Type"),
         choices=[
-            SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
-            for kind in OverseasEntityType
+            SelectChoice(kind.value, ENTITY_TYPE_LABELS[kind.value]) for kind in OverseasEntityType
         ],
     )
     country_code = SelectField(_l("Country"), validators=[DataRequired()])
@@ -214,7 +215,7 @@ class StakeholderBodyForm(EngageForm):
     kind = SelectField(
         _l("Kind"),
         choices=[
-            SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
+            SelectChoice(kind.value, STAKEHOLDER_KIND_LABELS[kind.value])
             for kind in StakeholderKind
         ],
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engagement import clock
@@ -136,12 +137,16 @@ class StartupStage(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "idea": "Idea",
-            "pre_seed": "Pre-seed",
-            "seed": "Seed",
-            "series_a_plus": "Series A+",
-        }[self.value]
+        return STAGE_LABELS[self.value]  # type: ignore[return-value]
+
+
+#: What people read for each value (the stored value stays the enum's); translated when shown.
+STAGE_LABELS = {
+    "idea": _l("Idea"),
+    "pre_seed": _l("Pre-seed"),
+    "seed": _l("Seed"),
+    "series_a_plus": _l("Series A+"),
+}
 
 
 class OverseasEntityType(enum.StrEnum):
@@ -152,6 +157,20 @@ class OverseasEntityType(enum.StrEnum):
     UNIVERSITY = "university"
     TRADE_BODY = "trade_body"
 
+    @property
+    def label(self) -> str:
+        return ENTITY_TYPE_LABELS[self.value]  # type: ignore[return-value]
+
+
+ENTITY_TYPE_LABELS = {
+    "chamber": _l("Chamber"),
+    "company": _l("Company"),
+    "government": _l("Government"),
+    "investor": _l("Investor"),
+    "university": _l("University"),
+    "trade_body": _l("Trade body"),
+}
+
 
 class StakeholderKind(enum.StrEnum):
     PROVINCIAL_IT_BOARD = "provincial_it_board"
@@ -159,6 +178,19 @@ class StakeholderKind(enum.StrEnum):
     ASSOCIATION = "association"
     PUBLIC_BODY = "public_body"
     PRIVATE_BODY = "private_body"
+
+    @property
+    def label(self) -> str:
+        return STAKEHOLDER_KIND_LABELS[self.value]  # type: ignore[return-value]
+
+
+STAKEHOLDER_KIND_LABELS = {
+    "provincial_it_board": _l("Provincial IT board"),
+    "ministry": _l("Ministry"),
+    "association": _l("Association"),
+    "public_body": _l("Public body"),
+    "private_body": _l("Private body"),
+}
 
 
 #: PSEB registration numbers look like ``PSEB/2020/1234`` (year, then 1 to 6 digits).
@@ -244,8 +276,8 @@ class Company(TimestampMixin, db.Model):
 CERTIFICATIONS = {
     "iso27001": "ISO 27001",
     "iso9001": "ISO 9001",
-    "cmmi3": "CMMI level 3",
-    "cmmi5": "CMMI level 5",
+    "cmmi3": _l("CMMI level 3"),
+    "cmmi5": _l("CMMI level 5"),
 }
 
 

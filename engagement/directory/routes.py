@@ -60,12 +60,12 @@ LISTS: dict[str, dict[str, Any]] = {
     "overseas": {
         "title": _l("Overseas entities"),
         "search": services.search_overseas_entities,
-        "kinds": [(kind.value, kind.value.replace("_", " ")) for kind in OverseasEntityType],
+        "kinds": [(kind.value, kind.label) for kind in OverseasEntityType],
     },
     "bodies": {
         "title": _l("Stakeholder bodies"),
         "search": services.search_stakeholder_bodies,
-        "kinds": [(kind.value, kind.value.replace("_", " ")) for kind in StakeholderKind],
+        "kinds": [(kind.value, kind.label) for kind in StakeholderKind],
     },
 }
 

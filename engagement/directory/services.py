@@ -18,6 +18,8 @@ from typing import Any
 
 import pycountry
 import sqlalchemy as sa
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
@@ -79,29 +81,48 @@ def normalise_website(value: str | None) -> str | None:
     return text
 
 
-def country_name(code: str) -> str | None:
-    """The English name of an ISO 3166-1 alpha-2 code, or None when there is no such country."""
-    if not code or len(code) != 2 or not code.isalpha():
-        return None
-    country = pycountry.countries.get(alpha_2=code.upper())
-    return getattr(country, "common_name", None) or (country.name if country else None)
+def _language() -> str:
+    return str(get_locale() or "en")
 
 
 @functools.cache
-def _countries() -> tuple[tuple[str, str], ...]:
-    pairs = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
+def _territories(language: str) -> Mapping[str, str]:
+    """Babel's country names in ``language`` (CLDR), e.g. جرمنی for DE in Urdu; none for English,
+    which keeps pycountry's common names."""
+    return {} if language == "en" else dict(Locale.parse(language).territories)
+
+
+def country_name(code: str) -> str | None:
+    """The name of an ISO 3166-1 alpha-2 code in the viewer's language (English: pycountry's
+    common name), or None when there is no such country."""
+    if not code or len(code) != 2 or not code.isalpha():
+        return None
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return None
+    english = getattr(country, "common_name", None) or country.name
+    return _territories(_language()).get(country.alpha_2, english)
+
+
+@functools.cache
+def _countries(language: str) -> tuple[tuple[str, str], ...]:
+    local = _territories(language)
+    pairs = [
+        (c.alpha_2, local.get(c.alpha_2) or getattr(c, "common_name", None) or c.name)
+        for c in pycountry.countries
+    ]
     return tuple(sorted(pairs, key=lambda pair: pair[1]))
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """(code, name) pairs for every ISO 3166-1 country, sorted by name (built once per process)."""
-    return list(_countries())
+    """(code, name) pairs for every ISO 3166-1 country, sorted by name in the viewer's language
+    (built once per process and language)."""
+    return list(_countries(_language()))
 
 
-@functools.cache
 def country_names() -> dict[str, str]:
-    """ISO 3166-1 code -> name, built once per process (read-only: do not change it)."""
-    return dict(_countries())
+    """ISO 3166-1 code -> name in the viewer's language."""
+    return dict(_countries(_language()))
 
 
 def parse_country_codes(text: str) -> list[str]:
@@ -881,7 +902,7 @@ def _startup_row(startup: Startup) -> list[object]:
         startup.id,
         startup.name,
         startup.founding_year,
-        startup.stage.label if startup.stage else "",
+        str(startup.stage.label) if startup.stage else "",
         city,
         province,
         _names(startup.sectors),

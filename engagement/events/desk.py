@@ -12,6 +12,7 @@ import re
 
 import sqlalchemy as sa
 from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -78,14 +79,14 @@ def _find(event: Event, registration_id: str, code: str) -> Registration | str:
         return registration
     match = TOKEN_RE.search(code.strip())
     if not match:
-        return "This is not a PSEB Engage ticket code."
+        return _("This is not a PSEB Engage ticket code.")
     registration = db.session.scalar(
         sa.select(Registration).where(Registration.ticket_token == match.group(1))
     )
     if registration is None:
-        return "No ticket matches this code."
+        return _("No ticket matches this code.")
     if registration.event_id != event.id:
-        return f"This ticket is for another event: {registration.event.title}."
+        return _("This ticket is for another event: %(title)s.", title=registration.event.title)
     return registration
 
 
@@ -149,7 +150,12 @@ def desk_check_in(event_id: int):
     if found.state == RegistrationState.ATTENDED:
         when = format_datetime(found.checked_in_at, event.timezone, "%H:%M")
         return _answer(
-            event, {**_result(False, f"Already checked in at {when}.", found), "undo": False}, q
+            event,
+            {
+                **_result(False, _("Already checked in at %(time)s.", time=when), found),
+                "undo": False,
+            },
+            q,
         )
     try:
         svc.check_in(found, current_user)
@@ -157,7 +163,7 @@ def desk_check_in(event_id: int):
         db.session.rollback()
         found = db.session.get(Registration, found.id)
         return _answer(event, {**_result(False, error.message, found), "undo": False}, q)
-    return _answer(event, _result(True, "Checked in.", found), q)
+    return _answer(event, _result(True, _("Checked in."), found), q)
 
 
 @bp.route("/staff/events/<int:event_id>/desk/undo", methods=["POST"])
@@ -178,7 +184,7 @@ def desk_undo(event_id: int):
         db.session.rollback()
         return _answer(event, {**_result(False, error.message), "undo": True}, q)
     session.pop(f"desk_last:{event.id}", None)
-    return _answer(event, {**_result(True, "Check-in undone.", found), "undo": True}, q)
+    return _answer(event, {**_result(True, _("Check-in undone."), found), "undo": True}, q)
 
 
 @bp.route("/staff/events/<int:event_id>/desk/counts.json")

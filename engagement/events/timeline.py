@@ -62,5 +62,5 @@ def registrations(entry: Any) -> Iterator[TimelineEntry]:
             title=event.title,
             detail=" · ".join(parts),
             url=event.url,
-            state=summary.value,
+            state=summary,
         )

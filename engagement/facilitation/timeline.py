@@ -33,5 +33,5 @@ def requests(entry: Any) -> Iterator[TimelineEntry]:
             title=_("Facilitation request: %(title)s", title=fr.title),
             detail=f"{fr.sphere.label} · {RequestState(fr.state).label}",
             url=url_for("facilitation.detail", request_id=fr.id),
-            state=fr.state.value,
+            state=fr.state,
         )

@@ -35,6 +35,18 @@ class StpStatus(LabelledEnum):
     BEING_SET_UP = "being_set_up"
     PLANNED = "planned"
 
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return STP_STATUS_LABELS[self.value]
+
+
+#: What people read for each STP status (the stored value stays the enum's value).
+STP_STATUS_LABELS = {
+    "operating": _l("Operating"),
+    "being_set_up": _l("Being set up"),
+    "planned": _l("Planned"),
+}
+
 
 class Venue(TimestampMixin, db.Model):
     """A place in a city where a meetup can be held; STPs carry their status."""
@@ -68,7 +80,7 @@ class Venue(TimestampMixin, db.Model):
         """ "Software Technology Park" beside an STP's name, unless the name already says so."""
         if self.kind != VenueKind.STP or "software technology park" in self.name.lower():
             return None
-        return "Software Technology Park"
+        return str(VenueKind.STP.label)
 
     @property
     def usable(self) -> bool:

@@ -200,7 +200,7 @@ def _slot_choices(form: Any, moments, mine: str, theirs: str, sides) -> None:
         label = _slot_label(moment, mine, theirs)
         end = moment + timedelta(minutes=MEETING_MINUTES)
         if business_hours.slot_warnings(moment, end, sides):
-            label += " · overlaps Friday prayers"
+            label += " · " + _("overlaps Friday prayers")
         choices.append(SelectChoice(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), label))
     form.slots.choices = choices
 

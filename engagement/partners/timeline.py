@@ -43,5 +43,5 @@ def meetings(entry: Any) -> Iterator[TimelineEntry]:
             title=_("B2B meeting with %(name)s", name=request.overseas_entity.name),
             detail=detail,
             url=url_for("partners.meeting", request_id=request.id),
-            state=request.state.value,
+            state=request.state,
         )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from engagement import clock
@@ -80,7 +81,7 @@ def register_publisher(
 
 def publisher() -> Publisher:
     if _publisher is None:
-        raise RoadmapError("Meetups are not available, so nothing can be published.")
+        raise RoadmapError(_("Meetups are not available, so nothing can be published."))
     return _publisher
 
 
@@ -266,7 +267,8 @@ def validate_instance(instance: dict[str, Any]) -> None:
         parse_instance(instance)
     except InstanceError as error:
         raise RoadmapError(
-            "The roadmap cannot be planned as the data stands: " + str(error), [str(error)]
+            _("The roadmap cannot be planned as the data stands: %(error)s", error=error),
+            [str(error)],
         ) from error
 
 
@@ -404,7 +406,7 @@ def get_proposal(plan_id: int) -> RoadmapPlan:
     """A proposal not kept yet; RoadmapError otherwise."""
     plan = db.session.get(RoadmapPlan, plan_id)
     if plan is None or plan.proposed_meetups is None:
-        raise RoadmapError("That proposal was already kept or no longer exists; re-plan again.")
+        raise RoadmapError(_("That proposal was already kept or no longer exists; re-plan again."))
     return plan
 
 
@@ -485,8 +487,10 @@ def keep_proposal(plan: RoadmapPlan, user: User | None) -> PlanOutcome:
     """Apply a proposal to the roadmap, unless its fixed meetups changed since it was made."""
     if plan_difference(plan).stale:
         raise RoadmapError(
-            "The roadmap changed since this proposal was made (a meetup was pinned, moved or "
-            "published, or the window moved); re-plan again to see the difference."
+            _(
+                "The roadmap changed since this proposal was made (a meetup was pinned, moved or "
+                "published, or the window moved); re-plan again to see the difference."
+            )
         )
     cancelled = pending_cancellations(plan.horizon_start)
     result = {"meetups": list(plan.proposed_meetups or [])}
@@ -557,13 +561,15 @@ def get_entry(entry_id: int) -> RoadmapEntry:
     """An entry by id (staff only reach here); RoadmapError when it does not exist."""
     entry = db.session.get(RoadmapEntry, entry_id)
     if entry is None:
-        raise RoadmapError("That roadmap entry no longer exists; the roadmap was re-planned.")
+        raise RoadmapError(_("That roadmap entry no longer exists; the roadmap was re-planned."))
     return entry
 
 
 def set_pinned(entry: RoadmapEntry, pinned: bool) -> None:
     if entry.state != EntryState.DRAFT:
-        raise RoadmapError("Only drafts can be pinned or unpinned; published meetups stay fixed.")
+        raise RoadmapError(
+            _("Only drafts can be pinned or unpinned; published meetups stay fixed.")
+        )
     entry.pinned = pinned
     db.session.flush()
 
@@ -571,7 +577,7 @@ def set_pinned(entry: RoadmapEntry, pinned: bool) -> None:
 def remove_entry(entry: RoadmapEntry) -> None:
     if entry.state != EntryState.DRAFT:
         raise RoadmapError(
-            "A published meetup cannot be removed from the roadmap; cancel its event instead."
+            _("A published meetup cannot be removed from the roadmap; cancel its event instead.")
         )
     entry.state = EntryState.REMOVED
     entry.pinned = False
@@ -592,7 +598,10 @@ def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
     """
     if entry.state != EntryState.DRAFT:
         raise RoadmapError(
-            "A published meetup cannot be moved here; cancel it and re-plan, or change the event."
+            _(
+                "A published meetup cannot be moved here; cancel it and re-plan, "
+                "or change the event."
+            )
         )
     start, end = horizon()
     entries = [e for e in active_entries(start, end) if e.id != entry.id]
@@ -609,7 +618,7 @@ def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
     if broken:
         parsed = parse_instance(instance)
         raise RoadmapError(
-            "The move was refused: it breaks a planning rule.",
+            _("The move was refused: it breaks a planning rule."),
             [sentence(parsed, line) for line in broken],
         )
     entry.day = new_day
@@ -621,7 +630,7 @@ def move_entry(entry: RoadmapEntry, new_day: date, new_team: StaffTeam) -> None:
 def import_plan(data: Any, user: User | None) -> PlanOutcome:
     """Store a plan JSON (FORMAT.md) after the checker accepts it for the current instance."""
     if not isinstance(data, dict) or not isinstance(data.get("meetups"), list):
-        raise RoadmapError("The file is not a roadmap plan: it needs a list of meetups.")
+        raise RoadmapError(_("The file is not a roadmap plan: it needs a list of meetups."))
     instance = build_instance()
     validate_instance(instance)
     meetups = []
@@ -629,16 +638,16 @@ def import_plan(data: Any, user: User | None) -> PlanOutcome:
         if not isinstance(item, dict) or not all(
             isinstance(item.get(k), str) for k in ("city", "date", "team")
         ):
-            raise RoadmapError(f"meetups[{i}]: needs city, date and team as text.")
+            raise RoadmapError(_("meetups[%(index)s]: needs city, date and team as text.", index=i))
         meetups.append({"city": item["city"], "date": item["date"], "team": item["team"]})
     plan = plan_dict(instance, meetups)
     try:
         problems = check_plan(instance, plan)
     except (KeyError, TypeError, ValueError) as error:
-        raise RoadmapError(f"The plan could not be read: {error}") from error
+        raise RoadmapError(_("The plan could not be read: %(error)s", error=error)) from error
     if problems:
         raise RoadmapError(
-            "The imported plan breaks planning rules; nothing was changed.", problems
+            _("The imported plan breaks planning rules; nothing was changed."), problems
         )
     plan["bound"] = None
     plan["status"] = "imported"
@@ -680,25 +689,30 @@ def publish_entries(
     meetups = publisher()
     drafts = [e for e in entries if e.state == EntryState.DRAFT]
     if not drafts:
-        raise RoadmapError("Select at least one draft meetup to publish.")
+        raise RoadmapError(_("Select at least one draft meetup to publish."))
     today = local_today()
     past = [e for e in drafts if e.day <= today]
     if past:
         raise RoadmapError(
-            "Some drafts are not in the future and cannot be published: "
-            + ", ".join(f"{e.city.name} {e.day.isoformat()}" for e in past)
+            _(
+                "Some drafts are not in the future and cannot be published: %(drafts)s",
+                drafts=", ".join(f"{e.city.name} {e.day.isoformat()}" for e in past),
+            )
         )
     venues = {e.city_id: meetups.venue_for(e.city_id) for e in drafts}
     skipped = [e for e in drafts if venues[e.city_id] is None]
     if skipped and not skip_without_venue:
         missing = sorted({e.city.name for e in skipped})
         raise RoadmapError(
-            "Nothing was published: add an operating venue first in " + ", ".join(missing) + "."
+            _(
+                "Nothing was published: add an operating venue first in %(cities)s.",
+                cities=", ".join(missing),
+            )
         )
     ready = [e for e in drafts if venues[e.city_id] is not None]
     if not ready:
         raise RoadmapError(
-            "Nothing was published: none of these cities has an operating venue yet."
+            _("Nothing was published: none of these cities has an operating venue yet.")
         )
     for entry in ready:
         meetups.publish(entry, user)

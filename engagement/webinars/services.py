@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from engagement import business_hours, clock
@@ -244,14 +245,20 @@ def schedule_advice(
     warnings: list[str] = []
     pk_open, pk_close = business_hours.business_window(pk_start.date(), PAKISTAN_ZONE)
     if business_hours.is_weekend("PK", pk_start.date()):
-        warnings.append(f"{pk_start:%A} is a weekend day in Pakistan.")
+        warnings.append(_("%(day)s is a weekend day in Pakistan.", day=pk_start.strftime("%A")))
     if pk_start < pk_open or pk_end > pk_close:
-        warnings.append("The slot falls outside Pakistani business hours (09:00-17:00 PKT).")
+        warnings.append(_("The slot falls outside Pakistani business hours (09:00-17:00 PKT)."))
     if name := business_hours.holiday_name("PK", pk_start.date()):
-        warnings.append(f"{pk_start:%d %b %Y} is a public holiday in Pakistan: {name}.")
+        warnings.append(
+            _(
+                "%(date)s is a public holiday in Pakistan: %(holiday)s.",
+                date=pk_start.strftime("%d %b %Y"),
+                holiday=name,
+            )
+        )
     if business_hours.jumuah_overlap(business_hours.PAKISTAN_SIDE, starts_at, ends_at):
         warnings.append(
-            "The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) in Pakistan."
+            _("The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) in Pakistan.")
         )
     advice: list[PartnerSchedule] = []
     for partner in partners:
@@ -264,23 +271,46 @@ def schedule_advice(
         schedule = PartnerSchedule(partner, best, local_start, local_end)
         if best is None:
             schedule.warnings.append(
-                f"Business hours in Pakistan and {label} do not overlap; pick a slot early or late."
+                _(
+                    "Business hours in Pakistan and %(partner)s do not overlap; "
+                    "pick a slot early or late.",
+                    partner=label,
+                )
             )
         elif starts_at < best[0] or ends_at > best[1]:
             schedule.warnings.append(
-                f"The slot falls outside the business-hours overlap with {label} "
-                f"({best[0]:%H:%M}-{best[1]:%H:%M} PKT)."
+                _(
+                    "The slot falls outside the business-hours overlap with %(partner)s "
+                    "(%(start)s-%(end)s PKT).",
+                    partner=label,
+                    start=best[0].strftime("%H:%M"),
+                    end=best[1].strftime("%H:%M"),
+                )
             )
         if business_hours.is_weekend(partner.country_code, local_start.date()):
-            schedule.warnings.append(f"{local_start:%A} is a weekend day for {label}.")
+            schedule.warnings.append(
+                _(
+                    "%(day)s is a weekend day for %(partner)s.",
+                    day=local_start.strftime("%A"),
+                    partner=label,
+                )
+            )
         if name := business_hours.holiday_name(partner.country_code, local_start.date()):
             schedule.warnings.append(
-                f"{local_start:%d %b %Y} is a public holiday in "
-                f"{country_name(partner.country_code) or partner.country_code}: {name}."
+                _(
+                    "%(date)s is a public holiday in %(country)s: %(holiday)s.",
+                    date=local_start.strftime("%d %b %Y"),
+                    country=country_name(partner.country_code) or partner.country_code,
+                    holiday=name,
+                )
             )
         if business_hours.jumuah_overlap(side, starts_at, ends_at):
             schedule.warnings.append(
-                f"The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) for {label}."
+                _(
+                    "The slot overlaps Friday prayers (Jumu'ah, about 12:30-14:30) "
+                    "for %(partner)s.",
+                    partner=label,
+                )
             )
         warnings.extend(schedule.warnings)
         advice.append(schedule)

@@ -9,6 +9,8 @@
   var result = document.getElementById("desk-result");
   var undo = document.getElementById("desk-undo");
   var csrf = desk.getAttribute("data-csrf");
+  // Every sentence comes translated from the page (data-msg-* on #desk), in its language.
+  function say(key) { return desk.getAttribute("data-msg-" + key) || ""; }
 
   function setCounts(counts) {
     if (!counts) { return; }
@@ -50,7 +52,7 @@
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
     }).then(show).catch(function () {
-      show({ ok: false, message: "The desk could not reach the server; try again." });
+      show({ ok: false, message: say("offline") });
     });
   }
 
@@ -62,7 +64,7 @@
     post(form.getAttribute("action"), new FormData(form)).then(function () {
       if (form.classList.contains("desk-check-in")) {
         var button = form.querySelector("button");
-        if (button) { button.disabled = true; button.textContent = "Checked in"; }
+        if (button) { button.disabled = true; button.textContent = say("checked-in"); }
       }
     });
   });
@@ -145,7 +147,7 @@
   }
 
   start.addEventListener("click", function () {
-    note.textContent = "Starting the camera…";
+    note.textContent = say("camera-starting");
     Promise.all([
       loadDecoder(),
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
@@ -156,11 +158,11 @@
       video.hidden = false;
       start.hidden = true;
       stop.hidden = false;
-      note.textContent = "Hold the ticket's QR code in front of the camera.";
+      note.textContent = say("camera-hold");
       return video.play();
     }).then(tick).catch(function () {
       stopCamera();
-      note.textContent = "The camera is not available here; search by name instead.";
+      note.textContent = say("camera-unavailable");
     });
   });
   stop.addEventListener("click", function () { stopCamera(); note.textContent = ""; });
