@@ -180,6 +180,9 @@ def test_desk_search_check_in_result_and_undo_without_js(app, login_as, desk_eve
     page = staff.get(f"/staff/events/{event_id}/desk?q=arbisoft")
     assert page.status_code == 200
     assert "Check in Sana" in page.text and "Check in Bilal" in page.text
+    # The scanner may ask for the camera here, and only here.
+    assert "camera=(self)" in page.headers["Permissions-Policy"]
+    assert "camera=()" in staff.get(f"/staff/events/{event_id}").headers["Permissions-Policy"]
     assert 'id="count-expected">2<' in page.text and 'id="count-checked-in">0<' in page.text
     done = staff.post(
         f"/staff/events/{event_id}/desk/check-in", data={"registration_id": sana, "q": "arbisoft"}

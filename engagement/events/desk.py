@@ -124,7 +124,7 @@ def desk(event_id: int):
     last = db.session.get(Registration, last_id) if last_id else None
     if last is not None and (last.event_id != event.id or last.state != RegistrationState.ATTENDED):
         last = None
-    return render_template(
+    page = render_template(
         "events/desk.html",
         event=event,
         q=q,
@@ -134,6 +134,8 @@ def desk(event_id: int):
         counts=svc.door_counts(event),
         closed_reason=svc.check_in_closed_reason(event),
     )
+    # The one page that may use the camera (the ticket scanner); every other page denies it.
+    return page, {"Permissions-Policy": "camera=(self), microphone=(), geolocation=()"}
 
 
 @bp.route("/staff/events/<int:event_id>/desk/check-in", methods=["POST"])
