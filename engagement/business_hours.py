@@ -26,6 +26,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from engagement.core.timefmt import TIME, format_date
+
 BUSINESS_START, BUSINESS_END = time(9, 0), time(17, 0)
 JUMUAH_START, JUMUAH_END = time(12, 30), time(14, 30)
 FRIDAY = 4
@@ -177,7 +179,7 @@ def check_side(side: Side, start: datetime, end: datetime) -> SideCheck:
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     check = SideCheck(side, local_start, local_end)
     day = local_start.date()
-    weekday, on_day = local_start.strftime("%A"), local_start.strftime("%d %b %Y")
+    weekday, on_day = format_date(local_start, "EEEE"), format_date(local_start)
     if is_weekend(side.country, day):
         check.problems.append(
             _("%(day)s is a weekend day in %(side)s.", day=weekday, side=side.label)
@@ -196,10 +198,10 @@ def check_side(side: Side, start: datetime, end: datetime) -> SideCheck:
         check.problems.append(
             _(
                 "%(start)s-%(end)s is outside business hours in %(side)s (09:00-17:00 %(zone)s).",
-                start=local_start.strftime("%H:%M"),
-                end=local_end.strftime("%H:%M"),
+                start=format_date(local_start, TIME),
+                end=format_date(local_end, TIME),
                 side=side.label,
-                zone=local_start.strftime("%Z"),
+                zone=local_start.tzname(),
             )
         )
     if jumuah_overlap(side, start, end):

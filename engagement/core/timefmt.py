@@ -5,15 +5,27 @@ reported once (``static/js/app.js`` stores it in the ``tz`` cookie), else ``TIME
 that reports plain UTC is almost always a machine with no zone set (a kiosk, a VM, a headless
 browser), not a person in UTC, so that report is ignored; a person who wants UTC picks it in their
 profile.
+
+Dates and times are written by Babel in the page's language (Flask-Babel's locale, so
+``force_locale`` in mail code applies too) from explicit CLDR patterns: ``EEE dd MMM yyyy, HH:mm``
+is ``Mon 04 Jan 2027, 15:00`` in English and ``پیر 04 جنوری 2027, 15:00`` in Urdu (Western
+digits, as CLDR has them for Urdu). The zone abbreviation (``PKT``) is Python's, as before.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale
+from babel.dates import DateTimeFormat, DateTimePattern, parse_pattern
 from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 _ZONES: frozenset[str] | None = None
@@ -21,6 +33,13 @@ _ZONES: frozenset[str] | None = None
 #: Zones a browser reports when its machine has no zone configured.
 UNSET_BROWSER_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal",
                                  "Etc/Zulu", "Zulu", "Etc/UCT", "UCT", "Etc/Greenwich"})  # fmt: skip
+
+
+#: The app's shapes, as CLDR patterns (in English, what strftime wrote before Babel did).
+DATETIME = "EEE dd MMM yyyy, HH:mm"  # Mon 04 Jan 2027, 15:00
+DATE = "dd MMM yyyy"  # 04 Jan 2027
+TIME = "HH:mm"  # 15:00
+SHORT_DATETIME = "EEE dd MMM, HH:mm"  # Mon 04 Jan, 15:00
 
 
 def valid_timezone(name: str | None) -> bool:
@@ -80,14 +99,79 @@ def localtime(value: datetime | None, zone: str | None = None) -> datetime | Non
     return value.astimezone(ZoneInfo(zone or viewer_timezone()))
 
 
-def format_datetime(
-    value: datetime | None, zone: str | None = None, fmt: str = "%a %d %b %Y, %H:%M"
-) -> str:
+@functools.cache
+def _locale(code: str) -> Locale:
+    """One parsed Babel locale per language for the process (its data stays loaded)."""
+    return Locale.parse(code)
+
+
+@functools.cache
+def _pattern(fmt: str) -> DateTimePattern:
+    """``fmt`` parsed once. A strftime format (``%H:%M``) would come out as garbage, so it fails."""
+    if "%" in fmt:
+        raise ValueError(f"{fmt!r} is a strftime format; timefmt takes CLDR patterns (HH:mm)")
+    return parse_pattern(fmt)
+
+
+#: A field in a parsed pattern's format string: ``%(EEE)s``.
+_FIELD = re.compile(r"%\((\w+)\)s")
+#: Numeric fields, padded to the field's width as Babel pads them.
+_NUMBERS: dict[str, Callable[[Any], int]] = {
+    "d": lambda v: v.day,
+    "y": lambda v: v.year,
+    "H": lambda v: v.hour,
+    "m": lambda v: v.minute,
+    "s": lambda v: v.second,
+}
+#: Name fields: (Babel's locale data, context); the width by the field's length.
+_NAMES = {"E": ("days", "format"), "M": ("months", "format"), "L": ("months", "stand-alone")}
+_WIDTHS = {3: "abbreviated", 4: "wide"}
+
+
+def _field(name: str, locale: Locale) -> Callable[[date], str]:
+    """One CLDR field (``EEE``, ``dd``) of ``locale`` as a function of the value."""
+    char, width = name[0], len(name)
+    if char in _NAMES and width in _WIDTHS:
+        data, context = _NAMES[char]
+        names = dict(getattr(locale, data)[context][_WIDTHS[width]])
+        if char == "E":
+            return lambda v: names[v.weekday()]
+        return lambda v: names[v.month]
+    if char in _NUMBERS and not (char == "y" and width == 2):
+        number = _NUMBERS[char]
+        return lambda v: f"{number(v):0{width}d}"
+    return lambda v: DateTimeFormat(v, locale)[name]  # any other field: Babel's own code
+
+
+@functools.cache
+def _formatter(code: str, fmt: str) -> Callable[[date], str]:
+    """``fmt`` in language ``code`` as one function. Babel's ``format_datetime`` spends ~20 µs
+    a call looking its locale data up again, and pages show a time on every row (issue 13), so
+    the names are taken from Babel once here; tests/test_timefmt.py holds the output to Babel's."""
+    pattern = _pattern(fmt)
+    locale = _locale(code)
+    fields = [
+        (name, _field(name, locale)) for name in dict.fromkeys(_FIELD.findall(pattern.format))
+    ]
+    template = pattern.format
+    return lambda value: template % {name: field(value) for name, field in fields}
+
+
+def format_date(value: date | datetime | None, fmt: str = DATE) -> str:
+    """A date, or a datetime as it stands (no zone change, no abbreviation), in the page's
+    language: ``format_date(day, "EEE dd MMM yyyy")`` is ``Mon 04 Jan 2027``."""
+    if value is None:
+        return ""
+    locale = get_locale()  # Flask-Babel's, per request; force_locale (mail) changes it
+    return _formatter(locale.language if locale else "en", fmt)(value)
+
+
+def format_datetime(value: datetime | None, zone: str | None = None, fmt: str = DATETIME) -> str:
     """Format as text with the zone abbreviation, e.g. ``Mon 04 Jan 2027, 15:00 PKT``."""
     local = localtime(value, zone)
     if local is None:
         return ""
-    return f"{local.strftime(fmt)} {local.tzname()}"
+    return f"{format_date(local, fmt)} {local.tzname()}"
 
 
 def format_datetime_both(value: datetime | None, other: str | None = None) -> str:
@@ -102,5 +186,5 @@ def format_datetime_both(value: datetime | None, other: str | None = None) -> st
     here = localtime(value, mine)
     if there is not None and here is not None and there.utcoffset() != here.utcoffset():
         same_day = there.date() == here.date()
-        text += f" ({there.strftime('%H:%M' if same_day else '%a %d %b, %H:%M')} {there.tzname()})"
+        text += f" ({format_datetime(there, other, TIME if same_day else SHORT_DATETIME)})"
     return text

@@ -148,6 +148,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
+    app.jinja_env.filters["date"] = timefmt.format_date
     app.jinja_env.globals["viewer_timezone"] = timefmt.viewer_timezone
     from engagement.core.forms import form_errors
 

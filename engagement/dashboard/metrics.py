@@ -27,6 +27,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from engagement import clock
 from engagement.core.i18n import current_language
+from engagement.core.timefmt import format_date
 from engagement.dashboard.models import ExportRemittance
 from engagement.dashboard.periods import (
     Period,
@@ -362,7 +363,8 @@ def _overlapping_quarters(period: Period) -> sa.ColumnElement[bool]:
 def quarter_label(quarter_start: date) -> str:
     """``July-September FY 2020-21``."""
     end = quarter_of(quarter_start).last
-    return f"{quarter_start:%B}-{end:%B %Y} ({fiscal_year_label(quarter_start)})"
+    month, until = format_date(quarter_start, "MMMM"), format_date(end, "MMMM yyyy")
+    return f"{month}-{until} ({fiscal_year_label(quarter_start)})"
 
 
 #: Quarters listed under the remittance figures (the latest up to the period's end).

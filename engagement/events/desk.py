@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from engagement.auth.access import staff_required
 from engagement.auth.models import Organisation
-from engagement.core.timefmt import format_datetime
+from engagement.core.timefmt import TIME, format_datetime
 from engagement.core.web import wants_json
 from engagement.events import bp
 from engagement.events import services as svc
@@ -150,7 +150,7 @@ def desk_check_in(event_id: int):
     if isinstance(found, str):
         return _answer(event, _result(False, found), q)
     if found.state == RegistrationState.ATTENDED:
-        when = format_datetime(found.checked_in_at, event.timezone, "%H:%M")
+        when = format_datetime(found.checked_in_at, event.timezone, TIME)
         return _answer(
             event,
             {

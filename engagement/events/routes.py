@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
@@ -30,6 +31,7 @@ from engagement.auth.access import login_required, public, staff_required
 from engagement.auth.forms import EmptyForm
 from engagement.auth.models import Organisation, Role, User
 from engagement.core.context import external_url
+from engagement.core.i18n import mail_language
 from engagement.core.pagination import paginate_list
 from engagement.core.validation import csv_cell
 from engagement.events import bp
@@ -475,9 +477,10 @@ def my_calendar(token: str):
         )
         .order_by(Event.starts_at)
     ).all()
-    response = _ics_response(
-        svc.calendar_ics(events, name=_("My PSEB Engage events")), "pseb-engage.ics", False
-    )
+    # A calendar app fetches this with no cookie: the words follow the owner's language.
+    with force_locale(mail_language(user)):
+        data = svc.calendar_ics(events, name=_("My PSEB Engage events"))
+    response = _ics_response(data, "pseb-engage.ics", False)
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -499,7 +502,9 @@ def public_calendar():
         .order_by(Event.starts_at)
         .limit(500)
     ).all()
-    return _ics_response(svc.calendar_ics(events, name="PSEB Engage events"), "events.ics", False)
+    return _ics_response(
+        svc.calendar_ics(events, name=_("PSEB Engage events")), "events.ics", False
+    )
 
 
 # --- Staff tools ----------------------------------------------------------------------------------

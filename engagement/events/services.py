@@ -27,7 +27,7 @@ from engagement.auth.models import Role, User
 from engagement.auth.services import EmailNotConfirmed, email_confirmed, require_confirmed_email
 from engagement.core.context import external_url
 from engagement.core.i18n import current_language, mail_language
-from engagement.core.timefmt import format_datetime, valid_timezone, viewer_timezone
+from engagement.core.timefmt import TIME, format_datetime, valid_timezone, viewer_timezone
 from engagement.core.validation import email_problem, one_line
 from engagement.events.markdown import markdown_to_text
 from engagement.events.models import (
@@ -1088,8 +1088,6 @@ def _external(path: str) -> str:
 #: engine puts a LOCATION in calendar files without knowing what a venue is.
 LOCATION_LOOKUPS: dict[EventKind, Callable[[Sequence[Event]], dict[int, str]]] = {}
 
-ONLINE_NOTE = "Online event: the join link is on the event page for confirmed registrants, from shortly before the start."
-
 
 def event_locations(events: Sequence[Event]) -> dict[int, str]:
     """Where each in-person event takes place (one query per kind, not per event)."""
@@ -1102,6 +1100,8 @@ def event_locations(events: Sequence[Event]) -> dict[int, str]:
 
 
 def _vevent(event: Event, location: str | None = None) -> icalendar.Event:
+    """One event for a calendar file; its words in the current language (``force_locale`` in
+    mail code, the page's language for a download)."""
     zone = ZoneInfo(event.timezone or current_app.config["TIMEZONE"])
     item = icalendar.Event()
     item.add("uid", f"event-{event.id}@engage.pseb.org.pk")
@@ -1116,8 +1116,13 @@ def _vevent(event: Event, location: str | None = None) -> icalendar.Event:
         description = description[:1000] + "…"
     parts = [description]
     if event.is_online:
-        parts.append(ONLINE_NOTE)
-    parts.append(f"Event page: {link}")
+        parts.append(
+            _(
+                "Online event: the join link is on the event page for confirmed registrants, "
+                "from shortly before the start."
+            )
+        )
+    parts.append(f"{_('Event page:')} {link}")
     item.add("description", "\n\n".join(p for p in parts if p))
     if event.state == EventState.CANCELLED:
         item.add("status", "CANCELLED")
@@ -1126,7 +1131,7 @@ def _vevent(event: Event, location: str | None = None) -> icalendar.Event:
     if location:
         item.add("location", one_line(location))
     elif event.is_online:
-        item.add("location", one_line(f"Online: {link}"))
+        item.add("location", one_line(_("Online: %(url)s", url=link)))
     return item
 
 
@@ -1204,7 +1209,7 @@ def event_times(event: Event, recipient_zone: str | None = None) -> list[tuple[s
             return
         seen.add(zone)
         start = format_datetime(event.starts_at, zone)
-        end = format_datetime(event.ends_at, zone, "%H:%M")
+        end = format_datetime(event.ends_at, zone, TIME)
         rows.append((label, _("%(start)s to %(end)s", start=start, end=end)))
 
     if recipient_zone and valid_timezone(recipient_zone):
@@ -1291,18 +1296,23 @@ def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
 
 def _mail_rescheduled(event: Event, previous_start: datetime) -> None:
     """Tell everyone registered (confirmed or waitlisted) the new time, with an updated .ics."""
-    attachment = Attachment(ics_filename(event), "text/calendar", event_ics(event))
+    attachments: dict[str, Attachment] = {}  # one .ics per language, not per registrant
     for registration in db.session.scalars(
         sa.select(Registration)
         .where(Registration.event_id == event.id, Registration.state.in_(ACTIVE_STATES))
         .order_by(Registration.id)
     ):
-        with force_locale(registrant_language(registration)):
+        language = registrant_language(registration)
+        with force_locale(language):
+            if language not in attachments:
+                attachments[language] = Attachment(
+                    ics_filename(event), "text/calendar", event_ics(event)
+                )
             queue_mail(
                 registration.email,
                 _("New time: %(title)s", title=event.title),
                 "event_rescheduled",
-                attachment=attachment,
+                attachment=attachments[language],
                 registration=registration,
                 event=event,
                 previous_start=previous_start,

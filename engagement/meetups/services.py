@@ -20,6 +20,7 @@ from engagement import clock
 from engagement.auth.models import User
 from engagement.auth.services import email_confirmed
 from engagement.core.i18n import mail_language
+from engagement.core.timefmt import format_date
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.events.services import (
@@ -298,7 +299,7 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
                 _(
                     "Meetup published: %(city)s, %(day)s",
                     city=entry.city.name,
-                    day=entry.day.strftime("%a %d %b %Y"),
+                    day=format_date(entry.day, "EEE dd MMM yyyy"),
                 ),
                 "roadmap_published",
                 dedupe_key=f"meetup-published:{event.id}:{member.id}",

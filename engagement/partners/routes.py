@@ -65,7 +65,7 @@ def _slot_label(moment, mine: str, theirs: str) -> str:
     return _(
         "%(mine)s (theirs: %(theirs)s)",
         mine=format_datetime(moment, mine),
-        theirs=format_datetime(moment, theirs, "%a %H:%M"),
+        theirs=format_datetime(moment, theirs, "EEE HH:mm"),
     )
 
 

@@ -33,6 +33,7 @@ from engagement.auth.models import Membership, Organisation, Role, User
 from engagement.business_hours import Side
 from engagement.core.context import external_url
 from engagement.core.i18n import mail_language
+from engagement.core.timefmt import format_date
 from engagement.directory.models import City, Company, OverseasEntity, Sector
 from engagement.events.models import ACTIVE_STATES, Event, Registration
 from engagement.extensions import db
@@ -355,7 +356,7 @@ def check_slots(
             moment, moment + timedelta(minutes=MEETING_MINUTES), sides
         ):
             errors[name] = [
-                _("%(time)s UTC is not possible:", time=moment.strftime("%d %b %Y %H:%M"))
+                _("%(time)s UTC is not possible:", time=format_date(moment, "dd MMM yyyy HH:mm"))
                 + " "
                 + " ".join(problems)
             ]
@@ -659,20 +660,21 @@ def _notify(
 
     ``subject`` is called for each recipient, inside their language (``mail_language``)."""
     zone = side_zone(request, side)
-    attachment = (
-        Attachment(ics_filename(request), "text/calendar", meeting_ics(request, zone))
-        if ics
-        else None
-    )
+    attachments: dict[str, Attachment] = {}  # the .ics in each reader's language, made once
     queued = 0
     for user in side_users(request, side):
-        with force_locale(mail_language(user)):
+        language = mail_language(user)
+        with force_locale(language):
+            if ics and language not in attachments:
+                attachments[language] = Attachment(
+                    ics_filename(request), "text/calendar", meeting_ics(request, zone)
+                )
             queued += queue_mail(
                 user.email,
                 subject(),
                 template,
                 dedupe_key=f"{dedupe}:{user.id}" if dedupe else None,
-                attachment=attachment,
+                attachment=attachments.get(language),
                 request=request,
                 user=user,
                 zone=user.timezone or zone,
@@ -688,7 +690,8 @@ def ics_filename(request: MeetingRequest) -> str:
 
 
 def meeting_ics(request: MeetingRequest, zone: str) -> bytes:
-    """The accepted meeting as an iCalendar file with times in ``zone`` (one side's own)."""
+    """The accepted meeting as an iCalendar file with times in ``zone`` (one side's own), its
+    words in the current language."""
     from engagement.events.services import vtimezone
 
     if request.slot_at is None:
@@ -701,7 +704,12 @@ def meeting_ics(request: MeetingRequest, zone: str) -> bytes:
     item = icalendar.Event()
     item.add("uid", f"meeting-{request.id}@engage.pseb.org.pk")
     item.add(
-        "summary", f"B2B meeting: {request.organisation.name} / {request.overseas_entity.name}"
+        "summary",
+        _(
+            "B2B meeting: %(company)s / %(partner)s",
+            company=request.organisation.name,
+            partner=request.overseas_entity.name,
+        ),
     )
     item.add("dtstart", request.slot_at.astimezone(tz))
     item.add("dtend", request.slot_end.astimezone(tz))
@@ -710,7 +718,7 @@ def meeting_ics(request: MeetingRequest, zone: str) -> bytes:
     description = request.message
     if request.video_url:
         item.add("location", request.video_url)
-        description += f"\n\nVideo link: {request.video_url}"
+        description += "\n\n" + _("Video link: %(url)s", url=request.video_url)
     item.add("description", f"{description}\n\n{_link(request)}")
     item.add("status", "CANCELLED" if request.state == MeetingState.CANCELLED else "CONFIRMED")
     calendar.add_component(item)

@@ -26,6 +26,7 @@ from engagement.auth.models import Role, User
 from engagement.core.cache import anonymous_page
 from engagement.core.jsonbody import load_json
 from engagement.core.pagination import paginate_list
+from engagement.core.timefmt import format_date
 from engagement.directory.models import City
 from engagement.directory.services import reference_data_problem
 from engagement.extensions import db
@@ -266,7 +267,7 @@ def entry(entry_id: int):
                     _(
                         "Moved %(city)s to %(day)s with %(team)s (pinned there).",
                         city=item.city.name,
-                        day=item.day.strftime("%a %d %b %Y"),
+                        day=format_date(item.day, "EEE dd MMM yyyy"),
                         team=item.team.name,
                     ),
                     "success",
@@ -292,7 +293,7 @@ def entry_action(entry_id: int, action: str):
                 _(
                     "Removed the draft for %(city)s on %(day)s.",
                     city=item.city.name,
-                    day=item.day.strftime("%d %b %Y"),
+                    day=format_date(item.day),
                 ),
                 "success",
             )
@@ -304,7 +305,7 @@ def entry_action(entry_id: int, action: str):
                     if action == "pin"
                     else _("Unpinned %(city)s on %(day)s.")
                 )
-                % {"city": item.city.name, "day": f"{item.day:%d %b %Y}"},
+                % {"city": item.city.name, "day": format_date(item.day)},
                 "success",
             )
     except RoadmapError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +14,7 @@ from engagement import clock
 from engagement.auth.access import public, staff_required
 from engagement.core.cache import anonymous_page
 from engagement.core.pagination import paginate_list
+from engagement.core.timefmt import format_date
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.directory.services import country_name
 from engagement.events import services as events
@@ -71,7 +72,7 @@ def _filter_form() -> WebinarFilterForm:
     months = []
     year, month = today.year, today.month
     for _step in range(12):
-        label = datetime(year, month, 1, tzinfo=UTC).strftime("%B %Y")
+        label = format_date(date(year, month, 1), "MMMM yyyy")
         months.append(SelectChoice(f"{year:04d}-{month:02d}", label))
         month += 1
         if month > 12:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from engagement import business_hours, clock
 from engagement.auth.models import User
+from engagement.core.timefmt import TIME, format_date
 from engagement.directory.models import OverseasEntity, Sector
 from engagement.directory.services import country_name
 from engagement.events import services as events
@@ -245,14 +246,16 @@ def schedule_advice(
     warnings: list[str] = []
     pk_open, pk_close = business_hours.business_window(pk_start.date(), PAKISTAN_ZONE)
     if business_hours.is_weekend("PK", pk_start.date()):
-        warnings.append(_("%(day)s is a weekend day in Pakistan.", day=pk_start.strftime("%A")))
+        warnings.append(
+            _("%(day)s is a weekend day in Pakistan.", day=format_date(pk_start, "EEEE"))
+        )
     if pk_start < pk_open or pk_end > pk_close:
         warnings.append(_("The slot falls outside Pakistani business hours (09:00-17:00 PKT)."))
     if name := business_hours.holiday_name("PK", pk_start.date()):
         warnings.append(
             _(
                 "%(date)s is a public holiday in Pakistan: %(holiday)s.",
-                date=pk_start.strftime("%d %b %Y"),
+                date=format_date(pk_start),
                 holiday=name,
             )
         )
@@ -283,15 +286,15 @@ def schedule_advice(
                     "The slot falls outside the business-hours overlap with %(partner)s "
                     "(%(start)s-%(end)s PKT).",
                     partner=label,
-                    start=best[0].strftime("%H:%M"),
-                    end=best[1].strftime("%H:%M"),
+                    start=format_date(best[0], TIME),
+                    end=format_date(best[1], TIME),
                 )
             )
         if business_hours.is_weekend(partner.country_code, local_start.date()):
             schedule.warnings.append(
                 _(
                     "%(day)s is a weekend day for %(partner)s.",
-                    day=local_start.strftime("%A"),
+                    day=format_date(local_start, "EEEE"),
                     partner=label,
                 )
             )
@@ -299,7 +302,7 @@ def schedule_advice(
             schedule.warnings.append(
                 _(
                     "%(date)s is a public holiday in %(country)s: %(holiday)s.",
-                    date=local_start.strftime("%d %b %Y"),
+                    date=format_date(local_start),
                     country=country_name(partner.country_code) or partner.country_code,
                     holiday=name,
                 )
