@@ -312,6 +312,20 @@ def seats_left(event: Event) -> int:
     return max(0, event.capacity - seats_taken(event))
 
 
+def _seats_and_waitlist(event: Event) -> tuple[int, int]:
+    """(seats taken, people waiting) of one event, in one statement."""
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.state.in_(SEAT_STATES)),
+            sa.func.count().filter(Registration.state == RegistrationState.WAITLISTED),
+        ).where(
+            Registration.event_id == event.id,
+            Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def waitlist_length(event: Event) -> int:
     return (
         db.session.scalar(
@@ -568,8 +582,12 @@ def register_attendees(
             )
 
     # Anyone already waiting goes first: fill freed seats from the waitlist before newcomers.
-    promote_waitlist(event)
-    left = seats_left(event)
+    # One statement counts both while the event is locked; the waitlist is read only when a
+    # seat is free for someone on it.
+    taken, waiting = _seats_and_waitlist(event)
+    left = max(0, event.capacity - taken)
+    if waiting and left:
+        left -= len(promote_waitlist(event, free=left))
     pending = {a.email for a in cleaned if _needs_attendee_confirmation(a, by_user)}
     newcomers = [a for a in cleaned if a.email not in taken_over and a.email not in pending]
     if not event.waitlist_enabled and len(newcomers) > left:
@@ -845,16 +863,18 @@ def set_capacity(event: Event, capacity: int, by_user: User | None = None) -> li
     return promote_waitlist(locked)
 
 
-def promote_waitlist(event: Event) -> list[Registration]:
+def promote_waitlist(event: Event, free: int | None = None) -> list[Registration]:
     """Confirm waitlisted registrations, first come first served, while seats are free.
 
-    The caller holds the event lock. Each promoted person is emailed with the calendar file.
+    The caller holds the event lock (and may pass the ``free`` seats it has just counted under
+    it). Each promoted person is emailed with the calendar file.
     """
     if event.state not in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED):
         return []
     if clock.now() >= event.starts_at:
         return []
-    free = seats_left(event)
+    if free is None:
+        free = seats_left(event)
     if free <= 0:
         return []
     promoted = list(
@@ -1278,11 +1298,15 @@ def registrant_language(registration: Registration) -> str:
     registered address; without one, the language of the page they last acted on themselves
     (see ``_registrant_acts_here``), else English."""
     user = registration.user
-    if user is None or user.email != registration.email:
-        user = db.session.scalar(sa.select(User).where(User.email == registration.email))
-    if user is None:
+    if user is not None and user.email == registration.email:
+        return mail_language(user)
+    # Only the saved choice is needed, not the account (registering runs this under the lock).
+    account = db.session.execute(
+        sa.select(User.language).where(User.email == registration.email)
+    ).first()
+    if account is None:
         return registration.language or mail_language(None)
-    return mail_language(user)
+    return mail_language(account)
 
 
 def _registration_for_mail(context: dict[str, Any]) -> Registration | None:
