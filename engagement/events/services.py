@@ -701,7 +701,7 @@ def _mail_confirm_place(registration: Registration, by_user: User | None) -> Non
 @mail_builder("event_confirm_place")
 def _confirm_place_mail(context: dict[str, Any]) -> Mail | None:
     """The link is signed when the mail is made: its 14 days count from the sending."""
-    registration = db.session.get(Registration, context["registration_id"])
+    registration = _registration_for_mail(context)
     if registration is None:
         return None
     by_user = db.session.get(User, context["by_user_id"]) if context.get("by_user_id") else None
