@@ -152,6 +152,11 @@ RENDER_PAGES = [
 ]
 
 
+def wanted(label: str, only: list[str] | None) -> bool:
+    """Whether ``--only`` keeps this row (no ``--only``: every row)."""
+    return not only or any(text.lower() in label.lower() for text in only)
+
+
 #: Ratio target of each load row, by label.
 RATIO_TARGETS = {page.label: page.ratio_target for page in pages()}
 
@@ -410,7 +415,8 @@ def count_queries(app, page: Page, fixtures: dict[str, object]) -> int | None:  
 
     def one(n: int) -> object:
         if page.post:
-            email = f"count-{page.spread:d}-{n}@bench.example"
+            domain = str(fixtures["rep_email"]).rpartition("@")[2]
+            email = f"count-{page.spread:d}-{n}@{domain}"
             body = {"attendees": [{"name": "Count", "email": email}]}
             return client.post(page.url, json=body, headers=headers)
         return client.get(page.url, headers=headers)
@@ -438,7 +444,7 @@ def count_queries(app, page: Page, fixtures: dict[str, object]) -> int | None:  
 
 
 def render_times(
-    app, fixtures: dict[str, object], repeat: int = 10
+    app, fixtures: dict[str, object], repeat: int = 10, only: list[str] | None = None
 ) -> list[tuple[str, float | None, int, str]]:  # type: ignore[no-untyped-def]
     """(label, median ms, SQL statements, note) of each RENDER_PAGES page, in-process."""
     import statistics
@@ -454,6 +460,8 @@ def render_times(
     emails = {"staff": BENCH_STAFF_EMAIL, "registrant": fixtures["registrant_email"]}
     out: list[tuple[str, float | None, int, str]] = []
     for page in RENDER_PAGES:
+        if not wanted(page.label, only):
+            continue
         if page.endpoint not in app.view_functions:
             out.append((page.label, None, 0, f"not built yet ({page.endpoint})"))
             continue
@@ -529,7 +537,7 @@ local n = 0
 request = function()
   n = n + 1
   local body = string.format(
-    '{"attendees": [{"name": "Bench %%d", "email": "bench-%(run)s-%%d@load.example"}]}', n, n)
+    '{"attendees": [{"name": "Bench %%d", "email": "bench-%(run)s-%%d@%(domain)s"}]}', n, n)
   return wrk.format(nil, paths[(n %% #paths) + 1], nil, body)
 end
 """
@@ -654,6 +662,12 @@ def main() -> int:
     for key, value in FULL.items():
         parser.add_argument(f"--{key}", type=int, default=None, help=f"default {value:,}")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="measure only the rows whose label contains TEXT (repeatable), e.g. 'registration'",
+    )
     options = parser.parse_args()
     sizes = {key: getattr(options, key) or (QUICK if options.quick else FULL)[key] for key in FULL}
     binary = ensure_wrk()
@@ -692,7 +706,7 @@ def main() -> int:
             say("    " + line)
         say(f"==> seeded in {time.perf_counter() - seeded:.1f} s")
         fixtures = prepare(app, sizes)
-        targets = pages()
+        targets = [p for p in pages() if wanted(p.label, options.only)]
         for page in targets:
             resolve(app, page, fixtures)
             say(f"    {page.label:28} {page.url or page.skipped}")
@@ -702,7 +716,7 @@ def main() -> int:
             if page.url:
                 queries[page.label] = count_queries(app, page, fixtures)
         say(f"==> in-process render time (median of 10, target < {TARGET_RENDER_MS:.0f} ms)")
-        renders = render_times(app, fixtures)
+        renders = render_times(app, fixtures, only=options.only)
         for label, ms, statements, note in renders:
             figure = f"{ms:7.1f} ms, {statements:3d} statements" if ms is not None else "-"
             say(f"    {label:28} {figure}  {note}")
@@ -740,6 +754,9 @@ def main() -> int:
                         POST_LUA
                         % {
                             "token": fixtures["token"],
+                            # Colleagues in the representative's own domain hold a seat at
+                            # once (another domain would only be asked to confirm by link).
+                            "domain": str(fixtures["rep_email"]).rpartition("@")[2],
                             "paths": paths,
                             "run": f"{run_id}{page.spread:d}",
                         }

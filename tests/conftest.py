@@ -193,8 +193,11 @@ def login_as(app, make_user):
 
 @pytest.fixture
 def outbox(app):
-    """Read queued mails: ``outbox()`` → list of OutboxMessage rows (detached)."""
+    """Read queued mails: ``outbox()`` → list of OutboxMessage rows (detached), each with the
+    text the deliverer sends (a mail queued to be rendered at sending time is rendered here the
+    same way, and nothing is stored)."""
     from engagement.notifications.models import OutboxMessage
+    from engagement.notifications.services import render_message
 
     def read(to: str | None = None):
         with app.app_context():
@@ -202,7 +205,10 @@ def outbox(app):
             if to:
                 query = query.where(OutboxMessage.to_address == to)
             rows = db.session.scalars(query).all()
+            for row in rows:
+                render_message(row)
             db.session.expunge_all()
+            db.session.rollback()
             return rows
 
     return read

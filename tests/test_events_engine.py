@@ -22,6 +22,7 @@ from engagement.events.models import (
 )
 from engagement.extensions import db
 from engagement.notifications.models import OutboxMessage
+from engagement.notifications.services import render_message
 from engagement.scheduler.registry import JOBS
 from engagement.scheduler.runner import run_job
 
@@ -52,10 +53,11 @@ def people(*names: str) -> list[svc.Attendee]:
 
 
 def mails(to: str | None = None) -> list[OutboxMessage]:
+    """Queued mails with the text the deliverer sends (registration mails render when sent)."""
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
     if to:
         query = query.where(OutboxMessage.to_address == to)
-    return list(db.session.scalars(query))
+    return [render_message(message) for message in db.session.scalars(query)]
 
 
 @pytest.fixture

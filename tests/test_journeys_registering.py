@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from engagement.auth.models import User
 from engagement.extensions import db
 from engagement.notifications.models import OutboxMessage
+from engagement.notifications.services import render_message
 from tests.test_webinars_pages import (  # noqa: F401 - fixtures
     NOW,
     START,
@@ -123,7 +124,9 @@ def confirmation(app, email: str) -> OutboxMessage:
             .where(OutboxMessage.to_address == email)
             .order_by(OutboxMessage.id.desc())
         )
+        render_message(message)  # the text the deliverer sends (rendered at sending time)
         db.session.expunge(message)
+        db.session.rollback()
         return message
 
 

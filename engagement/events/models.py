@@ -214,6 +214,9 @@ class Registration(TimestampMixin, db.Model):
     checked_in_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
+    #: The page language the registrant last acted in themselves (registering without an account,
+    #: a cancel or confirmation link); their later mails use it when no account has this address.
+    language: Mapped[str | None] = mapped_column(sa.String(10))
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     user = relationship("User", foreign_keys=[user_id])

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -41,7 +42,13 @@ from engagement.events.models import (
     RegistrationState,
 )
 from engagement.extensions import db
-from engagement.notifications.services import Attachment, queue_mail
+from engagement.notifications.services import (
+    Attachment,
+    Mail,
+    mail_builder,
+    queue_mail,
+    queue_mail_later,
+)
 
 __all__ = [
     "Attendee",
@@ -305,6 +312,20 @@ def seats_left(event: Event) -> int:
     return max(0, event.capacity - seats_taken(event))
 
 
+def _seats_and_waitlist(event: Event) -> tuple[int, int]:
+    """(seats taken, people waiting) of one event, in one statement."""
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.state.in_(SEAT_STATES)),
+            sa.func.count().filter(Registration.state == RegistrationState.WAITLISTED),
+        ).where(
+            Registration.event_id == event.id,
+            Registration.state.in_((*SEAT_STATES, RegistrationState.WAITLISTED)),
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def waitlist_length(event: Event) -> int:
     return (
         db.session.scalar(
@@ -561,8 +582,12 @@ def register_attendees(
             )
 
     # Anyone already waiting goes first: fill freed seats from the waitlist before newcomers.
-    promote_waitlist(event)
-    left = seats_left(event)
+    # One statement counts both while the event is locked; the waitlist is read only when a
+    # seat is free for someone on it.
+    taken, waiting = _seats_and_waitlist(event)
+    left = max(0, event.capacity - taken)
+    if waiting and left:
+        left -= len(promote_waitlist(event, free=left))
     pending = {a.email for a in cleaned if _needs_attendee_confirmation(a, by_user)}
     newcomers = [a for a in cleaned if a.email not in taken_over and a.email not in pending]
     if not event.waitlist_enabled and len(newcomers) > left:
@@ -586,6 +611,8 @@ def register_attendees(
         registration.name = attendee.name
         registration.user_id = by_user.id if by_user else None
         registration.organisation_id = organisation_id
+        if by_user is None:  # someone without an account registering themselves, on this page
+            _registrant_acts_here(registration)
         registration.cancelled_at = None
         registration.checked_in_at = None
         registration.checked_in_by_id = None
@@ -604,10 +631,10 @@ def register_attendees(
             registration.confirmed_at = None
         registrations.append(registration)
     db.session.flush()
+    # The mails are queued as "what to render" (their templates and calendar file are made by
+    # the deliverer): nothing slow happens while the event row is locked.
     for registration in registrations:
         registration.event = event
-        if by_user is None:  # someone without an account registering themselves, on this page
-            _registrant_acts_here(registration)
         if registration.email in taken_over:
             continue  # already holds its seat (or place); the registrant was told in _take_over
         if registration.email in reclaimed:
@@ -662,18 +689,33 @@ CONFIRM_PLACE_MAX_AGE = 14 * 24 * 3600
 
 
 def _mail_confirm_place(registration: Registration, by_user: User | None) -> None:
-    event = registration.event
+    queue_mail_later(
+        registration.email,
+        "event_confirm_place",
+        language=registrant_language(registration),
+        registration_id=registration.id,
+        by_user_id=by_user.id if by_user else None,
+    )
+
+
+@mail_builder("event_confirm_place")
+def _confirm_place_mail(context: dict[str, Any]) -> Mail | None:
+    """The link is signed when the mail is made: its 14 days count from the sending."""
+    registration = _registration_for_mail(context)
+    if registration is None:
+        return None
+    by_user = db.session.get(User, context["by_user_id"]) if context.get("by_user_id") else None
     token = _place_serializer().dumps({"id": registration.id, "email": registration.email})
-    with force_locale(registrant_language(registration)):
-        queue_mail(
-            registration.email,
-            _("Please confirm your place: %(title)s", title=event.title),
-            "event_confirm_place",
-            registration=registration,
-            event=event,
-            by_user=by_user,
-            link=external_url("events.confirm_place", token=token),
-        )
+    event = registration.event
+    return Mail(
+        _("Please confirm your place: %(title)s", title=event.title),
+        {
+            "registration": registration,
+            "event": event,
+            "by_user": by_user,
+            "link": external_url("events.confirm_place", token=token),
+        },
+    )
 
 
 def registration_for_place_token(token: str) -> Registration:
@@ -788,15 +830,12 @@ def cancel_registration(registration: Registration, by_user: User | None) -> lis
     db.session.flush()
     if by_user is None:  # the registrant's own signed cancel link
         _registrant_acts_here(registration)
-    with force_locale(registrant_language(registration)):
-        queue_mail(
-            registration.email,
-            _("Registration cancelled: %(title)s", title=registration.event.title),
-            "event_registration_cancelled",
-            registration=registration,
-            event=registration.event,
-            link=_external(registration.event.url),
-        )
+    queue_mail_later(
+        registration.email,
+        "event_registration_cancelled",
+        language=registrant_language(registration),
+        registration_id=registration.id,
+    )
     if event is None or event.state == EventState.CANCELLED:
         return []
     return promote_waitlist(event)
@@ -824,16 +863,18 @@ def set_capacity(event: Event, capacity: int, by_user: User | None = None) -> li
     return promote_waitlist(locked)
 
 
-def promote_waitlist(event: Event) -> list[Registration]:
+def promote_waitlist(event: Event, free: int | None = None) -> list[Registration]:
     """Confirm waitlisted registrations, first come first served, while seats are free.
 
-    The caller holds the event lock. Each promoted person is emailed with the calendar file.
+    The caller holds the event lock (and may pass the ``free`` seats it has just counted under
+    it). Each promoted person is emailed with the calendar file.
     """
     if event.state not in (EventState.PUBLISHED, EventState.REGISTRATION_CLOSED):
         return []
     if clock.now() >= event.starts_at:
         return []
-    free = seats_left(event)
+    if free is None:
+        free = seats_left(event)
     if free <= 0:
         return []
     promoted = list(
@@ -1250,48 +1291,69 @@ def registration_mail_context(
 
 
 def _registrant_acts_here(registration: Registration) -> None:
-    """The registrant themselves is on this page (no account needed): the mails this request
-    sends them are in the page's language. Nothing is stored, so later mails (reminders,
-    feedback) to a registrant without an account are in English."""
+    """The registrant themselves is on this page (no account needed): their mails, from this
+    request and later ones (reminders, feedback, a seat from the waitlist), are in the page's
+    language, which the registration keeps."""
     if has_request_context():
-        registration.page_language = current_language()  # a plain attribute, not a column
+        registration.language = current_language()
 
 
 def registrant_language(registration: Registration) -> str:
     """The language a registrant reads mail in: the saved choice of the account with the
-    registered address; without one, the language of the page they act on in this request
+    registered address; without one, the language of the page they last acted on themselves
     (see ``_registrant_acts_here``), else English."""
     user = registration.user
-    if user is None or user.email != registration.email:
-        user = db.session.scalar(sa.select(User).where(User.email == registration.email))
-    if user is None:
-        return getattr(registration, "page_language", None) or mail_language(None)
-    return mail_language(user)
+    if user is not None and user.email == registration.email:
+        return mail_language(user)
+    # Only the saved choice is needed, not the account (registering runs this under the lock).
+    account = db.session.execute(
+        sa.select(User.language).where(User.email == registration.email)
+    ).first()
+    if account is None:
+        return registration.language or mail_language(None)
+    return mail_language(account)
+
+
+def _registration_for_mail(context: dict[str, Any]) -> Registration | None:
+    """The registration a mail queued with ``queue_mail_later`` is about (None: deleted since)."""
+    return db.session.get(Registration, context["registration_id"])
 
 
 def _mail_confirmed(registration: Registration, promoted: bool = False) -> None:
+    """Queue the confirmation with its calendar file; both are made when the mail is sent."""
+    last_reminder = timedelta(
+        hours=min(int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"])
+    )
+    queue_mail_later(
+        registration.email,
+        "event_confirmed",
+        language=registrant_language(registration),
+        registration_id=registration.id,
+        promoted=promoted,
+        # Registered (or promoted) after the last reminder's time: this mail has the link.
+        with_join_link=registration.event.starts_at - clock.now() <= last_reminder,
+    )
+
+
+@mail_builder("event_confirmed")
+def _confirmed_mail(context: dict[str, Any]) -> Mail | None:
+    registration = _registration_for_mail(context)
+    if registration is None:
+        return None
     event = registration.event
-    with force_locale(registrant_language(registration)):
-        subject = (
-            _("A seat opened up: you're confirmed for %(title)s", title=event.title)
-            if promoted
-            else _("Registration confirmed: %(title)s", title=event.title)
-        )
-        queue_mail(
-            registration.email,
-            subject,
-            "event_confirmed",
-            attachment=Attachment(ics_filename(event), "text/calendar", event_ics(event)),
-            promoted=promoted,
-            # Registered (or promoted) after the last reminder's time: this mail has the link.
+    promoted = bool(context.get("promoted"))
+    return Mail(
+        _("A seat opened up: you're confirmed for %(title)s", title=event.title)
+        if promoted
+        else _("Registration confirmed: %(title)s", title=event.title),
+        {
+            "promoted": promoted,
             **registration_mail_context(
-                registration,
-                with_join_link=event.starts_at - clock.now()
-                <= timedelta(
-                    hours=min(int(h) for h in current_app.config["REMINDER_OFFSETS_HOURS"])
-                ),
+                registration, with_join_link=bool(context.get("with_join_link"))
             ),
-        )
+        },
+        Attachment(ics_filename(event), "text/calendar", event_ics(event)),
+    )
 
 
 def _mail_rescheduled(event: Event, previous_start: datetime) -> None:
@@ -1321,17 +1383,42 @@ def _mail_rescheduled(event: Event, previous_start: datetime) -> None:
 
 
 def _mail_waitlisted(registration: Registration) -> None:
+    queue_mail_later(
+        registration.email,
+        "event_waitlisted",
+        language=registrant_language(registration),
+        registration_id=registration.id,
+    )
+
+
+@mail_builder("event_waitlisted")
+def _waitlisted_mail(context: dict[str, Any]) -> Mail | None:
+    """The position is the one at sending time (people ahead may have left since)."""
+    registration = _registration_for_mail(context)
+    if registration is None:
+        return None
     event = registration.event
-    with force_locale(registrant_language(registration)):
-        queue_mail(
-            registration.email,
-            _("On the waitlist: %(title)s", title=event.title),
-            "event_waitlisted",
-            registration=registration,
-            event=event,
-            position=waitlist_position(registration),
-            link=_external(event.url),
-            cancel_link=_external(
+    return Mail(
+        _("On the waitlist: %(title)s", title=event.title),
+        {
+            "registration": registration,
+            "event": event,
+            "position": waitlist_position(registration),
+            "link": _external(event.url),
+            "cancel_link": _external(
                 url_for("events.cancel_by_link", token=cancel_token(registration))
             ),
-        )
+        },
+    )
+
+
+@mail_builder("event_registration_cancelled")
+def _cancelled_mail(context: dict[str, Any]) -> Mail | None:
+    registration = _registration_for_mail(context)
+    if registration is None:
+        return None
+    event = registration.event
+    return Mail(
+        _("Registration cancelled: %(title)s", title=event.title),
+        {"registration": registration, "event": event, "link": _external(event.url)},
+    )

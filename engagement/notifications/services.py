@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -12,14 +13,18 @@ from email.policy import default
 from email.utils import format_datetime as rfc2822
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engagement import clock
+from engagement.core.context import offline_request_context
+from engagement.core.i18n import DEFAULT_LANGUAGE
 from engagement.core.validation import one_line
 from engagement.extensions import db
 from engagement.notifications.models import OutboxMessage, OutboxState
@@ -50,22 +55,79 @@ def queue_mail(
     ``template`` names ``templates/mail/<template>.txt`` (and ``.html`` if present). With a
     ``dedupe_key`` the message is queued at most once ever; returns False when it already was.
     """
-    body_text = render_template(f"mail/{template}.txt", **context)
-    body_html = _render_html_part(template, context)
+    return _insert(
+        dedupe_key,
+        to_address=to,
+        subject=subject,
+        body_text=render_template(f"mail/{template}.txt", **context),
+        body_html=_render_html_part(template, context),
+        attachment_name=attachment.filename if attachment else None,
+        attachment_type=attachment.content_type if attachment else None,
+        attachment_data=attachment.data if attachment else None,
+    )
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What a mail queued with :func:`queue_mail_later` says, made when it is sent."""
+
+    subject: str
+    #: The template's context (objects welcome: it is made at sending time).
+    context: dict[str, Any]
+    attachment: Attachment | None = None
+
+
+#: template name -> makes its :class:`Mail` from the stored context (ids and plain values), or
+#: None when what the mail is about no longer exists. Features register theirs with
+#: :func:`mail_builder` (the outbox knows no feature).
+MAIL_BUILDERS: dict[str, Callable[[dict[str, Any]], Mail | None]] = {}
+
+
+def mail_builder(
+    template: str,
+) -> Callable[[Callable[[dict[str, Any]], Mail | None]], Callable[[dict[str, Any]], Mail | None]]:
+    """Register the function that makes the mail of ``template`` at sending time."""
+
+    def register(
+        build: Callable[[dict[str, Any]], Mail | None],
+    ) -> Callable[[dict[str, Any]], Mail | None]:
+        MAIL_BUILDERS[template] = build
+        return build
+
+    return register
+
+
+def queue_mail_later(
+    to: str,
+    template: str,
+    *,
+    language: str,
+    dedupe_key: str | None = None,
+    **context: str | int | float | bool | None,
+) -> bool:
+    """Write an email to the outbox that is rendered when it is sent, not now.
+
+    Only what to render is stored: ``template`` (its builder is registered with
+    :func:`mail_builder`), ``context`` (ids and plain values, JSON) and ``language``; nothing is
+    rendered in the caller's transaction (registrations queue this way while they hold the
+    event's seat lock). Dedupe keys work as in :func:`queue_mail`.
+    """
+    if template not in MAIL_BUILDERS:
+        raise LookupError(f"no mail builder for {template!r}")
+    return _insert(dedupe_key, to_address=to, template=template, context=context, language=language)
+
+
+def _insert(dedupe_key: str | None, **columns: object) -> bool:
+    """Insert one outbox row; with a dedupe key at most once ever (False when it already was)."""
+    now = clock.now()
     values = {
         "dedupe_key": dedupe_key,
-        "to_address": to,
-        "subject": subject,
-        "body_text": body_text,
-        "body_html": body_html,
-        "attachment_name": attachment.filename if attachment else None,
-        "attachment_type": attachment.content_type if attachment else None,
-        "attachment_data": attachment.data if attachment else None,
         "state": OutboxState.PENDING,
         "attempts": 0,
-        "next_attempt_at": clock.now(),
-        "created_at": clock.now(),
-        "updated_at": clock.now(),
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+        **columns,
     }
     if dedupe_key is None:
         db.session.add(OutboxMessage(**values))
@@ -82,6 +144,33 @@ def queue_mail(
     return db.session.execute(statement).scalar() is not None
 
 
+class MailNotNeeded(Exception):
+    """What a mail was about no longer exists (its registration was deleted): nothing to send."""
+
+
+def render_message(message: OutboxMessage) -> OutboxMessage:
+    """Fill in the subject, text and attachment of a mail queued with :func:`queue_mail_later`,
+    in its language; a no-op once rendered (so a retry sends the text the first attempt made).
+
+    Raises :class:`MailNotNeeded` when the builder finds nothing to write about."""
+    if message.body_text is not None or message.template is None:
+        return message
+    build = MAIL_BUILDERS[message.template]
+    with offline_request_context(), force_locale(message.language or DEFAULT_LANGUAGE):
+        mail = build(dict(message.context or {}))
+        if mail is None:
+            raise MailNotNeeded(f"nothing to write about for {message.template}")
+        text = render_template(f"mail/{message.template}.txt", **mail.context)
+        html = _render_html_part(message.template, mail.context)
+    # All or nothing: a half-rendered row would be sent half-rendered by the next attempt.
+    message.subject, message.body_text, message.body_html = mail.subject, text, html
+    if mail.attachment is not None:
+        message.attachment_name = mail.attachment.filename
+        message.attachment_type = mail.attachment.content_type
+        message.attachment_data = mail.attachment.data
+    return message
+
+
 #: The modern policy: it refuses a line break in a header value (an error, never a new header).
 MAIL_POLICY = default
 
@@ -96,16 +185,17 @@ def _render_html_part(template: str, context: dict[str, object]) -> str | None:
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
-    """Turn an outbox row into a MIME message."""
+    """Turn an outbox row into a MIME message (rendering it first if it waits for its text)."""
+    render_message(message)
     # Header values are made one line here, whatever was stored: no text can add a header (and
     # the strict policy would refuse a line break with an error instead of sending).
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = one_line(current_app.config["MAIL_FROM"])
     email["To"] = one_line(message.to_address)
-    email["Subject"] = one_line(message.subject)
+    email["Subject"] = one_line(message.subject or "")
     email["Date"] = rfc2822(message.created_at)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="engage.pseb.org.pk")
-    email.set_content(message.body_text)
+    email.set_content(message.body_text or "")
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
     if message.attachment_data is not None:
@@ -162,29 +252,44 @@ def deliver_outbox(batch: int = 100) -> int:
             db.session.commit()
             return sent
         try:
-            send_email(build_email(message))
-        except (OSError, ValueError, smtplib.SMTPException) as error:
-            message.attempts += 1
-            message.last_error = str(error)[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.state = OutboxState.FAILED
-            else:
-                message.next_attempt_at = clock.now() + timedelta(minutes=2**message.attempts)
-            log.warning(
-                "mail %s to %s failed (%s): %s",
-                message.id,
-                message.to_address,
-                message.attempts,
-                error,
-            )
+            email = build_email(message)
+        except MailNotNeeded as gone:
+            message.state = OutboxState.FAILED  # never sendable: no retries
+            message.last_error = str(gone)
+            log.info("mail %s to %s dropped: %s", message.id, message.to_address, gone)
+        except Exception as error:  # noqa: BLE001 - a mail that fails to render must not stop the others
+            log.exception("mail %s to %s could not be rendered", message.id, message.to_address)
+            _retry_later(message, error)
         else:
-            message.state = OutboxState.SENT
-            message.sent_at = clock.now()
-            message.attempts += 1
-            sent += 1
+            try:
+                send_email(email)
+            except (OSError, ValueError, smtplib.SMTPException) as error:
+                log.warning(
+                    "mail %s to %s failed (%s): %s",
+                    message.id,
+                    message.to_address,
+                    message.attempts + 1,
+                    error,
+                )
+                _retry_later(message, error)
+            else:
+                message.state = OutboxState.SENT
+                message.sent_at = clock.now()
+                message.attempts += 1
+                sent += 1
         db.session.commit()
         if sent >= batch:
             return sent
+
+
+def _retry_later(message: OutboxMessage, error: Exception) -> None:
+    """Count a failed attempt: try again after an exponential back-off, or give up."""
+    message.attempts += 1
+    message.last_error = str(error)[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.state = OutboxState.FAILED
+    else:
+        message.next_attempt_at = clock.now() + timedelta(minutes=2**message.attempts)
 
 
 def pending_count() -> int:
