@@ -40,6 +40,7 @@ from engagement.meetups.models import (
 from engagement.notifications.services import queue_mail
 from engagement.roadmap.adapter import RoadmapError, event_start, get_settings
 from engagement.roadmap.models import EntryState
+from engagement.roadmap.wording import long_day
 
 #: Event states shown to the public (drafts are staff-only).
 VISIBLE_STATES = (
@@ -298,7 +299,7 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
                 _(
                     "Meetup published: %(city)s, %(day)s",
                     city=entry.city.name,
-                    day=entry.day.strftime("%a %d %b %Y"),
+                    day=long_day(entry.day),
                 ),
                 "roadmap_published",
                 dedupe_key=f"meetup-published:{event.id}:{member.id}",

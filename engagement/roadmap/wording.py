@@ -102,6 +102,21 @@ def _weekday_name(english: str) -> str:
 
 def _meetup_sentence(instance: Instance, city_id: str, day: date, team_id: str, rest: str) -> str:
     when = long_day(day)
+    match = re.fullmatch(r"unknown (city|team) (['\"])(.*)\2", rest)
+    if match:
+        if match[1] == "city":
+            return _(
+                "“%(city)s” (on %(day)s) is not a city on the roadmap; use a city id from the "
+                "exported instance.",
+                city=match[3],
+                day=when,
+            )
+        return _(
+            "“%(team)s” (on %(day)s) is not a roadmap team; use a team id from the exported "
+            "instance.",
+            team=match[3],
+            day=when,
+        )
     if rest.startswith("outside the window"):
         return _(
             "%(day)s is outside the planning window (%(start)s to %(end)s).",
@@ -185,6 +200,15 @@ def sentence(instance: Instance, line: str) -> str:
             date.fromisoformat(match["day"]),
             match["team"],
             match["rest"],
+        )
+    match = re.fullmatch(rf"pinned\[\d+\] \((\S+) ({_DAY}) (\S+)\) is missing", line)
+    if match:
+        return _(
+            "%(city)s on %(day)s with %(team)s is pinned or published, and the plan leaves it "
+            "out; a plan must keep it.",
+            city=_city(instance, match[1]),
+            day=long_day(date.fromisoformat(match[2])),
+            team=_team(instance, match[3]),
         )
     match = re.fullmatch(rf"team (\S+) runs (\d+) meetups on ({_DAY}) \(at most 1 a day\)", line)
     if match:
