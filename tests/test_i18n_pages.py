@@ -239,3 +239,28 @@ def test_wtforms_messages_follow_the_language(app):
         assert not form.validate()
         assert form.name.errors == ["This field is required."]
         assert form.code.errors == ["Field must be at least 3 characters long."]
+
+
+def test_roadmap_import_refused_in_urdu_has_no_english_left(app, demo):
+    """A plan file that breaks planning rules: the import page's problems are Urdu sentences."""
+    import io
+    import json
+    from datetime import date, timedelta
+
+    client = app.test_client()
+    client.post("/login?lang=ur", data={"email": "staff@pseb.demo", "password": "demo-pass-2026"})
+    first = client.get("/roadmap/export/plan.json").get_json()["meetups"][0]
+    # The same team in the same city the next day: too close, and maybe not a meetup day.
+    next_day = (date.fromisoformat(first["date"]) + timedelta(days=1)).isoformat()
+    plan = {"version": 1, "meetups": [first, {**first, "date": next_day}]}
+    response = client.post(
+        "/roadmap/import?lang=ur",
+        data={"plan_file": (io.BytesIO(json.dumps(plan).encode()), "plan.json")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and 'lang="ur" dir="rtl"' in response.text
+    errors = re.findall(r'<p class="flash flash-error">(.*?)</p>', response.text, re.S)
+    assert len(errors) >= 2, errors
+    left, _links = english_left(response.text, ALLOWED | demo)
+    assert left == [], f"English left on the refused import: {left}"

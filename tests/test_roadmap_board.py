@@ -333,7 +333,7 @@ def test_cancelled_meetup_gets_a_replacement_proposal(app, staff, outbox):
             sa.select(OutboxMessage).where(OutboxMessage.subject.like("Meetup roadmap re-planned%"))
         ).one()
         assert "Replacements for cancelled meetups" in summary.body_text
-        assert f"proposed {replacement.day.isoformat()}" in summary.body_text
+        assert f"proposed {replacement.day:%d %b %Y}".replace(" 0", " ") in summary.body_text
     assert_roadmap_holds(app)
     page = staff.get("/roadmap/board").get_data(as_text=True)
     assert "Cancelled meetups" in page
@@ -445,3 +445,147 @@ def test_move_when_the_data_no_longer_holds_explains_instead_of_failing(app, sta
     assert "cannot be planned as the data stands: pinned[0]" in response.get_data(as_text=True)
     replan = staff.post("/roadmap/board/plan", follow_redirects=True)
     assert "pinned[0]" in replan.get_data(as_text=True)
+
+
+# --- In each reader's language ------------------------------------------------------------------
+
+
+def _set_language(app, user_id, code):
+    from engagement.auth.models import User
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.language = code
+        db.session.commit()
+        return user.email
+
+
+def _no_english_left(app, text, *extra):
+    """The English words of ``text`` beyond the names people typed (cities, teams, venues, the
+    event's title) and the day and month names ``|datetime`` still writes in English."""
+    from tests.test_i18n_pages import ALLOWED, content_words, english_left
+
+    with app.app_context():
+        allowed = ALLOWED | content_words() | set(extra)
+    left, _links = english_left(text, allowed)
+    return left
+
+
+def _join_north(app, user_id):
+    from engagement.auth.models import User
+    from engagement.roadmap.models import StaffTeam
+
+    with app.app_context():
+        north = db.session.scalar(sa.select(StaffTeam).where(StaffTeam.slug == "north"))
+        north.members.append(db.session.get(User, user_id))
+        db.session.commit()
+
+
+def test_publish_mail_reaches_each_team_member_in_their_language(app, staff, make_user, outbox):
+    urdu = _set_language(app, staff.user_id, "ur")
+    english_id = make_user("staff")
+    english = _set_language(app, english_id, "en")
+    _join_north(app, english_id)
+    gilgit = add_entry(app, "gilgit", date(2027, 4, 28), "north")
+    # Published from a page in Urdu: the English member still reads English.
+    staff.post("/roadmap/board/publish?lang=ur", data={"entry_id": [str(gilgit)]})
+
+    (mail,) = outbox(urdu)
+    assert mail.subject.startswith("میٹ اپ شائع ہو گیا: ⁨Gilgit⁩")
+    assert "اپریل" in mail.subject  # Babel's Urdu month name
+    assert "السلام علیکم" in mail.body_text and "مقام: ⁨Gilgit STP⁩ (60 نشستیں)" in mail.body_text
+    assert "آپ کی ٹیم کا ایک میٹ اپ PSEB روڈ میپ پر شائع کر دیا گیا ہے" in mail.body_text
+    assert _no_english_left(app, mail.body_text) == []
+
+    (mail,) = outbox(english)
+    assert mail.subject == "Meetup published: Gilgit, Wednesday 28 April 2027"
+    assert "Hello " in mail.body_text and "Venue: Gilgit STP (60 seats)" in mail.body_text
+    assert "write the staff report on that page" in mail.body_text
+
+
+def test_weekly_summary_reaches_each_staff_member_in_their_language(app, staff, make_user, outbox):
+    from engagement.events.services import cancel_event
+
+    urdu = _set_language(app, staff.user_id, "ur")
+    english = _set_language(app, make_user("staff"), "en")
+    gilgit = add_entry(app, "gilgit", date(2027, 4, 28), "north")
+    staff.post("/roadmap/board/publish", data={"entry_id": [str(gilgit)]})
+    with app.app_context(), app.test_request_context():
+        cancel_event(db.session.get(RoadmapEntry, gilgit).event, "venue flooded")
+        db.session.commit()
+    _run_weekly(app)
+
+    (mail,) = [m for m in outbox(urdu) if "roadmap-summary" in (m.dedupe_key or "")]
+    assert mail.subject.startswith("میٹ اپ روڈ میپ کی نئی منصوبہ بندی")
+    body = mail.body_text
+    assert "نئے مسودہ میٹ اپس:" in body and "منسوخ شدہ میٹ اپس کے متبادل:" in body
+    assert "روڈ میپ بورڈ پر جائزہ لیں اور شائع کریں:" in body and "اپریل" in body
+    assert _no_english_left(app, body) == []
+
+    (mail,) = [m for m in outbox(english) if "roadmap-summary" in (m.dedupe_key or "")]
+    assert mail.subject.startswith("Meetup roadmap re-planned (2027-W")
+    assert "New draft meetups:" in mail.body_text
+    assert "Gilgit (cancelled 28 Apr 2027): proposed " in mail.body_text
+    assert "Review and publish on the roadmap board:" in mail.body_text
+
+
+def _import(staff, meetups, lang):
+    plan = json.dumps({"version": 1, "meetups": meetups}).encode()
+    return staff.post(
+        f"/roadmap/import?lang={lang}",
+        data={"plan_file": (io.BytesIO(plan), "plan.json")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+
+def _flashes(page):
+    import re
+
+    return re.findall(r'<p class="flash flash-error">(.*?)</p>', page, re.S)
+
+
+BROKEN_PLAN = [
+    {"city": "gilgit", "date": "2027-04-07", "team": "north"},
+    {"city": "atlantis", "date": "2027-04-08", "team": "north"},
+    {"city": "lahore", "date": "2027-04-08", "team": "south"},
+]
+
+
+def test_import_problems_are_sentences_in_the_page_language(app, staff):
+    # A pinned draft the file leaves out: the plan must keep it.
+    add_entry(app, "islamabad", date(2027, 5, 4), "north", pinned=True)
+
+    english = _flashes(_import(staff, BROKEN_PLAN, "en"))
+    assert english[0] == "The imported plan breaks planning rules; nothing was changed."
+    assert "Gilgit is closed from " in english[1] and "(winter road access)." in english[1]
+    assert any(
+        "“atlantis” (on Thursday 8 April 2027) is not a city on the roadmap" in line
+        for line in english
+    )
+    assert any(
+        "“south” (on Thursday 8 April 2027) is not a roadmap team" in line for line in english
+    )
+    assert any(
+        line.startswith("Islamabad on Tuesday 4 May 2027 with the North team is pinned")
+        for line in english
+    )
+    assert not any("meetups[" in line or "pinned[" in line for line in english)
+
+    urdu = _flashes(_import(staff, BROKEN_PLAN, "ur"))
+    assert len(urdu) == len(english)
+    assert urdu[0] == "درآمد شدہ منصوبہ منصوبہ بندی کے اصول توڑتا ہے؛ کچھ تبدیل نہیں کیا گیا۔"
+    assert any("روڈ میپ کا کوئی شہر نہیں" in line for line in urdu)
+    assert any("طے شدہ یا شائع شدہ ہے" in line for line in urdu)
+    # Only the ids from the file and the names people typed stay in Latin letters.
+    assert _no_english_left(app, "\n".join(urdu), "atlantis", "south") == []
+    assert len(entries(app, EntryState.DRAFT)) == 1
+
+
+def test_import_with_a_date_that_is_not_one_says_so(app, staff):
+    plan = [{"city": "gilgit", "date": "7 April", "team": "north"}]
+    assert _flashes(_import(staff, plan, "en")) == [
+        "meetups[0]: 7 April is not a date (write it as YYYY-MM-DD)."
+    ]
+    (urdu,) = _flashes(_import(staff, plan, "ur"))
+    assert "تاریخ نہیں" in urdu

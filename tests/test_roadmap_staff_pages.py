@@ -156,9 +156,17 @@ def test_checker_lines_read_as_sentences(instance):
     assert say(instance, "lahore: 4 meetups, more than its max 3") == (
         "Lahore would have 4 meetups, more than its maximum of 3."
     )
-    # A line this module does not know is shown as it is, never hidden.
     assert say(instance, "pinned[0] (gilgit 2027-05-05 north) is missing") == (
-        "pinned[0] (gilgit 2027-05-05 north) is missing"
+        "Gilgit on Wednesday 5 May 2027 with the North team is pinned or published, and the plan "
+        "leaves it out; a plan must keep it."
+    )
+    assert say(instance, "meetups[0] (quetta 2027-05-05 north): unknown team 'north2'") == (
+        "“north2” (on Wednesday 5 May 2027) is not a roadmap team; use a team id from the "
+        "exported instance."
+    )
+    # A line this module does not know is shown as it is, never hidden.
+    assert say(instance, "meetups: not sorted by date then city") == (
+        "meetups: not sorted by date then city"
     )
 
 

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from engagement.core.timefmt import format_date
 
 PK_ZONE = ZoneInfo("Asia/Karachi")
 
@@ -43,7 +43,7 @@ KIND_LABELS = {
 
 def _day(day: date, pattern: str) -> str:
     """``day`` in a Babel pattern (``LLLL y``: "October 2026") in the current language."""
-    return format_date(day, pattern, locale=str(get_locale() or "en"))
+    return format_date(day, pattern)
 
 
 def pk_midnight_utc(day: date) -> datetime:

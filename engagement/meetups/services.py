@@ -20,7 +20,6 @@ from engagement import clock
 from engagement.auth.models import User
 from engagement.auth.services import email_confirmed
 from engagement.core.i18n import mail_language
-from engagement.core.timefmt import format_date
 from engagement.directory.models import City
 from engagement.events.models import Event, EventKind, EventState, Registration, RegistrationState
 from engagement.events.services import (
@@ -41,6 +40,7 @@ from engagement.meetups.models import (
 from engagement.notifications.services import queue_mail
 from engagement.roadmap.adapter import RoadmapError, event_start, get_settings
 from engagement.roadmap.models import EntryState
+from engagement.roadmap.wording import long_day
 
 #: Event states shown to the public (drafts are staff-only).
 VISIBLE_STATES = (
@@ -299,7 +299,7 @@ def create_meetup_for_entry(entry, user: User | None) -> Meetup:  # type: ignore
                 _(
                     "Meetup published: %(city)s, %(day)s",
                     city=entry.city.name,
-                    day=format_date(entry.day, "EEE dd MMM yyyy"),
+                    day=long_day(entry.day),
                 ),
                 "roadmap_published",
                 dedupe_key=f"meetup-published:{event.id}:{member.id}",

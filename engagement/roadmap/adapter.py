@@ -639,6 +639,16 @@ def import_plan(data: Any, user: User | None) -> PlanOutcome:
             isinstance(item.get(k), str) for k in ("city", "date", "team")
         ):
             raise RoadmapError(_("meetups[%(index)s]: needs city, date and team as text.", index=i))
+        try:
+            date.fromisoformat(item["date"])
+        except ValueError:
+            raise RoadmapError(
+                _(
+                    "meetups[%(index)s]: %(date)s is not a date (write it as YYYY-MM-DD).",
+                    index=i,
+                    date=item["date"],
+                )
+            ) from None
         meetups.append({"city": item["city"], "date": item["date"], "team": item["team"]})
     plan = plan_dict(instance, meetups)
     try:
@@ -646,8 +656,11 @@ def import_plan(data: Any, user: User | None) -> PlanOutcome:
     except (KeyError, TypeError, ValueError) as error:
         raise RoadmapError(_("The plan could not be read: %(error)s", error=error)) from error
     if problems:
+        # The checker's lines are terse English for files; staff read them as sentences.
+        parsed = parse_instance(instance)
         raise RoadmapError(
-            _("The imported plan breaks planning rules; nothing was changed."), problems
+            _("The imported plan breaks planning rules; nothing was changed."),
+            [sentence(parsed, line) for line in problems],
         )
     plan["bound"] = None
     plan["status"] = "imported"

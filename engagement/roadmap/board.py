@@ -28,6 +28,15 @@ def is_focus(city: City) -> bool:
     return city.pseb_focus or (rate is not None and rate >= HIGH_POVERTY)
 
 
+def worded_shortfall(plan: RoadmapPlan | None, names: dict[str, str]) -> list[tuple[str, int, str]]:
+    """The plan's shortfall as (city name, meetups missing, reason in words), in the current
+    language (the board and the weekly mail show it alike)."""
+    return [
+        (names.get(item["city"], item["city"]), item["missing"], plain_reason(item["reason"]))
+        for item in (plan.shortfall if plan else [])
+    ]
+
+
 def months_between(start: date, end: date) -> list[date]:
     months, current = [], date(start.year, start.month, 1)
     while current <= end:
@@ -147,10 +156,7 @@ def build_board() -> Board:
         removed=[e for e in others if e.state == EntryState.REMOVED],
         plan_is_stale=plan is not None and (plan.horizon_start, plan.horizon_end) != (start, end),
         city_names={c.slug: c.name for c in cities},
-        shortfall=[
-            (names.get(item["city"], item["city"]), item["missing"], plain_reason(item["reason"]))
-            for item in (plan.shortfall if plan else [])
-        ],
+        shortfall=worded_shortfall(plan, names),
         without_venue=[
             row
             for group in groups.values()

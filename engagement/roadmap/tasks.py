@@ -7,13 +7,19 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from engagement import clock
 from engagement.auth.models import Role, User
+from engagement.core.i18n import mail_language
+from engagement.directory.models import City
 from engagement.extensions import db
 from engagement.notifications.services import queue_mail
 from engagement.roadmap import adapter
+from engagement.roadmap.board import worded_shortfall
 from engagement.roadmap.models import RoadmapPlan
+from engagement.roadmap.wording import short_day
 from engagement.scheduler.registry import job
 
 log = logging.getLogger(__name__)
@@ -51,16 +57,25 @@ def weekly_replan() -> str:
         .where(User.role.in_((Role.STAFF, Role.ADMIN)), User.active.is_(True))
         .order_by(User.id)
     ).all()
+    names = {slug: name for slug, name in db.session.execute(sa.select(City.slug, City.name))}
     for user in staff:
-        queue_mail(
-            user.email,
-            f"Meetup roadmap re-planned ({week}): {len(outcome.added)} new, "
-            f"{len(outcome.dropped)} dropped",
-            "roadmap_summary",
-            dedupe_key=f"roadmap-summary:{week}:{user.id}",
-            user=user,
-            plan=outcome.plan,
-            outcome=outcome,
-            link=link,
-        )
+        # Each staff member reads the summary (subject, dates, reasons) in their own language.
+        with force_locale(mail_language(user)):
+            queue_mail(
+                user.email,
+                _(
+                    "Meetup roadmap re-planned (%(week)s): %(added)s new, %(dropped)s dropped",
+                    week=week,
+                    added=len(outcome.added),
+                    dropped=len(outcome.dropped),
+                ),
+                "roadmap_summary",
+                dedupe_key=f"roadmap-summary:{week}:{user.id}",
+                user=user,
+                plan=outcome.plan,
+                outcome=outcome,
+                shortfall=worded_shortfall(outcome.plan, names),
+                short_day=short_day,
+                link=link,
+            )
     return f"plan {outcome.plan.id}: +{len(outcome.added)} -{len(outcome.dropped)}"

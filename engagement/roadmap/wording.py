@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from babel.dates import format_date
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from engagement.core.timefmt import format_date
 from engagement.roadmap import calendar
 from engagement.roadmap.instance import Instance
 
@@ -32,12 +32,12 @@ def _locale() -> str:
 
 def long_day(day: date) -> str:
     """``Friday 25 December 2026`` (Babel's day and month names in the viewer's language)."""
-    return format_date(day, "EEEE d MMMM y", locale=_locale())
+    return format_date(day, "EEEE d MMMM y")
 
 
 def short_day(day: date) -> str:
     """``25 Dec 2026``."""
-    return format_date(day, "d MMM y", locale=_locale())
+    return format_date(day, "d MMM y")
 
 
 def _and(words: list[str]) -> str:
@@ -97,11 +97,26 @@ def _weekday_name(english: str) -> str:
     """The checker's English weekday (``Friday``) in the viewer's language."""
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     index = days.index(english.lower())
-    return format_date(date(2024, 1, 1 + index), "EEEE", locale=_locale())  # 2024-01-01: Monday
+    return format_date(date(2024, 1, 1 + index), "EEEE")  # 2024-01-01: Monday
 
 
 def _meetup_sentence(instance: Instance, city_id: str, day: date, team_id: str, rest: str) -> str:
     when = long_day(day)
+    match = re.fullmatch(r"unknown (city|team) (['\"])(.*)\2", rest)
+    if match:
+        if match[1] == "city":
+            return _(
+                "“%(city)s” (on %(day)s) is not a city on the roadmap; use a city id from the "
+                "exported instance.",
+                city=match[3],
+                day=when,
+            )
+        return _(
+            "“%(team)s” (on %(day)s) is not a roadmap team; use a team id from the exported "
+            "instance.",
+            team=match[3],
+            day=when,
+        )
     if rest.startswith("outside the window"):
         return _(
             "%(day)s is outside the planning window (%(start)s to %(end)s).",
@@ -185,6 +200,15 @@ def sentence(instance: Instance, line: str) -> str:
             date.fromisoformat(match["day"]),
             match["team"],
             match["rest"],
+        )
+    match = re.fullmatch(rf"pinned\[\d+\] \((\S+) ({_DAY}) (\S+)\) is missing", line)
+    if match:
+        return _(
+            "%(city)s on %(day)s with %(team)s is pinned or published, and the plan leaves it "
+            "out; a plan must keep it.",
+            city=_city(instance, match[1]),
+            day=long_day(date.fromisoformat(match[2])),
+            team=_team(instance, match[3]),
         )
     match = re.fullmatch(rf"team (\S+) runs (\d+) meetups on ({_DAY}) \(at most 1 a day\)", line)
     if match:
