@@ -160,6 +160,9 @@ def init_app(app: Flask) -> None:
     from engagement.core.context import external_url
 
     app.jinja_env.globals["external_url"] = external_url
+    from engagement.core.badges import state_badge
+
+    app.jinja_env.globals["state_badge_html"] = state_badge
 
 
 TITLES = {
