@@ -24,3 +24,31 @@ def test_the_stock_error_texts_are_werkzeugs_own_in_english(app):
     with app.test_request_context("/"):
         assert str(STOCK_DETAILS[500]) == InternalServerError.description
         assert str(STOCK_DETAILS[503]) == ServiceUnavailable.description
+
+
+def test_a_signed_in_post_in_urdu_starts_its_transaction_as_a_writer(app, login_as):
+    """The language hook loads the signed-in user before the view; on SQLite that first read
+    must already be inside ``BEGIN IMMEDIATE`` (a reader's transaction cannot take the write
+    lock later while another request holds it: "database is locked" at once, a 503)."""
+    import pytest
+    import sqlalchemy as sa
+
+    from engagement.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's transaction modes")
+    staff = login_as("staff")
+    begins: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        staff.post("/logout?lang=ur")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert begins and begins[0] == "BEGIN IMMEDIATE", begins

@@ -69,9 +69,13 @@ def problem(
 def init_app(app: Flask) -> None:
     """Install the request hooks, error handlers and template helpers."""
 
-    @app.before_request
     def mark_write_intent() -> None:
         g.write_intent_token = write_intent.set(request.method in UNSAFE_METHODS)
+
+    # First of all the hooks: one that reads the database before it (the language hook loads
+    # the signed-in user) would open a SQLite transaction as a reader, and its later write would
+    # fail at once with "database is locked" when another request holds the write lock.
+    app.before_request_funcs.setdefault(None, []).insert(0, mark_write_intent)
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
