@@ -48,3 +48,15 @@ def test_html_pages_are_compressed_for_browsers_that_accept_it(client):
     assert page.headers["Content-Encoding"] == "br"
     assert b"Sign in" in brotli.decompress(page.data)
     assert "Content-Encoding" not in client.get("/login").headers
+
+
+def test_the_stylesheet_names_its_font_by_fingerprint_so_repeat_visits_skip_it(client):
+    css = next(u for u in asset_urls(client) if u.startswith("/static/css/app."))
+    text = client.get(css).get_data(as_text=True)
+    font = re.search(r'url\("\.\./fonts/(noto-nastaliq-urdu[^"]+)"\)', text).group(1)
+    assert re.fullmatch(r"noto-nastaliq-urdu-arabic-400-normal\.[0-9a-f]{10}\.woff2", font)
+    served = client.get(f"/static/fonts/{font}")
+    assert served.status_code == 200 and served.headers["Content-Type"] == "font/woff2"
+    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # The stylesheet's own name follows what it serves (its fingerprint is of the rewritten text).
+    assert client.get(css).headers["Cache-Control"] == "public, max-age=31536000, immutable"
