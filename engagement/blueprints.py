@@ -3,6 +3,7 @@
 from engagement.api import bp as api_bp
 from engagement.auth import bp as auth_bp
 from engagement.core import bp as core_bp
+from engagement.core import routes as _core_views  # noqa: F401 - attaches the core views
 from engagement.dashboard import bp as dashboard_bp
 from engagement.directory import bp as directory_bp
 from engagement.events import bp as events_bp

@@ -104,3 +104,23 @@ def test_eml_fallback_without_smtp(app):
     assert message["Subject"] == "Confirm your email for PSEB Engage"
     assert "http://localhost/verify/abc" in message.get_body(("plain",)).get_content()
     assert states(app) == [OutboxState.SENT]
+
+
+def test_one_delivery_run_sends_a_burst_beyond_one_batch(app, smtp_server):
+    """250 mails queued at once (a popular webinar opening) all leave in one scheduler run."""
+    from engagement.notifications.tasks import deliver_outbox_job
+
+    with app.app_context(), app.test_request_context():
+        for n in range(250):
+            queue_mail(
+                f"person{n}@example.test",
+                "Confirm your email for PSEB Engage",
+                "verify_email",
+                user={"name": f"Person {n}"},
+                link=f"http://localhost/verify/{n}",
+            )
+        db.session.commit()
+    with app.app_context(), app.test_request_context():
+        assert deliver_outbox_job() == 250
+    assert len(smtp_server.messages) == 250
+    assert set(states(app)) == {OutboxState.SENT}
